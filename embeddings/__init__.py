@@ -1,0 +1,26 @@
+"""From a folder of articles to a searchable passage index. Knows nothing of chat or HTTP."""
+
+from embeddings.chunking import Passage
+from embeddings.documents import Document, SkippedFile
+from embeddings.index import BuildReport, Index, IndexNotFound, NothingToIndex, build_index, load_index
+from embeddings.keyword import tokenize
+from embeddings.model import DEFAULT_MODEL, Embedder, ModelNotFound
+from embeddings.search import Hit, search
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "BuildReport",
+    "Document",
+    "Embedder",
+    "Hit",
+    "Index",
+    "IndexNotFound",
+    "ModelNotFound",
+    "NothingToIndex",
+    "Passage",
+    "SkippedFile",
+    "build_index",
+    "load_index",
+    "search",
+    "tokenize",
+]

@@ -1,0 +1,56 @@
+"""Passages: runs of whole sentences, with character offsets into the document text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from embeddings.documents import Document
+from embeddings.sentences import split_sentences
+
+MAX_PASSAGE_WORDS = 80
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Passage:
+    doc_id: str
+    seq: int
+    start: int
+    end: int
+    text: str
+    sentences: tuple[tuple[int, int], ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.doc_id}#{self.seq}"
+
+    def sentence_texts(self, document_text: str) -> list[str]:
+        return [document_text[s:e] for s, e in self.sentences]
+
+    def to_dict(self) -> dict:
+        return {**self.__dict__, "sentences": [list(span) for span in self.sentences]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Passage:
+        return cls(**{**data, "sentences": tuple(tuple(span) for span in data["sentences"])})
+
+
+def make_passages(document: Document, max_words: int = MAX_PASSAGE_WORDS) -> list[Passage]:
+    """Group consecutive sentences into passages of at most max_words (a longer sentence stands alone)."""
+    groups: list[list[tuple[int, int]]] = []
+    words = 0
+    for span in split_sentences(document.text, document.body):
+        n = len(_WORD.findall(document.text[span[0] : span[1]]))
+        if groups and words + n <= max_words:
+            groups[-1].append(span)
+            words += n
+        else:
+            groups.append([span])
+            words = n
+    return [_passage(document, seq, group) for seq, group in enumerate(groups)]
+
+
+def _passage(document: Document, seq: int, group: list[tuple[int, int]]) -> Passage:
+    start, end = group[0][0], group[-1][1]
+    return Passage(document.doc_id, seq, start, end, document.text[start:end], tuple(group))

@@ -1,0 +1,189 @@
+"""Read a folder of articles (text, Markdown, HTML) into Documents with metadata."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import frontmatter
+
+from embeddings import furniture
+from embeddings.dates import find_date
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+HTML_SUFFIXES = {".html", ".htm"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+MAX_FILE_BYTES = 20 * 1024 * 1024
+_URL = re.compile(r"https?://[^\s<>\"')\]]+")
+_WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,[^.\n]{0,30}\.\s*/([A-Za-z][\w ]{1,20})/\.", re.MULTILINE)
+_WIRE_PAREN = re.compile(r"^[A-Z][A-Z .,'-]+\(([A-Z][\w ]{1,20})\)\s*[-–—]", re.MULTILINE)
+HEAD_CHARS = 800
+
+
+class SkippedFile(Exception):
+    """A file that cannot be indexed; the message says why."""
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    title: str
+    source: str
+    date: dt.date | None
+    url: str | None
+    text: str
+    body: list[tuple[int, int]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {**self.__dict__, "date": self.date.isoformat() if self.date else None, "body": self.body}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Document:
+        date = dt.date.fromisoformat(data["date"]) if data.get("date") else None
+        body = [tuple(span) for span in data.get("body", [])]
+        return cls(**{**data, "date": date, "body": body})
+
+
+def list_files(folder: Path) -> list[Path]:
+    """Candidate article files under folder, sorted, hidden files and folders left out."""
+    files = []
+    for path in sorted(folder.rglob("*")):
+        parts = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in parts) or not path.is_file():
+            continue
+        files.append(path)
+    return files
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def doc_id_for(path: Path, folder: Path) -> str:
+    return path.relative_to(folder).with_suffix("").as_posix()
+
+
+def read_document(path: Path, folder: Path) -> Document:
+    """Read one file; raises SkippedFile with a reason a user can act on."""
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise SkippedFile(f"unsupported file type {path.suffix or '(none)'}")
+    raw = _read_bytes(path)
+    text = _decode(raw)
+    doc_id = doc_id_for(path, folder)
+    if path.suffix.lower() in HTML_SUFFIXES:
+        document = _from_html(doc_id, text)
+    else:
+        document = _from_text(doc_id, text)
+    if not document.body:
+        raise SkippedFile("no article text found")
+    return document
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SkippedFile(f"file too large ({size // (1024 * 1024)} MB; limit {MAX_FILE_BYTES // (1024 * 1024)} MB)")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SkippedFile(f"cannot read file: {exc.strerror or exc}") from exc
+    if not raw.strip():
+        raise SkippedFile("empty file")
+    if b"\x00" in raw[:8192]:
+        raise SkippedFile("binary file, not text")
+    return raw
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is None:
+        raise SkippedFile("unknown text encoding")
+    return str(best)
+
+
+def _from_text(doc_id: str, text: str) -> Document:
+    try:
+        post = frontmatter.loads(text)
+    except Exception as exc:  # the YAML parser raises many types
+        log.warning("%s: front matter unreadable (%s); reading it as plain text", doc_id, exc)
+        post = frontmatter.Post(text)
+    body_text = post.content
+    meta = {key: value for key, value in post.metadata.items() if value not in (None, "")}
+    url = str(meta["url"]) if "url" in meta else _find_url(body_text)
+    title = str(meta.get("title") or furniture.infer_title(body_text) or _title_from_url(url) or doc_id)
+    date = _as_date(meta.get("date")) or find_date(body_text[:HEAD_CHARS]) or _date_from_url(url)
+    source = str(meta.get("source") or _infer_source(body_text, url))
+    return Document(doc_id, title, source, date, url, body_text, furniture.body_blocks(body_text, title))
+
+
+def _from_html(doc_id: str, html: str) -> Document:
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    if extracted is None or not (extracted.text or "").strip():
+        raise SkippedFile("no article text found in HTML")
+    text = extracted.text
+    title = extracted.title or furniture.infer_title(text) or doc_id
+    url = extracted.url or _find_url(text)
+    date = _as_date(extracted.date) or find_date(text[:HEAD_CHARS]) or _date_from_url(url)
+    source = extracted.sitename or _infer_source(text, url)
+    return Document(doc_id, title, source, date, url, text, furniture.body_blocks(text, title))
+
+
+def _as_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value.strip():
+        return find_date(value)
+    return None
+
+
+def _find_url(text: str) -> str | None:
+    # A URL hard-wrapped across lines continues on a line with no spaces.
+    joined = re.sub(r"(https?://\S+)\n(\S+)(?=\n|$)", r"\1\2", text)
+    match = _URL.search(joined)
+    return match.group().rstrip(".,;") if match else None
+
+
+def _title_from_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    slug = urlparse(url).path.rstrip("/").rsplit("/", 1)[-1]
+    words = [w for w in re.split(r"[-_]+", slug) if w and not re.fullmatch(r"[a-z]?\d+", w)]
+    return " ".join(words).capitalize() if len(words) >= 3 else None
+
+
+def _date_from_url(url: str | None) -> dt.date | None:
+    match = re.search(r"/((?:19|20)\d\d)/(\d\d)/(\d\d)/", url or "")
+    if not match:
+        return None
+    try:
+        return dt.date(*map(int, match.groups()))
+    except ValueError:
+        return None
+
+
+def _infer_source(text: str, url: str | None) -> str:
+    head = text[:HEAD_CHARS]
+    match = _WIRE_DATELINE.search(head) or _WIRE_PAREN.search(head)
+    if match:
+        return match.group(1).strip()
+    if url:
+        host = urlparse(url).hostname or ""
+        return host.removeprefix("www.") or "unknown source"
+    return "unknown source"

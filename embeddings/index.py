@@ -1,0 +1,222 @@
+"""Build, update and load the on-disk passage index."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from embeddings import store
+from embeddings.chunking import Passage, make_passages
+from embeddings.documents import Document, SkippedFile, doc_id_for, file_digest, list_files, read_document
+from embeddings.keyword import KeywordIndex
+from embeddings.model import DEFAULT_MODEL, Embedder
+
+log = logging.getLogger(__name__)
+
+# Bump when reading, cleaning or chunking changes, so every file is re-read.
+PIPELINE_VERSION = 1
+
+
+class IndexNotFound(Exception):
+    """No index has been built in this folder yet."""
+
+
+class NothingToIndex(Exception):
+    """Not a single file could be indexed; the previous index, if any, is untouched."""
+
+
+@dataclass
+class Index:
+    """Documents, passages, their vectors and the keyword index of one published version."""
+
+    documents: dict[str, Document]
+    passages: list[Passage]
+    vectors: np.ndarray
+    keyword: KeywordIndex
+    model_name: str
+    files: dict[str, dict] = field(default_factory=dict)
+
+    def document_of(self, passage: Passage) -> Document:
+        return self.documents[passage.doc_id]
+
+
+@dataclass
+class BuildReport:
+    documents: int = 0
+    passages: int = 0
+    embedded_documents: int = 0
+    reused_documents: int = 0
+    removed_documents: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    changed: bool = False
+
+
+@dataclass
+class _Entry:
+    """One indexed file: its document, passages and vectors."""
+
+    path: str
+    digest: str
+    document: Document
+    passages: list[Passage]
+    vectors: np.ndarray | None = None
+
+
+def embedding_text(passage: Passage, document: Document) -> str:
+    """What gets embedded and keyword-indexed: the headline gives a passage its topic."""
+    return f"{document.title}\n{passage.text}"
+
+
+def load_index(index_dir: Path) -> Index:
+    """Load the live version of the index in index_dir."""
+    version = store.current_version(index_dir)
+    if version is None:
+        raise IndexNotFound(f"no index in {index_dir}; run `newsbot index` first")
+    manifest = store.read_json(version / "manifest.json")
+    documents = {d["doc_id"]: Document.from_dict(d) for d in store.read_json(version / "documents.json")}
+    passages = [Passage.from_dict(p) for p in store.read_json(version / "passages.json")]
+    vectors = np.load(version / "vectors.npy")
+    keyword = KeywordIndex.load(version / "keyword")
+    return Index(documents, passages, vectors, keyword, manifest["model"], manifest["files"])
+
+
+def build_index(
+    documents_dir: Path,
+    index_dir: Path,
+    model_name: str = DEFAULT_MODEL,
+    embedder: Embedder | None = None,
+    progress: bool = False,
+) -> BuildReport:
+    """Index documents_dir into index_dir, re-embedding only new or changed files."""
+    if not documents_dir.is_dir():
+        raise NothingToIndex(f"documents folder {documents_dir} does not exist")
+    with _build_lock(index_dir):
+        previous = _previous_entries(index_dir, model_name)
+        report = BuildReport()
+        entries = _read_entries(documents_dir, previous, report)
+        if not entries:
+            raise NothingToIndex(_nothing_message(documents_dir, report))
+        report.removed_documents = len(set(previous) - {e.path for e in entries})
+        report.changed = bool(report.embedded_documents or report.removed_documents)
+        if report.changed:
+            _embed_missing(entries, embedder or Embedder(model_name), progress)
+            _write_version(index_dir, entries, model_name)
+        report.documents = len(entries)
+        report.passages = sum(len(e.passages) for e in entries)
+        return report
+
+
+@contextmanager
+def _build_lock(index_dir: Path) -> Iterator[None]:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _previous_entries(index_dir: Path, model_name: str) -> dict[str, _Entry]:
+    try:
+        index = load_index(index_dir)
+    except IndexNotFound:
+        return {}
+    except Exception as exc:  # a damaged index is rebuilt, not fatal
+        log.warning("previous index unreadable (%s); rebuilding from scratch", exc)
+        return {}
+    manifest = store.read_json(store.current_version(index_dir) / "manifest.json")
+    if index.model_name != model_name or manifest.get("pipeline") != PIPELINE_VERSION:
+        return {}
+    rows_by_doc: dict[str, list[int]] = {}
+    for row, passage in enumerate(index.passages):
+        rows_by_doc.setdefault(passage.doc_id, []).append(row)
+    entries = {}
+    for path, info in index.files.items():
+        rows = rows_by_doc.get(info["doc_id"], [])
+        document = index.documents[info["doc_id"]]
+        passages = [index.passages[r] for r in rows]
+        entries[path] = _Entry(path, info["digest"], document, passages, index.vectors[rows])
+    return entries
+
+
+def _read_entries(documents_dir: Path, previous: dict[str, _Entry], report: BuildReport) -> list[_Entry]:
+    entries: list[_Entry] = []
+    seen_ids: set[str] = set()
+    for path in list_files(documents_dir):
+        rel = path.relative_to(documents_dir).as_posix()
+        try:
+            entry = _read_entry(path, rel, documents_dir, previous.get(rel), report)
+        except SkippedFile as exc:
+            log.warning("skipped %s: %s", rel, exc)
+            report.skipped.append((rel, str(exc)))
+            continue
+        if entry.document.doc_id in seen_ids:
+            report.skipped.append((rel, f"same document id as another file ({entry.document.doc_id})"))
+            continue
+        seen_ids.add(entry.document.doc_id)
+        entries.append(entry)
+    return entries
+
+
+def _read_entry(path: Path, rel: str, folder: Path, old: _Entry | None, report: BuildReport) -> _Entry:
+    try:
+        digest = file_digest(path)
+    except OSError as exc:
+        raise SkippedFile(f"cannot read file: {exc.strerror or exc}") from exc
+    if old is not None and old.digest == digest and old.document.doc_id == doc_id_for(path, folder):
+        report.reused_documents += 1
+        return old
+    document = read_document(path, folder)
+    passages = make_passages(document)
+    if not passages:
+        raise SkippedFile("no sentences found in the article text")
+    report.embedded_documents += 1
+    return _Entry(rel, digest, document, passages)
+
+
+def _embed_missing(entries: list[_Entry], embedder: Embedder, progress: bool) -> None:
+    todo = [e for e in entries if e.vectors is None]
+    texts = [embedding_text(p, e.document) for e in todo for p in e.passages]
+    if not texts:
+        return
+    from tqdm.auto import tqdm
+
+    with tqdm(total=len(texts), desc="Embedding passages", unit="passage", disable=not progress) as bar:
+        vectors = embedder.embed_texts(texts, on_batch=bar.update)
+    row = 0
+    for entry in todo:
+        entry.vectors = vectors[row : row + len(entry.passages)]
+        row += len(entry.passages)
+
+
+def _write_version(index_dir: Path, entries: list[_Entry], model_name: str) -> None:
+    staged = store.staging_dir(index_dir)
+    try:
+        passages = [p for e in entries for p in e.passages]
+        texts = [embedding_text(p, e.document) for e in entries for p in e.passages]
+        np.save(staged / "vectors.npy", np.concatenate([e.vectors for e in entries]).astype(np.float32))
+        store.write_json(staged / "passages.json", [p.to_dict() for p in passages])
+        store.write_json(staged / "documents.json", [e.document.to_dict() for e in entries])
+        (staged / "keyword").mkdir()
+        KeywordIndex.build(texts).save(staged / "keyword")
+        files = {e.path: {"digest": e.digest, "doc_id": e.document.doc_id} for e in entries}
+        manifest = {"model": model_name, "pipeline": PIPELINE_VERSION, "files": files}
+        store.write_json(staged / "manifest.json", manifest)
+    except BaseException:
+        store.discard(staged)
+        raise
+    store.publish(index_dir, staged)
+
+
+def _nothing_message(documents_dir: Path, report: BuildReport) -> str:
+    if not report.skipped:
+        return f"no article files found in {documents_dir} (supported: .txt, .md, .html)"
+    reasons = "; ".join(f"{path}: {why}" for path, why in report.skipped[:5])
+    return f"none of the {len(report.skipped)} files in {documents_dir} could be indexed ({reasons})"

@@ -1,0 +1,77 @@
+"""Keyword (BM25) search over passages, and the tokenizer shared with the answer step."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(STOPWORDS_EN) | {"s", "t", "also", "said", "says", "would", "could"}
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, stemmed content words: what keyword search and term matching compare."""
+    words = [w for w in _TOKEN.findall(text.lower().replace("’", "'")) if w not in stopwords()]
+    return _stemmer().stemWords(words)
+
+
+class KeywordIndex:
+    """BM25 scores for every passage, plus document frequencies for term weighting."""
+
+    def __init__(self, retriever, doc_freq: dict[str, int], size: int) -> None:
+        self._retriever = retriever
+        self.doc_freq = doc_freq
+        self.size = size
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> KeywordIndex:
+        import bm25s
+
+        tokens = [tokenize(text) or ["_empty_"] for text in texts]
+        retriever = bm25s.BM25()
+        retriever.index(tokens, show_progress=False)
+        doc_freq = Counter(token for row in tokens for token in set(row))
+        return cls(retriever, dict(doc_freq), len(texts))
+
+    def save(self, folder: Path) -> None:
+        self._retriever.save(str(folder), show_progress=False)
+        (folder / "doc_freq.json").write_text(json.dumps({"size": self.size, "doc_freq": self.doc_freq}))
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex:
+        import bm25s
+
+        retriever = bm25s.BM25.load(str(folder), show_progress=False)
+        data = json.loads((folder / "doc_freq.json").read_text())
+        return cls(retriever, data["doc_freq"], data["size"])
+
+    def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
+        known = [t for t in query_tokens if t in self._retriever.vocab_dict]
+        if not known:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency; a term found nowhere gets the highest weight."""
+        df = self.doc_freq.get(token, 0)
+        return math.log(1 + (self.size - df + 0.5) / (df + 0.5))

