@@ -33,17 +33,28 @@ class NothingToIndex(Exception):
 
 @dataclass
 class Index:
-    """Documents, passages, their vectors and the keyword index of one published version."""
+    """Documents, passages, vectors and the keyword index of one published version.
+
+    Sentences are embedded once; a passage's vector is the mean of its sentences' vectors
+    nudged towards its headline's, so answer selection can score single sentences for free.
+    """
 
     documents: dict[str, Document]
     passages: list[Passage]
     vectors: np.ndarray
+    sentence_vectors: np.ndarray
+    sentence_rows: np.ndarray
     keyword: KeywordIndex
     model_name: str
     files: dict[str, dict] = field(default_factory=dict)
 
     def document_of(self, passage: Passage) -> Document:
         return self.documents[passage.doc_id]
+
+    def sentence_vectors_of(self, row: int) -> np.ndarray:
+        """Vectors of the sentences of the passage in this row, in order."""
+        start = self.sentence_rows[row]
+        return self.sentence_vectors[start : start + len(self.passages[row].sentences)]
 
 
 @dataclass
@@ -57,19 +68,39 @@ class BuildReport:
     changed: bool = False
 
 
+TITLE_WEIGHT = 0.5
+
+
 @dataclass
 class _Entry:
-    """One indexed file: its document, passages and vectors."""
+    """One indexed file: its document, passages, and the vectors of its title and sentences."""
 
     path: str
     digest: str
     document: Document
     passages: list[Passage]
-    vectors: np.ndarray | None = None
+    vectors: np.ndarray | None = None  # row 0: title; then every sentence of every passage
+
+    def texts_to_embed(self) -> list[str]:
+        text = self.document.text
+        return [self.document.title] + [text[s:e] for p in self.passages for s, e in p.sentences]
+
+    def passage_vectors(self) -> np.ndarray:
+        title, sentences = self.vectors[0], self.vectors[1:]
+        rows, start = [], 0
+        for passage in self.passages:
+            mean = sentences[start : start + len(passage.sentences)].mean(axis=0)
+            rows.append(_normalise(_normalise(mean) + TITLE_WEIGHT * title))
+            start += len(passage.sentences)
+        return np.asarray(rows, dtype=np.float32)
 
 
-def embedding_text(passage: Passage, document: Document) -> str:
-    """What gets embedded and keyword-indexed: the headline gives a passage its topic."""
+def _normalise(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)
+
+
+def keyword_text(passage: Passage, document: Document) -> str:
+    """What keyword search sees: the headline gives a passage its topic."""
     return f"{document.title}\n{passage.text}"
 
 
@@ -81,9 +112,11 @@ def load_index(index_dir: Path) -> Index:
     manifest = store.read_json(version / "manifest.json")
     documents = {d["doc_id"]: Document.from_dict(d) for d in store.read_json(version / "documents.json")}
     passages = [Passage.from_dict(p) for p in store.read_json(version / "passages.json")]
-    vectors = np.load(version / "vectors.npy")
+    vectors = np.load(version / "passage_vectors.npy")
+    sentence_vectors = np.load(version / "sentence_vectors.npy")
+    sentence_rows = np.cumsum([0] + [len(p.sentences) for p in passages])[:-1]
     keyword = KeywordIndex.load(version / "keyword")
-    return Index(documents, passages, vectors, keyword, manifest["model"], manifest["files"])
+    return Index(documents, passages, vectors, sentence_vectors, sentence_rows, keyword, manifest["model"], manifest["files"])
 
 
 def build_index(
@@ -137,12 +170,14 @@ def _previous_entries(index_dir: Path, model_name: str) -> dict[str, _Entry]:
     rows_by_doc: dict[str, list[int]] = {}
     for row, passage in enumerate(index.passages):
         rows_by_doc.setdefault(passage.doc_id, []).append(row)
+    titles = np.load(store.current_version(index_dir) / "title_vectors.npy")
     entries = {}
-    for path, info in index.files.items():
+    for number, (path, info) in enumerate(index.files.items()):
         rows = rows_by_doc.get(info["doc_id"], [])
-        document = index.documents[info["doc_id"]]
         passages = [index.passages[r] for r in rows]
-        entries[path] = _Entry(path, info["digest"], document, passages, index.vectors[rows])
+        sentences = [index.sentence_vectors_of(r) for r in rows]
+        vectors = np.concatenate([titles[number : number + 1], *sentences])
+        entries[path] = _Entry(path, info["digest"], index.documents[info["doc_id"]], passages, vectors)
     return entries
 
 
@@ -183,25 +218,28 @@ def _read_entry(path: Path, rel: str, folder: Path, old: _Entry | None, report: 
 
 def _embed_missing(entries: list[_Entry], embedder: Embedder, progress: bool) -> None:
     todo = [e for e in entries if e.vectors is None]
-    texts = [embedding_text(p, e.document) for e in todo for p in e.passages]
+    texts = [text for e in todo for text in e.texts_to_embed()]
     if not texts:
         return
     from tqdm.auto import tqdm
 
-    with tqdm(total=len(texts), desc="Embedding passages", unit="passage", disable=not progress) as bar:
+    with tqdm(total=len(texts), desc="Embedding sentences", unit="sentence", disable=not progress) as bar:
         vectors = embedder.embed_texts(texts, on_batch=bar.update)
     row = 0
     for entry in todo:
-        entry.vectors = vectors[row : row + len(entry.passages)]
-        row += len(entry.passages)
+        size = 1 + sum(len(p.sentences) for p in entry.passages)
+        entry.vectors = vectors[row : row + size]
+        row += size
 
 
 def _write_version(index_dir: Path, entries: list[_Entry], model_name: str) -> None:
     staged = store.staging_dir(index_dir)
     try:
         passages = [p for e in entries for p in e.passages]
-        texts = [embedding_text(p, e.document) for e in entries for p in e.passages]
-        np.save(staged / "vectors.npy", np.concatenate([e.vectors for e in entries]).astype(np.float32))
+        texts = [keyword_text(p, e.document) for e in entries for p in e.passages]
+        np.save(staged / "passage_vectors.npy", np.concatenate([e.passage_vectors() for e in entries]))
+        np.save(staged / "sentence_vectors.npy", np.concatenate([e.vectors[1:] for e in entries]))
+        np.save(staged / "title_vectors.npy", np.stack([e.vectors[0] for e in entries]))
         store.write_json(staged / "passages.json", [p.to_dict() for p in passages])
         store.write_json(staged / "documents.json", [e.document.to_dict() for e in entries])
         (staged / "keyword").mkdir()

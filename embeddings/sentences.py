@@ -9,6 +9,7 @@ import blingfire
 from embeddings.furniture import is_furniture_sentence
 
 MIN_SENTENCE_WORDS = 4
+MAX_QUOTE_WORDS = 70
 _WORD = re.compile(r"\w+")
 
 
@@ -24,7 +25,7 @@ def _block_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     block = text[start:end]
     _, offsets = blingfire.text_to_sentences_and_offsets(block)
     spans = [_trim(text, start + s, start + e) for s, e in offsets]
-    return _merge_fragments(text, [s for s in spans if s[1] > s[0]])
+    return _join_open_quotes(text, _merge_fragments(text, [s for s in spans if s[1] > s[0]]))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -41,7 +42,7 @@ def _merge_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
     pending: int | None = None
     for start, end in spans:
         start = start if pending is None else pending
-        if len(_WORD.findall(text[start:end])) < MIN_SENTENCE_WORDS:
+        if _words(text[start:end]) < MIN_SENTENCE_WORDS:
             pending = start
             continue
         pending = None
@@ -51,3 +52,22 @@ def _merge_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
     elif pending is not None:
         merged.append((pending, spans[-1][1]))
     return merged
+
+
+def _join_open_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Keep a quotation that runs over several sentences in one span, up to a length limit."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and _quote_open(text[joined[-1][0] : joined[-1][1]]) and _words(text[joined[-1][0] : end]) <= MAX_QUOTE_WORDS:
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _quote_open(sentence: str) -> bool:
+    return sentence.count('"') % 2 == 1 or sentence.count("“") > sentence.count("”")
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))

@@ -1,0 +1,216 @@
+"""Extractive, grounded answers: pick the sentences that answer, attribute and cite them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bot.question import MONTHS, Question
+from embeddings import Hit, Index, tokenize
+from embeddings.keyword import KeywordIndex
+
+MAX_SENTENCES = 3
+EXTRA_SENTENCE_RATIO = 0.9
+W_DENSE, W_LEXICAL, W_PASSAGE, W_TYPE, W_TIME = 1.0, 0.5, 0.3, 0.2, 0.1
+MIN_SUPPORT = 0.5
+MIN_DENSE = 0.3
+REDUNDANT_OVERLAP = 0.5
+NOT_FOUND = "The articles don't say."
+
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+    "hundred|thousand|million|billion|dozen|several|once|twice"
+)
+_ANSWER_TYPES = {
+    "when": re.compile(
+        rf"\b(\d{{1,2}}:\d\d|(19|20)\d\d|{'|'.join(MONTHS)}|monday|tuesday|wednesday|thursday|friday|"
+        r"saturday|sunday|today|tomorrow|yesterday|last (week|month|year)|next (week|month|year))\b",
+        re.I,
+    ),
+    "who": re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b"),
+    "number": re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.I),
+    "duration": re.compile(
+        rf"\b(\d+|{_NUMBER_WORDS}|an?|several|few)[ -](\w+[ -])?(second|minute|hour|day|week|month|year)s?\b", re.I
+    ),
+    "where": re.compile(r"\b(in|at|to|from|near)\s+[A-Z]"),
+}
+_LABEL = re.compile(r"^(?!According\b)([A-Z][\w'’]*(?: [\w'’]+){0,2}):\s+")
+_BULLET = re.compile(r"^[•·▪◦*\-–—]\s*")
+_LOWERCASE_STARTS = frozenset(
+    "the a an it its this that these those he she they we his her their our in on at after before "
+    "according however but and also earlier later initially instead meanwhile while as so".split()
+)
+
+
+@dataclass(frozen=True)
+class Citation:
+    id: int
+    hit: Hit
+    highlights: tuple[tuple[int, int], ...]
+
+    def to_dict(self) -> dict:
+        passage, document = self.hit.passage, self.hit.document
+        return {
+            "id": self.id,
+            "doc_id": document.doc_id,
+            "title": document.title,
+            "source": document.source,
+            "date": document.date.isoformat() if document.date else None,
+            "url": document.url,
+            "text": passage.text,
+            "start": passage.start,
+            "end": passage.end,
+            "score": round(self.hit.score, 4),
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    grounded: bool
+    citations: tuple[Citation, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict:
+        return {"answer": self.text, "grounded": self.grounded, "citations": [c.to_dict() for c in self.citations]}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence that might answer the question, with the evidence for it."""
+
+    hit: Hit
+    span: tuple[int, int]
+    score: float
+    dense: float
+    support: float
+
+    @property
+    def text(self) -> str:
+        return self.hit.document.text[self.span[0] : self.span[1]]
+
+
+def compose(question: Question, hits: list[Hit], index: Index, query_vector: np.ndarray, max_citations: int) -> Answer:
+    """The answer to a question from retrieved hits: grounded sentences, or an honest 'don't say'."""
+    candidates = rank_sentences(question, hits, index, query_vector)
+    if not candidates or not _grounded(candidates[0]):
+        return _not_found(candidates, hits, max_citations)
+    chosen = _choose(candidates)
+    return _attributed(chosen)
+
+
+def rank_sentences(question: Question, hits: list[Hit], index: Index, query_vector: np.ndarray) -> list[Candidate]:
+    """Every sentence of the hits, best answer first."""
+    candidates = []
+    for hit in hits:
+        context = _context_terms(hit)
+        time_fit = _time_fit(question, hit)
+        dense_scores = index.sentence_vectors_of(hit.row) @ query_vector
+        for span, dense in zip(hit.passage.sentences, dense_scores):
+            text = hit.document.text[span[0] : span[1]]
+            terms = set(tokenize(text))
+            lexical = coverage(question.terms, terms, index.keyword)
+            support = coverage(question.terms, terms | context, index.keyword)
+            typed = question.kind is not None and bool(_ANSWER_TYPES[question.kind].search(text))
+            score = W_DENSE * dense + W_LEXICAL * lexical + W_PASSAGE * hit.score + W_TYPE * typed + W_TIME * time_fit
+            candidates.append(Candidate(hit, span, float(score), float(dense), support))
+    return sorted(candidates, key=lambda c: -c.score)
+
+
+def coverage(terms: tuple[str, ...], found: set[str], keyword: KeywordIndex) -> float:
+    """Share of the question's term weight (IDF) present in found; 1.0 for no terms."""
+    if not terms:
+        return 1.0
+    weights = {t: keyword.idf(t) for t in terms}
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in found) / total if total else 1.0
+
+
+def _context_terms(hit: Hit) -> set[str]:
+    document = hit.document
+    dated = f"{MONTHS[document.date.month - 1]} {document.date.year}" if document.date else ""
+    return set(tokenize(f"{document.title} {hit.passage.text} {dated}"))
+
+
+def _time_fit(question: Question, hit: Hit) -> float:
+    """+1 when the article's date matches the time the question names, -1 when it clearly does not."""
+    date = hit.document.date
+    if not question.years and not question.months:
+        return 0.0
+    mentioned = {int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", hit.passage.text)}
+    if date is None:
+        return 0.5 if mentioned & set(question.years) else 0.0
+    year_ok = not question.years or date.year in question.years or bool(mentioned & set(question.years))
+    month_ok = not question.months or date.month in question.months
+    return 1.0 if year_ok and month_ok else -1.0
+
+
+def _grounded(best: Candidate) -> bool:
+    return best.support >= MIN_SUPPORT and best.dense >= MIN_DENSE
+
+
+def _choose(candidates: list[Candidate]) -> list[Candidate]:
+    best = candidates[0]
+    chosen = [best]
+    for candidate in candidates[1:]:
+        if len(chosen) == MAX_SENTENCES or candidate.score < EXTRA_SENTENCE_RATIO * best.score:
+            break
+        if _grounded(candidate) and not any(_redundant(candidate, c) for c in chosen):
+            chosen.append(candidate)
+    return chosen
+
+
+def _redundant(a: Candidate, b: Candidate) -> bool:
+    ta, tb = set(tokenize(a.text)), set(tokenize(b.text))
+    return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= REDUNDANT_OVERLAP
+
+
+def _attributed(chosen: list[Candidate]) -> Answer:
+    citations: dict[str, tuple[int, Hit, list[tuple[int, int]]]] = {}
+    parts = []
+    for candidate in chosen:
+        key = candidate.hit.passage.key
+        if key not in citations:
+            citations[key] = (len(citations) + 1, candidate.hit, [])
+        number, _, spans = citations[key]
+        spans.append(candidate.span)
+        first_from_source = all(c.hit.document.doc_id != candidate.hit.document.doc_id for c in chosen[: chosen.index(candidate)])
+        parts.append(f"{attribute(candidate, first_from_source)} [{number}]")
+    cited = tuple(Citation(n, hit, tuple(sorted(spans))) for n, hit, spans in citations.values())
+    return Answer(" ".join(parts), True, cited)
+
+
+def attribute(candidate: Candidate, name_source: bool) -> str:
+    """The sentence as a statement of its outlet: "TASS reported on 28 March 2022 that …"."""
+    sentence = clean_sentence(candidate.text)
+    if not name_source:
+        return _end_sentence(sentence)
+    document = candidate.hit.document
+    when = f" on {document.date.day} {document.date:%B %Y}" if document.date else ""
+    first, _, rest = sentence.partition(" ")
+    if first.lower().rstrip(",;:") in _LOWERCASE_STARTS:
+        sentence = f"{first.lower()} {rest}"
+    return _end_sentence(f"{document.source} reported{when} that {sentence}")
+
+
+def clean_sentence(text: str) -> str:
+    """One line, without list bullets or a leading "Details:"-style label."""
+    sentence = _BULLET.sub("", " ".join(text.split()))
+    return _LABEL.sub("", sentence, count=1) or sentence
+
+
+def _end_sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?", '"', "”", "…")) else text + "."
+
+
+def _not_found(candidates: list[Candidate], hits: list[Hit], max_citations: int) -> Answer:
+    best_span: dict[str, tuple[int, int]] = {}
+    for candidate in candidates:
+        best_span.setdefault(candidate.hit.passage.key, candidate.span)
+    nearest = hits[:max_citations]
+    cited = tuple(Citation(i + 1, hit, (best_span[hit.passage.key],)) for i, hit in enumerate(nearest) if hit.passage.key in best_span)
+    if not cited:
+        return Answer(f"{NOT_FOUND} No passage in the index is related to the question.", False, ())
+    markers = ", ".join(f"[{c.id}]" for c in cited)
+    return Answer(f"{NOT_FOUND} The nearest passages ({markers}) do not answer the question.", False, cited)

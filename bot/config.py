@@ -1,0 +1,60 @@
+"""Settings: command-line flags, then NEWSBOT_* environment variables, then defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+ENV_PREFIX = "NEWSBOT_"
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message names it."""
+
+
+class Settings(BaseModel):
+    """Everything the bot can be configured with; see the README's settings table."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    documents: Path = Field(Path("documents"), description="folder of articles to index")
+    index_dir: Path = Field(Path(".newsbot/index"), description="where the embedded index is kept")
+    store: str = Field("embedded", description="'embedded' (on-disk index in index_dir)")
+    model: str = Field("all-MiniLM-L6-v2", description="embedding model: the bundled name or a local folder")
+    top_k: int = Field(3, ge=1, le=10, description="most citations shown with an answer")
+    host: str = Field("127.0.0.1", description="address `serve` listens on")
+    port: int = Field(7860, ge=0, le=65535, description="port `serve` listens on (0: any free port)")
+    max_question_chars: int = Field(2000, ge=10, description="longest question or claim accepted")
+
+    @field_validator("store")
+    @classmethod
+    def _known_store(cls, value: str) -> str:
+        if value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("the PostgreSQL store is not available in this version; use 'embedded'")
+        if value != "embedded":
+            raise ValueError(f"unknown store {value!r}; use 'embedded'")
+        return value
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str], **overrides: object) -> Settings:
+        """Settings from NEWSBOT_* variables, with explicit overrides (flags) winning."""
+        values: dict[str, object] = {
+            name: environ[ENV_PREFIX + name.upper()]
+            for name in cls.model_fields
+            if environ.get(ENV_PREFIX + name.upper(), "") != ""
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            raise SettingsError(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else "settings"
+        problems.append(f"{name} (flag --{name.replace('_', '-')} or {ENV_PREFIX}{name.upper()}): {error['msg']}")
+    return "invalid settings: " + "; ".join(problems)
