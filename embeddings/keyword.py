@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from collections import Counter
@@ -47,6 +48,7 @@ class KeywordIndex:
     def build(cls, texts: Sequence[str]) -> KeywordIndex:
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         tokens = [tokenize(text) or ["_empty_"] for text in texts]
         retriever = bm25s.BM25()
         retriever.index(tokens, show_progress=False)

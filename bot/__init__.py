@@ -1,0 +1,1 @@
+"""newsbot: cited answers from a folder of news articles."""

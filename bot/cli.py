@@ -1,0 +1,110 @@
+"""Command line: newsbot index | ask | serve."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bot.config import Settings, SettingsError
+
+
+def _settings_options(command: Callable) -> Callable:
+    options = [
+        click.option("--documents", type=click.Path(path_type=Path), help="Folder of articles [NEWSBOT_DOCUMENTS; documents]"),
+        click.option("--index-dir", type=click.Path(path_type=Path), help="Index folder [NEWSBOT_INDEX_DIR; .newsbot/index]"),
+        click.option("--model", help="Embedding model [NEWSBOT_MODEL; all-MiniLM-L6-v2]"),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def load_settings(**flags: Any) -> Settings:
+    try:
+        return Settings.from_env(os.environ, **flags)
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@click.group()
+@click.version_option(package_name="newsbot")
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens, for debugging.")
+def cli(verbose: bool) -> None:
+    """Answer questions about a folder of news articles, citing the sentences behind every answer."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@cli.command()
+@_settings_options
+def index(**flags: Any) -> None:
+    """Build or update the index (only new or changed files are embedded)."""
+    from embeddings import NothingToIndex, build_index
+
+    settings = load_settings(**flags)
+    try:
+        report = build_index(settings.documents, settings.index_dir, settings.model, progress=True)
+    except NothingToIndex as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"Indexed {report.documents} documents, {report.passages} passages "
+        f"({report.embedded_documents} embedded, {report.reused_documents} unchanged, "
+        f"{report.removed_documents} removed) in {settings.index_dir}"
+    )
+    for path, reason in report.skipped:
+        click.echo(f"Skipped {path}: {reason}", err=True)
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON object.")
+@_settings_options
+def ask(question: str, as_json: bool, **flags: Any) -> None:
+    """Answer QUESTION from the articles, with citations."""
+    from bot.core import BadQuestion
+
+    bot = _open_bot(load_settings(**flags))
+    try:
+        answer = bot.ask(question)
+    except BadQuestion as exc:
+        raise click.UsageError(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return
+    from bot.citations import format_terminal
+
+    click.echo(format_terminal(answer, color=sys.stdout.isatty()))
+
+
+@cli.command()
+@click.option("--host", help="Address to listen on [NEWSBOT_HOST; 127.0.0.1]")
+@click.option("--port", type=int, help="Port; 0 picks a free one [NEWSBOT_PORT; 7860]")
+@_settings_options
+def serve(**flags: Any) -> None:
+    """Serve the web chat at /, the embeddable chat at /embed and the API at /api/."""
+    from bot.server import run_server
+
+    settings = load_settings(**flags)
+    run_server(_open_bot(settings), settings)
+
+
+def _open_bot(settings: Settings):
+    from bot.core import Bot
+    from embeddings import ModelNotFound, NothingToIndex
+
+    try:
+        return Bot.open(
+            settings.documents, settings.index_dir, settings.model, settings.top_k, settings.max_question_chars, progress=True
+        )
+    except (NothingToIndex, ModelNotFound) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def main() -> None:
+    cli(prog_name="newsbot")

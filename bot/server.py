@@ -1,0 +1,37 @@
+"""Run the web app with uvicorn on a pre-bound socket, so port 0 reports the real port."""
+
+from __future__ import annotations
+
+import socket
+
+import click
+
+from bot.config import Settings
+from bot.core import Bot
+
+
+def run_server(bot: Bot, settings: Settings) -> None:
+    import uvicorn
+
+    from bot.api import create_app
+
+    app = create_app(bot, settings.documents)
+    sock = _bind(settings.host, settings.port)
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"newsbot is serving at http://{shown}:{port}/  (API docs at /docs; Ctrl+C to stop)", err=True)
+    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
