@@ -13,9 +13,10 @@ from embeddings.keyword import KeywordIndex
 
 MAX_SENTENCES = 3
 EXTRA_SENTENCE_RATIO = 0.9
-W_DENSE, W_LEXICAL, W_PASSAGE, W_TYPE, W_TIME = 1.0, 0.5, 0.3, 0.2, 0.1
-MIN_SUPPORT = 0.5
-MIN_DENSE = 0.3
+W_DENSE, W_LEXICAL, W_PASSAGE, W_TYPE, W_TIME = 1.0, 0.5, 0.3, 0.4, 0.1
+CONTEXT_WEIGHT = 0.5
+MIN_SUPPORT = 0.45
+MIN_CONFIDENCE = 1.1  # support + dense similarity of the best sentence
 REDUNDANT_OVERLAP = 0.5
 NOT_FOUND = "The articles don't say."
 
@@ -23,13 +24,14 @@ _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
     "hundred|thousand|million|billion|dozen|several|once|twice"
 )
+_RELATIVE_TIME = re.compile(
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|"
+    r"(last|next|this) (week|month|year|spring|summer|autumn|winter))\b",
+    re.I,
+)
 _ANSWER_TYPES = {
-    "when": re.compile(
-        rf"\b(\d{{1,2}}:\d\d|(19|20)\d\d|{'|'.join(MONTHS)}|monday|tuesday|wednesday|thursday|friday|"
-        r"saturday|sunday|today|tomorrow|yesterday|last (week|month|year)|next (week|month|year))\b",
-        re.I,
-    ),
-    "who": re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b"),
+    "when": re.compile(rf"\b(\d{{1,2}}:\d\d|(19|20)\d\d|{'|'.join(MONTHS)})\b", re.I),
+    "who": re.compile(r"(?<=[\w,;:] )[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b"),
     "number": re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.I),
     "duration": re.compile(
         rf"\b(\d+|{_NUMBER_WORDS}|an?|several|few)[ -](\w+[ -])?(second|minute|hour|day|week|month|year)s?\b", re.I
@@ -110,12 +112,32 @@ def rank_sentences(question: Question, hits: list[Hit], index: Index, query_vect
         for span, dense in zip(hit.passage.sentences, dense_scores):
             text = hit.document.text[span[0] : span[1]]
             terms = set(tokenize(text))
-            lexical = coverage(question.terms, terms, index.keyword)
             support = coverage(question.terms, terms | context, index.keyword)
-            typed = question.kind is not None and bool(_ANSWER_TYPES[question.kind].search(text))
+            # Terms found only around the sentence count for less than terms in it.
+            own = coverage(question.terms, terms, index.keyword)
+            lexical = own + CONTEXT_WEIGHT * (support - own)
+            typed = answer_type_fit(question, text)
             score = W_DENSE * dense + W_LEXICAL * lexical + W_PASSAGE * hit.score + W_TYPE * typed + W_TIME * time_fit
             candidates.append(Candidate(hit, span, float(score), float(dense), support))
     return sorted(candidates, key=lambda c: -c.score)
+
+
+def answer_type_fit(question: Question, text: str) -> float:
+    """1 when the sentence holds a new thing of the kind asked for (a date, name, number), else less."""
+    if question.kind is None:
+        return 0.0
+    asked = question.text.lower()
+    found = [m for m in _ANSWER_TYPES[question.kind].finditer(text) if m.group().lower() not in asked]
+    if not found:
+        return 0.5 if question.kind == "when" and _RELATIVE_TIME.search(text) else 0.0
+    if question.focus and question.kind in ("number", "duration"):
+        return 1.0 if any(_near(text, m, question.focus) for m in found) else 0.0
+    return 1.0
+
+
+def _near(text: str, match: re.Match, focus: str, window: int = 40) -> bool:
+    around = text[max(0, match.start() - window) : match.end() + window]
+    return focus in tokenize(around)
 
 
 def coverage(terms: tuple[str, ...], found: set[str], keyword: KeywordIndex) -> float:
@@ -147,7 +169,7 @@ def _time_fit(question: Question, hit: Hit) -> float:
 
 
 def _grounded(best: Candidate) -> bool:
-    return best.support >= MIN_SUPPORT and best.dense >= MIN_DENSE
+    return best.support >= MIN_SUPPORT and best.support + best.dense >= MIN_CONFIDENCE
 
 
 def _choose(candidates: list[Candidate]) -> list[Candidate]:

@@ -20,6 +20,7 @@ _QUESTION_TYPES = [
     ("number", re.compile(r"\bhow (many|much|old|often)\b|\bwhat (number|percentage|share)\b", re.I)),
     ("where", re.compile(r"^\s*where\b|\bin (which|what) (city|country|place)\b", re.I)),
 ]
+_FOCUS = re.compile(r"\bhow (?:many|much)\s+([\w-]+)", re.I)
 # Words that only shape the question; they say nothing about where the answer is.
 QUESTION_WORDS = frozenset(
     tokenize(
@@ -36,6 +37,7 @@ class Question:
     terms: tuple[str, ...]
     years: tuple[int, ...]
     months: tuple[int, ...]
+    focus: str | None = None  # the counted thing in "how many X"
 
 
 def analyse(text: str) -> Question:
@@ -44,4 +46,6 @@ def analyse(text: str) -> Question:
     terms = tuple(dict.fromkeys(t for t in tokenize(text) if t not in QUESTION_WORDS))
     years = tuple(int(m.group()) for m in _YEAR.finditer(text))
     months = tuple(i + 1 for i, name in enumerate(MONTHS) if _MONTH_PATTERNS[i].search(text))
-    return Question(text, kind, terms, years, months)
+    focus_match = _FOCUS.search(text)
+    focus = next(iter(tokenize(focus_match.group(1))), None) if focus_match else None
+    return Question(text, kind, terms, years, months, focus)
