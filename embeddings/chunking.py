@@ -37,12 +37,16 @@ class Passage:
 
 
 def make_passages(document: Document, max_words: int = MAX_PASSAGE_WORDS) -> list[Passage]:
-    """Group consecutive sentences into passages of at most max_words (a longer sentence stands alone)."""
+    """Group consecutive sentences into passages of at most max_words (a longer sentence stands alone).
+
+    A passage never spans text dropped as furniture, so its slice of the document stays clean.
+    """
     groups: list[list[tuple[int, int]]] = []
     words = 0
     for span in split_sentences(document.text, document.body):
         n = len(_WORD.findall(document.text[span[0] : span[1]]))
-        if groups and words + n <= max_words:
+        adjacent = bool(groups) and not document.text[groups[-1][-1][1] : span[0]].strip()
+        if adjacent and words + n <= max_words:
             groups[-1].append(span)
             words += n
         else:

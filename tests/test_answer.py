@@ -1,0 +1,68 @@
+"""Answers over real indexes: planted facts found and cited, unanswerable questions declined."""
+
+import pytest
+from conftest import assert_offsets_valid, markers, planted_questions
+
+from bot.core import BadQuestion
+from embeddings import search
+
+ANSWERABLE = [q for q in planted_questions() if not q.get("unanswerable")]
+UNANSWERABLE = [q for q in planted_questions() if q.get("unanswerable")]
+
+
+@pytest.mark.parametrize("item", ANSWERABLE, ids=lambda q: q["question"])
+def test_planted_fact_is_answered_and_cited(planted_bot, item):
+    answer = planted_bot.ask(item["question"])
+    assert answer.grounded
+    for fact in item["facts"]:
+        assert fact in answer.text
+    assert answer.citations[0].hit.document.doc_id == item["doc"]
+
+
+@pytest.mark.parametrize("item", UNANSWERABLE, ids=lambda q: q["question"])
+def test_unanswerable_question_is_declined_with_nearest_passages(planted_bot, item):
+    answer = planted_bot.ask(item["question"])
+    assert not answer.grounded
+    assert answer.text.startswith("The articles don't say.")
+    assert answer.citations, "the nearest passages are still shown"
+
+
+@pytest.mark.parametrize("item", planted_questions(), ids=lambda q: q["question"])
+def test_markers_match_citations_and_offsets_slice_back(planted_bot, item):
+    answer = planted_bot.ask(item["question"]).to_dict()
+    assert markers(answer["answer"]) == {c["id"] for c in answer["citations"]}
+    assert [c["id"] for c in answer["citations"]] == list(range(1, len(answer["citations"]) + 1))
+    assert_offsets_valid(answer, planted_bot.index.documents)
+
+
+def test_highlighted_sentences_lie_inside_their_passage(planted_bot):
+    for item in ANSWERABLE:
+        for citation in planted_bot.ask(item["question"]).citations:
+            passage = citation.hit.passage
+            assert citation.highlights
+            assert all(span in passage.sentences for span in citation.highlights)
+
+
+def test_answer_attributes_outlet_and_date(planted_bot):
+    answer = planted_bot.ask("How long was the Carrow Bridge closed?")
+    first = answer.citations[0].hit.document
+    assert answer.text.startswith(f"{first.source} reported on {first.date.day} {first.date:%B %Y} that ")
+
+
+def test_answers_stay_short(planted_bot):
+    for item in ANSWERABLE:
+        answer = planted_bot.ask(item["question"])
+        assert len(markers(answer.text)) <= 3 and answer.text.count(" [") <= 3
+
+
+def test_hits_carry_document_metadata(planted_bot, embedder):
+    query = "Where does the orchestra tour open?"
+    hits = search(planted_bot.index, query, embedder.embed_query(query), k=3)
+    assert hits[0].document.source == "Valley Courier"
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t ", "x" * 2001, 42])
+def test_bad_questions_are_refused(planted_bot, question):
+    with pytest.raises(BadQuestion):
+        planted_bot.ask(question)

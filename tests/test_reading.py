@@ -1,0 +1,118 @@
+"""Reading articles: front matter, inferred metadata, HTML, furniture removal, sentences."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from conftest import BUNDLED, PLANTED
+
+from embeddings.chunking import make_passages
+from embeddings.documents import SkippedFile, list_files, read_document
+from embeddings.furniture import body_blocks
+
+FURNITURE = re.compile(
+    r"Support Us|Advertisement|Load Next Story|\bRELATED\b|RECENT NEWS|All News|Subscribe|Read more|"
+    r"Original url|Photo:|PHOTO:|Menu|Укр|Patreon|https?://|Most read|\b\d\d:\d\d\n",
+)
+
+
+def read(folder: Path, name: str):
+    return read_document(folder / name, folder)
+
+
+def all_documents():
+    return [read_document(p, folder) for folder in (BUNDLED, PLANTED) for p in list_files(folder)]
+
+
+def test_front_matter_gives_metadata():
+    doc = read(PLANTED, "harbour-accord.md")
+    assert (doc.title, doc.source, doc.date) == ("Veltria and Osmark sign harbour accord in Port Elling", "Northern Ledger", dt.date(2031, 6, 4))
+    assert doc.url == "https://ledger.example/2031/06/04/harbour-accord"
+
+
+def test_metadata_inferred_without_front_matter():
+    doc = read(PLANTED, "glacier-survey.txt")
+    assert doc.title == "Glacier survey finds Kessin ice field shrank by a fifth"
+    assert doc.date == dt.date(2032, 3, 12)
+    assert doc.url == "https://science.example/2032/03/12/kessin-ice-field-survey"
+    assert doc.source == "science.example"
+
+
+def test_wire_dateline_names_the_source():
+    assert read(PLANTED, "wire-council.txt").source == "NORDWIRE"
+
+
+def test_html_main_text_and_metadata():
+    doc = read(PLANTED, "orchestra.html")
+    assert doc.title == "Youth orchestra plans eight-city tour"
+    assert doc.source == "Valley Courier"
+    assert doc.date == dt.date(2024, 11, 2)
+    assert doc.url == "https://courier.example/2024/11/02/orchestra-tour"
+    body = " ".join(doc.text[s:e] for s, e in doc.body)
+    assert "64 musicians" in body
+    assert "hacked" not in body and "Council approves new park" not in body
+
+
+@pytest.mark.parametrize("doc", all_documents(), ids=lambda d: d.doc_id)
+def test_no_passage_contains_furniture(doc):
+    for passage in make_passages(doc):
+        assert not FURNITURE.search(passage.text), passage.text
+
+
+@pytest.mark.parametrize("doc", all_documents(), ids=lambda d: d.doc_id)
+def test_prose_lines_are_kept(doc):
+    """Every line that is a full sentence of some length stays in the body (is not furniture)."""
+    covered = [False] * len(doc.text)
+    for start, end in doc.body:
+        covered[start:end] = [True] * (end - start)
+    for match in re.finditer(r"[^\n]+", doc.text):
+        line = match.group().strip()
+        if len(line.split()) >= 8 and re.search(r"[.!?][\"”’]?$", line) and not FURNITURE.search(line):
+            assert covered[match.start() + len(match.group()) - len(match.group().lstrip())], line
+
+
+def test_headline_lists_and_calls_to_action_are_dropped():
+    text = (
+        "Support Us\n\nMinisters agreed a new water treaty on Monday after long talks.\n\n"
+        "Advertisement:\nRail strike ends after two days\nCity opens new library\n14:05\nMayor resigns over budget\n"
+    )
+    kept = [text[s:e] for s, e in body_blocks(text)]
+    assert kept == ["Ministers agreed a new water treaty on Monday after long talks."]
+
+
+def test_hard_wrapped_paragraph_is_one_block():
+    line = "The delegations met for nine hours in the old palace and agreed to meet again in"
+    text = f"{line}\n{line}\nthe spring, officials said.\n"
+    assert len(body_blocks(text)) == 1
+
+
+@pytest.mark.parametrize("doc", all_documents(), ids=lambda d: d.doc_id)
+def test_passage_and_sentence_offsets_slice_the_text(doc):
+    passages = make_passages(doc)
+    assert passages
+    for passage in passages:
+        assert doc.text[passage.start : passage.end] == passage.text
+        assert passage.sentences[0][0] == passage.start and passage.sentences[-1][1] == passage.end
+        for start, end in passage.sentences:
+            assert passage.start <= start < end <= passage.end
+            assert doc.text[start:end].strip() == doc.text[start:end]
+
+
+def test_bad_files_are_skipped_with_a_reason(tmp_path):
+    (tmp_path / "empty.txt").write_text("  \n")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02 not text")
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
+    reasons = {}
+    for path in tmp_path.iterdir():
+        with pytest.raises(SkippedFile) as info:
+            read_document(path, tmp_path)
+        reasons[path.name] = str(info.value)
+    assert reasons == {"empty.txt": "empty file", "binary.txt": "binary file, not text", "report.pdf": "unsupported file type .pdf"}
+
+
+def test_latin1_file_is_decoded(tmp_path):
+    text = "Café owners in Málaga said the new tax would cost them 3,000 euros a year, the council reported.\n"
+    (tmp_path / "latin.txt").write_bytes(text.encode("latin-1"))
+    doc = read_document(tmp_path / "latin.txt", tmp_path)
+    assert "Málaga" in doc.text
