@@ -12,7 +12,7 @@ from embeddings import Hit, Index, tokenize
 from embeddings.keyword import KeywordIndex
 
 MAX_SENTENCES = 3
-EXTRA_SENTENCE_RATIO = 0.9
+EXTRA_SENTENCE_RATIO = 0.93
 W_DENSE, W_LEXICAL, W_PASSAGE, W_TYPE, W_TIME = 1.0, 0.5, 0.3, 0.4, 0.1
 CONTEXT_WEIGHT = 0.5
 MIN_SUPPORT = 0.45
@@ -41,8 +41,43 @@ _ANSWER_TYPES = {
 _LABEL = re.compile(r"^(?!According\b)([A-Z][\w'’]*(?: [\w'’]+){0,2}):\s+")
 _BULLET = re.compile(r"^[•·▪◦*\-–—]\s*")
 _LOWERCASE_STARTS = frozenset(
-    "the a an it its this that these those he she they we his her their our in on at after before "
-    "according however but and also earlier later initially instead meanwhile while as so".split()
+    [
+        "the",
+        "a",
+        "an",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "he",
+        "she",
+        "they",
+        "we",
+        "his",
+        "her",
+        "their",
+        "our",
+        "in",
+        "on",
+        "at",
+        "after",
+        "before",
+        "according",
+        "however",
+        "but",
+        "and",
+        "also",
+        "earlier",
+        "later",
+        "initially",
+        "instead",
+        "meanwhile",
+        "while",
+        "as",
+        "so",
+    ]
 )
 
 
@@ -109,7 +144,7 @@ def rank_sentences(question: Question, hits: list[Hit], index: Index, query_vect
         context = _context_terms(hit)
         time_fit = _time_fit(question, hit)
         dense_scores = index.sentence_vectors_of(hit.row) @ query_vector
-        for span, dense in zip(hit.passage.sentences, dense_scores):
+        for span, dense in zip(hit.passage.sentences, dense_scores, strict=True):
             text = hit.document.text[span[0] : span[1]]
             terms = set(tokenize(text))
             support = coverage(question.terms, terms | context, index.keyword)
@@ -197,7 +232,9 @@ def _attributed(chosen: list[Candidate]) -> Answer:
             citations[key] = (len(citations) + 1, candidate.hit, [])
         number, _, spans = citations[key]
         spans.append(candidate.span)
-        first_from_source = all(c.hit.document.doc_id != candidate.hit.document.doc_id for c in chosen[: chosen.index(candidate)])
+        first_from_source = all(
+            c.hit.document.doc_id != candidate.hit.document.doc_id for c in chosen[: chosen.index(candidate)]
+        )
         parts.append(f"{attribute(candidate, first_from_source)} [{number}]")
     cited = tuple(Citation(n, hit, tuple(sorted(spans))) for n, hit, spans in citations.values())
     return Answer(" ".join(parts), True, cited)
@@ -231,7 +268,11 @@ def _not_found(candidates: list[Candidate], hits: list[Hit], max_citations: int)
     for candidate in candidates:
         best_span.setdefault(candidate.hit.passage.key, candidate.span)
     nearest = hits[:max_citations]
-    cited = tuple(Citation(i + 1, hit, (best_span[hit.passage.key],)) for i, hit in enumerate(nearest) if hit.passage.key in best_span)
+    cited = tuple(
+        Citation(i + 1, hit, (best_span[hit.passage.key],))
+        for i, hit in enumerate(nearest)
+        if hit.passage.key in best_span
+    )
     if not cited:
         return Answer(f"{NOT_FOUND} No passage in the index is related to the question.", False, ())
     markers = ", ".join(f"[{c.id}]" for c in cited)

@@ -23,8 +23,12 @@ class Message(BaseModel):
 
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    question: StrictStr = Field(description="The question, at most the configured length (2,000 characters by default).")
-    history: list[Message] = Field(default_factory=list, max_length=MAX_HISTORY, description="Earlier turns, oldest first.")
+    question: StrictStr = Field(
+        description="The question, at most the configured length (2,000 characters by default)."
+    )
+    history: list[Message] = Field(
+        default_factory=list, max_length=MAX_HISTORY, description="Earlier turns, oldest first."
+    )
 
 
 class CitationOut(BaseModel):
@@ -60,7 +64,10 @@ def create_app(bot: Bot, documents: Path) -> FastAPI:
     """The whole web surface: JSON API under /api, OpenAPI page at /docs, chat at /."""
     app = FastAPI(title="newsbot", summary="Cited answers from a folder of news articles.", version="0.1.0")
     _add_error_handlers(app)
-    errors = {422: {"model": ErrorOut, "description": "Bad input"}, 400: {"model": ErrorOut, "description": "Invalid JSON"}}
+    errors = {
+        422: {"model": ErrorOut, "description": "Bad input"},
+        400: {"model": ErrorOut, "description": "Invalid JSON"},
+    }
 
     @app.post("/api/ask", response_model=AskResponse, responses=errors)
     def ask(request: AskRequest) -> dict:

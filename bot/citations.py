@@ -37,7 +37,9 @@ def format_terminal(answer: Answer, color: bool = False) -> str:
         lines.append(f"[{citation.id}] {source_line(citation)} — {document.title}")
         if document.url:
             lines.append(f"    {document.url}")
-        body = " ".join(click.style(text, bold=True) if marked and color else text for text, marked in passage_pieces(citation))
+        body = " ".join(
+            click.style(text, bold=True) if marked and color else text for text, marked in passage_pieces(citation)
+        )
         lines.extend(textwrap.wrap(body, 96, initial_indent="    ", subsequent_indent="    "))
     return "\n".join(lines).rstrip()
 
@@ -51,7 +53,9 @@ def sources_html(answer: Answer) -> str:
 
 def _citation_html(citation: Citation) -> str:
     document = citation.hit.document
-    body = " ".join(f"<mark>{html.escape(t)}</mark>" if marked else html.escape(t) for t, marked in passage_pieces(citation))
+    body = " ".join(
+        f"<mark>{html.escape(t)}</mark>" if marked else html.escape(t) for t, marked in passage_pieces(citation)
+    )
     title = html.escape(document.title)
     link = (
         f'<a href="{html.escape(document.url, quote=True)}" target="_blank" rel="noopener noreferrer">{title} ↗</a>'

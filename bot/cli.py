@@ -17,8 +17,12 @@ from bot.config import Settings, SettingsError
 
 def _settings_options(command: Callable) -> Callable:
     options = [
-        click.option("--documents", type=click.Path(path_type=Path), help="Folder of articles [NEWSBOT_DOCUMENTS; documents]"),
-        click.option("--index-dir", type=click.Path(path_type=Path), help="Index folder [NEWSBOT_INDEX_DIR; .newsbot/index]"),
+        click.option(
+            "--documents", type=click.Path(path_type=Path), help="Folder of articles [NEWSBOT_DOCUMENTS; documents]"
+        ),
+        click.option(
+            "--index-dir", type=click.Path(path_type=Path), help="Index folder [NEWSBOT_INDEX_DIR; .newsbot/index]"
+        ),
         click.option("--model", help="Embedding model [NEWSBOT_MODEL; all-MiniLM-L6-v2]"),
     ]
     for option in reversed(options):
@@ -38,7 +42,9 @@ def load_settings(**flags: Any) -> Settings:
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens, for debugging.")
 def cli(verbose: bool) -> None:
     """Answer questions about a folder of news articles, citing the sentences behind every answer."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 @cli.command()
@@ -100,7 +106,12 @@ def _open_bot(settings: Settings):
 
     try:
         return Bot.open(
-            settings.documents, settings.index_dir, settings.model, settings.top_k, settings.max_question_chars, progress=True
+            settings.documents,
+            settings.index_dir,
+            settings.model,
+            settings.top_k,
+            settings.max_question_chars,
+            progress=True,
         )
     except (NothingToIndex, ModelNotFound) as exc:
         raise click.ClickException(str(exc)) from None

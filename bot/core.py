@@ -38,7 +38,13 @@ class Bot:
 
     @classmethod
     def open(
-        cls, documents: Path, index_dir: Path, model: str, top_k: int = 3, max_question_chars: int = 2000, progress: bool = False
+        cls,
+        documents: Path,
+        index_dir: Path,
+        model: str,
+        top_k: int = 3,
+        max_question_chars: int = 2000,
+        progress: bool = False,
     ) -> Bot:
         """Load the index in index_dir, building it from documents first if there is none."""
         embedder = Embedder(model)
@@ -85,5 +91,7 @@ class Bot:
         if not cleaned:
             raise BadQuestion("the question is empty")
         if len(cleaned) > self.max_question_chars:
-            raise BadQuestion(f"the question is too long ({len(cleaned)} characters; the limit is {self.max_question_chars})")
+            raise BadQuestion(
+                f"the question is too long ({len(cleaned)} characters; the limit is {self.max_question_chars})"
+            )
         return cleaned

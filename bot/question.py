@@ -7,15 +7,33 @@ from dataclasses import dataclass
 
 from embeddings import tokenize
 
-MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 # "may" is usually the verb; only the capitalised word is the month.
 _MONTH_PATTERNS = [re.compile(r"\bMay\b") if m == "may" else re.compile(rf"\b{m}\b", re.I) for m in MONTHS]
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _QUESTION_TYPES = [
     ("when", re.compile(r"^\s*(when|what (date|day|time|year|month)|on which (date|day))\b|\bwhat time\b", re.I)),
-    ("who", re.compile(r"^\s*(who|whom|whose)\b|^\s*(which|what) (person|official|minister|spokes\w+|president|leader|negotiator|outlet|agency)\b", re.I)),
+    (
+        "who",
+        re.compile(
+            r"^\s*(who|whom|whose)\b"
+            r"|^\s*(which|what) (person|official|minister|spokes\w+|president|leader|negotiator|outlet|agency)\b",
+            re.I,
+        ),
+    ),
     ("duration", re.compile(r"\bhow long\b|\bfor how (many|much)\b", re.I)),
     ("number", re.compile(r"\bhow (many|much|old|often)\b|\bwhat (number|percentage|share)\b", re.I)),
     ("where", re.compile(r"^\s*where\b|\bin (which|what) (city|country|place)\b", re.I)),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
 from pathlib import Path
 
 import gradio as gr
@@ -55,7 +54,11 @@ def build_ui(bot: Bot, documents: Path) -> gr.Blocks:
             answer = bot.ask(message)
         except BadQuestion as exc:
             return message, history, f'<p class="nb-empty">{html.escape(str(exc).capitalize())}.</p>'
-        history = [*history, {"role": "user", "content": message}, {"role": "assistant", "content": chat_message(answer)}]
+        history = [
+            *history,
+            {"role": "user", "content": message},
+            {"role": "assistant", "content": chat_message(answer)},
+        ]
         return "", history, sources_html(answer)
 
     def answer_json(question: str) -> dict:
@@ -72,7 +75,9 @@ def build_ui(bot: Bot, documents: Path) -> gr.Blocks:
                 gr.Examples(example_questions(bot, documents), inputs=box, label="Examples")
             with gr.Column(scale=2, min_width=280):
                 gr.Markdown("### Sources")
-                sources = gr.HTML('<p class="nb-empty">Cited passages appear here, the cited sentences highlighted.</p>')
+                sources = gr.HTML(
+                    '<p class="nb-empty">Cited passages appear here, the cited sentences highlighted.</p>'
+                )
         for trigger in (box.submit, ask.click):
             trigger(respond, [box, chat], [box, chat, sources], api_name="ask" if trigger == box.submit else False)
         gr.api(answer_json, api_name="answer")

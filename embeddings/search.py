@@ -39,7 +39,16 @@ def search(index: Index, query: str, query_vector: np.ndarray, k: int = 5) -> li
         if _is_duplicate(index, row, hits):
             continue
         passage = index.passages[row]
-        hits.append(Hit(passage, index.document_of(passage), float(fused[row]), float(dense[row]), float(keyword_norm[row]), int(row)))
+        hits.append(
+            Hit(
+                passage,
+                index.document_of(passage),
+                float(fused[row]),
+                float(dense[row]),
+                float(keyword_norm[row]),
+                int(row),
+            )
+        )
         if len(hits) == k:
             break
     return hits

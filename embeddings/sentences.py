@@ -58,7 +58,11 @@ def _join_open_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int
     """Keep a quotation that runs over several sentences in one span, up to a length limit."""
     joined: list[tuple[int, int]] = []
     for start, end in spans:
-        if joined and _quote_open(text[joined[-1][0] : joined[-1][1]]) and _words(text[joined[-1][0] : end]) <= MAX_QUOTE_WORDS:
+        if (
+            joined
+            and _quote_open(text[joined[-1][0] : joined[-1][1]])
+            and _words(text[joined[-1][0] : end]) <= MAX_QUOTE_WORDS
+        ):
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))

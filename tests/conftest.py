@@ -86,9 +86,19 @@ class Server:
     def __init__(self, env: dict[str, str], cwd: Path, prefix: list[str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = [*(prefix or []), sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        command = [
+            *(prefix or []),
+            sys.executable,
+            "-m",
+            "bot",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+        ]
         self.log = cwd / f"serve-{self.port}.log"
-        self._log_handle = open(self.log, "w")
+        self._log_handle = open(self.log, "w")  # noqa: SIM115 - lives as long as the server
         self.process = subprocess.Popen(command, cwd=cwd, env=env, stdout=self._log_handle, stderr=subprocess.STDOUT)
 
     def wait_ready(self, timeout: float = 120) -> None:

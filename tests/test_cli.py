@@ -17,7 +17,9 @@ def env(bundled_index_dir):
 
 
 def test_ask_json_prints_the_api_object(env):
-    result = CliRunner().invoke(cli, ["ask", "--json", "Who heads Ukraine's delegation for the July 2025 round?"], env=env)
+    result = CliRunner().invoke(
+        cli, ["ask", "--json", "Who heads Ukraine's delegation for the July 2025 round?"], env=env
+    )
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert set(answer) == {"answer", "grounded", "citations"}
@@ -64,6 +66,8 @@ def test_index_prints_summary_and_skipped_files(planted_copy, tmp_path):
 
 def test_index_of_nothing_fails(tmp_path):
     (tmp_path / "docs").mkdir()
-    result = CliRunner().invoke(cli, ["index", "--documents", str(tmp_path / "docs"), "--index-dir", str(tmp_path / "ix")])
+    result = CliRunner().invoke(
+        cli, ["index", "--documents", str(tmp_path / "docs"), "--index-dir", str(tmp_path / "ix")]
+    )
     assert result.exit_code == 1
     assert "no article files found" in result.output

@@ -18,7 +18,9 @@ def test_build_then_update_only_changed_files(planted_copy, tmp_path, embedder):
     again = build_index(planted_copy, index_dir, embedder=embedder)
     assert (again.embedded_documents, again.reused_documents, again.changed) == (0, 6, False)
 
-    (planted_copy / "bridge-2029.md").write_text((planted_copy / "bridge-2029.md").read_text() + "\nFenn retired in 2030.\n")
+    (planted_copy / "bridge-2029.md").write_text(
+        (planted_copy / "bridge-2029.md").read_text() + "\nFenn retired in 2030.\n"
+    )
     (planted_copy / "wire-council.txt").unlink()
     (planted_copy / "notes.pdf").write_bytes(b"%PDF")
     update = build_index(planted_copy, index_dir, embedder=embedder)

@@ -46,7 +46,15 @@ def attempts(env) -> str:
 
 @pytest.mark.slow
 def test_index_and_ask_offline_from_scratch(offline_env, tmp_path):
-    command = [*_namespace_prefix(), sys.executable, "-m", "bot", "ask", "--json", "How long did the first meeting in Belarus last?"]
+    command = [
+        *_namespace_prefix(),
+        sys.executable,
+        "-m",
+        "bot",
+        "ask",
+        "--json",
+        "How long did the first meeting in Belarus last?",
+    ]
     result = subprocess.run(command, env=offline_env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
@@ -61,7 +69,9 @@ def test_serve_offline(offline_env, tmp_path):
         server.wait_ready(timeout=180)
         page = httpx.get(server.url + "/", timeout=30)
         assert page.status_code == 200
-        response = httpx.post(server.url + "/api/ask", json={"question": "Who mediated the talks in May 2025?"}, timeout=60)
+        response = httpx.post(
+            server.url + "/api/ask", json={"question": "Who mediated the talks in May 2025?"}, timeout=60
+        )
         assert response.status_code == 200 and response.json()["citations"]
     finally:
         server.stop()
@@ -70,7 +80,9 @@ def test_serve_offline(offline_env, tmp_path):
 
 def test_guard_refuses_and_records_outside_connections(offline_env, tmp_path):
     """The guard is really active in child processes (it resolves nothing, sends nothing)."""
-    probe = "import socket\ntry:\n    socket.getaddrinfo('example.invalid', 80)\nexcept OSError as e:\n    print('refused')"
+    probe = (
+        "import socket\ntry:\n    socket.getaddrinfo('example.invalid', 80)\nexcept OSError as e:\n    print('refused')"
+    )
     result = subprocess.run([sys.executable, "-c", probe], env=offline_env, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "refused"
     assert "example.invalid" in attempts(offline_env)

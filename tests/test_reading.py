@@ -27,7 +27,11 @@ def all_documents():
 
 def test_front_matter_gives_metadata():
     doc = read(PLANTED, "harbour-accord.md")
-    assert (doc.title, doc.source, doc.date) == ("Veltria and Osmark sign harbour accord in Port Elling", "Northern Ledger", dt.date(2031, 6, 4))
+    assert (doc.title, doc.source, doc.date) == (
+        "Veltria and Osmark sign harbour accord in Port Elling",
+        "Northern Ledger",
+        dt.date(2031, 6, 4),
+    )
     assert doc.url == "https://ledger.example/2031/06/04/harbour-accord"
 
 
@@ -108,7 +112,11 @@ def test_bad_files_are_skipped_with_a_reason(tmp_path):
         with pytest.raises(SkippedFile) as info:
             read_document(path, tmp_path)
         reasons[path.name] = str(info.value)
-    assert reasons == {"empty.txt": "empty file", "binary.txt": "binary file, not text", "report.pdf": "unsupported file type .pdf"}
+    assert reasons == {
+        "empty.txt": "empty file",
+        "binary.txt": "binary file, not text",
+        "report.pdf": "unsupported file type .pdf",
+    }
 
 
 def test_latin1_file_is_decoded(tmp_path):
