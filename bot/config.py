@@ -23,7 +23,7 @@ class Settings(BaseModel):
     index_dir: Path = Field(Path(".newsbot/index"), description="where the embedded index is kept")
     store: str = Field("embedded", description="'embedded' (on-disk index in index_dir)")
     model: str = Field("all-MiniLM-L6-v2", description="embedding model: the bundled name or a local folder")
-    top_k: int = Field(3, ge=1, le=10, description="most citations shown with an answer")
+    top_k: int = Field(3, ge=1, le=10, description="most citations shown when the articles do not answer")
     host: str = Field("127.0.0.1", description="address `serve` listens on")
     port: int = Field(7860, ge=0, le=65535, description="port `serve` listens on (0: any free port)")
     max_question_chars: int = Field(2000, ge=10, description="longest question or claim accepted")

@@ -1,0 +1,13 @@
+"""Docs that cannot drift: every setting is in the README's settings table."""
+
+from conftest import ROOT
+
+from bot.config import ENV_PREFIX, Settings
+
+
+def test_every_setting_is_documented():
+    readme = (ROOT / "README.md").read_text()
+    for name, field in Settings.model_fields.items():
+        assert f"| {name} |" in readme, name
+        assert f"`{ENV_PREFIX}{name.upper()}`" in readme, name
+        assert f"`{field.default}`" in readme, name
