@@ -100,6 +100,34 @@ def serve(**flags: Any) -> None:
     run_server(_open_bot(settings), settings)
 
 
+@cli.command("eval")
+@click.option(
+    "--questions",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    default=Path("tests/eval/questions.jsonl"),
+    show_default=True,
+    help="JSON-lines question set.",
+)
+@click.option("--split", type=click.Choice(["all", "dev", "test"]), default="all", show_default=True)
+@click.option("--no-naive", is_flag=True, help="Skip the naive llama-index pipeline.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_settings_options
+def evaluate(questions: Path, split: str, no_naive: bool, as_json: bool, **flags: Any) -> None:
+    """Measure answer quality on a question set, beside the naive llama-index pipeline."""
+    from bot import evaluate as ev
+
+    settings = load_settings(**flags)
+    bot = _open_bot(settings)
+    pipelines = {"newsbot": lambda item: ev.run_bot(bot, item)}
+    if not no_naive:
+        from bot.naive import NaivePipeline
+
+        naive = NaivePipeline(settings.documents, settings.model)
+        pipelines["naive"] = lambda item: ev.run_naive(naive, item)
+    report = ev.evaluate(ev.load_questions(questions, split), pipelines, split)
+    click.echo(json.dumps(report.__dict__, indent=2) if as_json else ev.format_report(report))
+
+
 def _open_bot(settings: Settings):
     from bot.core import Bot
     from embeddings import ModelNotFound, NothingToIndex

@@ -1,0 +1,166 @@
+"""Answer quality on a question set, for newsbot and for the naive pipeline, in one run."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.core import Bot, Turn
+from bot.naive import NaivePipeline
+
+ANSWERABLE_KINDS = {"who", "when", "number", "factual", "multi", "temporal"}
+# Page furniture as a reader would recognise it, kept apart from the cleaner's own rules so
+# the measure is not the cleaner grading itself.
+JUNK = re.compile(
+    r"support us|advertisement|load next story|^related$|recent news|all news|all sections|subscribe|"
+    r"read more|original url|photo:|support .{0,40} on patreon|^\s*\d\d:\d\d\s*$|укр|https?://",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    split: str
+    kind: str
+    question: str
+    gold: tuple[str, ...]
+    facts: tuple[str, ...]
+    history: tuple[Turn, ...] = ()
+    label: str | None = None
+
+
+@dataclass
+class Outcome:
+    """What one pipeline did with one item."""
+
+    answer: str
+    grounded: bool
+    cited_docs: list[str]
+    cited_texts: list[str]
+    milliseconds: float
+
+
+@dataclass
+class Report:
+    items: int
+    split: str
+    measures: dict[str, dict[str, float | int | None]] = field(default_factory=dict)
+
+
+def load_questions(path: Path, split: str = "all") -> list[Item]:
+    """Items of a JSON-lines question set (see tests/eval/questions.jsonl), of one split or all."""
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        data = json.loads(line)
+        history = tuple(Turn(t["role"], t["content"]) for t in data.get("history", []))
+        item = Item(
+            data.get("id", f"line{number}"),
+            data.get("split", "dev"),
+            data["kind"],
+            data["question"],
+            tuple(data.get("gold", [])),
+            tuple(data.get("facts", [])),
+            history,
+            data.get("label"),
+        )
+        if split in ("all", item.split):
+            items.append(item)
+    return items
+
+
+def fact_found(fact: str, text: str) -> bool:
+    """A fact ("five hours", or alternatives "a|b") appears in text, ignoring case and quote style."""
+    haystack = _normalise(text)
+    return any(_normalise(alternative) in haystack for alternative in fact.split("|"))
+
+
+def has_junk(text: str) -> bool:
+    return bool(JUNK.search(text))
+
+
+def run_bot(bot: Bot, item: Item) -> Outcome:
+    start = time.perf_counter()
+    answer = bot.ask(item.question, item.history)
+    elapsed = (time.perf_counter() - start) * 1000
+    docs = [c.hit.document.doc_id for c in answer.citations]
+    return Outcome(answer.text, answer.grounded, docs, [c.hit.passage.text for c in answer.citations], elapsed)
+
+
+def run_naive(naive: NaivePipeline, item: Item) -> Outcome:
+    start = time.perf_counter()
+    hits = naive.retrieve(item.question)
+    elapsed = (time.perf_counter() - start) * 1000
+    best = hits[0].text if hits else ""
+    return Outcome(best, bool(hits), [h.doc_id for h in hits], [h.text for h in hits], elapsed)
+
+
+def evaluate(items: list[Item], pipelines: dict[str, Callable[[Item], Outcome]], split: str = "all") -> Report:
+    """Run every pipeline on every item (claims wait for the fact checker) and compute the measures."""
+    asked = [item for item in items if item.kind != "claim"]
+    report = Report(len(asked), split)
+    for name, run in pipelines.items():
+        outcomes = [run(item) for item in asked]
+        report.measures[name] = measures(asked, outcomes)
+    return report
+
+
+def measures(items: list[Item], outcomes: list[Outcome]) -> dict[str, float | int | None]:
+    pairs = list(zip(items, outcomes, strict=True))
+    answerable = [(i, o) for i, o in pairs if i.kind in ANSWERABLE_KINDS]
+    unanswerable = [(i, o) for i, o in pairs if i.kind == "unanswerable"]
+    followups = [(i, o) for i, o in pairs if i.kind == "conversation"]
+    latencies = sorted(o.milliseconds for o in outcomes)
+    return {
+        "doc_hit@1": _share(answerable, lambda i, o: bool(o.cited_docs) and o.cited_docs[0] in i.gold),
+        "doc_hit@3": _share(answerable, lambda i, o: any(d in i.gold for d in o.cited_docs[:3])),
+        "evidence": _share(answerable, lambda i, o: all(fact_found(f, " ".join(o.cited_texts[:3])) for f in i.facts)),
+        "answer_accuracy": _share(answerable, _correct),
+        "answered_when_answerable": _share(answerable, lambda i, o: o.grounded),
+        "abstained_when_unanswerable": _share(unanswerable, lambda i, o: not o.grounded),
+        "followup_accuracy": _share(followups, _correct),
+        "claim_accuracy": None,
+        "junk_citations": sum(has_junk(text) for o in outcomes for text in o.cited_texts),
+        "latency_p50_ms": _percentile(latencies, 0.5),
+        "latency_p95_ms": _percentile(latencies, 0.95),
+    }
+
+
+def format_report(report: Report) -> str:
+    names = list(report.measures)
+    lines = [
+        f"{report.items} questions (split: {report.split}); claims are not scored until the fact checker exists",
+        "| measure | " + " | ".join(names) + " |",
+        "| --- |" + " --- |" * len(names),
+    ]
+    for measure in next(iter(report.measures.values())):
+        values = [_show(report.measures[name][measure]) for name in names]
+        lines.append(f"| {measure} | " + " | ".join(values) + " |")
+    return "\n".join(lines)
+
+
+def _correct(item: Item, outcome: Outcome) -> bool:
+    return outcome.grounded and all(fact_found(f, outcome.answer) for f in item.facts)
+
+
+def _share(pairs: list, test: Callable[[Item, Outcome], bool]) -> float | None:
+    return round(sum(test(i, o) for i, o in pairs) / len(pairs), 3) if pairs else None
+
+
+def _percentile(values: list[float], q: float) -> float | None:
+    return round(values[min(len(values) - 1, round(q * (len(values) - 1)))], 1) if values else None
+
+
+def _normalise(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("“", '"').replace("”", '"').replace("–", "-")
+    return " ".join(text.split())
+
+
+def _show(value: float | int | None) -> str:
+    return "n/a" if value is None else str(value)
