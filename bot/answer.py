@@ -10,6 +10,7 @@ import numpy as np
 from bot.question import MONTHS, Question
 from embeddings import Hit, Index, tokenize
 from embeddings.keyword import KeywordIndex
+from embeddings.sentences import starts_with_reference
 
 MAX_SENTENCES = 3
 EXTRA_SENTENCE_RATIO = 0.93
@@ -115,46 +116,72 @@ class Answer:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A sentence that might answer the question, with the evidence for it."""
+    """A sentence (with the one before it, when it refers back) that might answer the question."""
 
     hit: Hit
-    span: tuple[int, int]
+    spans: tuple[tuple[int, int], ...]
     score: float
     dense: float
     support: float
+    typed: float
 
     @property
     def text(self) -> str:
-        return self.hit.document.text[self.span[0] : self.span[1]]
+        return " ".join(self.hit.document.text[s:e] for s, e in self.spans)
 
 
-def compose(question: Question, hits: list[Hit], index: Index, query_vector: np.ndarray, max_citations: int) -> Answer:
+def compose(
+    question: Question,
+    hits: list[Hit],
+    index: Index,
+    query_vector: np.ndarray,
+    max_citations: int,
+    max_sentences: int = MAX_SENTENCES,
+) -> Answer:
     """The answer to a question from retrieved hits: grounded sentences, or an honest 'don't say'."""
     candidates = rank_sentences(question, hits, index, query_vector)
-    if not candidates or not _grounded(candidates[0]):
+    if not candidates or not _grounded(question, candidates[0]):
         return _not_found(candidates, hits, max_citations)
-    chosen = _choose(candidates)
-    return _attributed(chosen)
+    return _attributed(_choose(question, candidates, max_sentences))
 
 
 def rank_sentences(question: Question, hits: list[Hit], index: Index, query_vector: np.ndarray) -> list[Candidate]:
     """Every sentence of the hits, best answer first."""
     candidates = []
     for hit in hits:
-        context = _context_terms(hit)
+        context = _context_terms(hit, index)
         time_fit = _time_fit(question, hit)
-        dense_scores = index.sentence_vectors_of(hit.row) @ query_vector
-        for span, dense in zip(hit.passage.sentences, dense_scores, strict=True):
-            text = hit.document.text[span[0] : span[1]]
+        vectors = index.sentence_vectors_of(hit.row)
+        for i in range(len(hit.passage.sentences)):
+            window = _window(question, hit, i)
+            text = " ".join(hit.document.text[s:e] for s, e in (hit.passage.sentences[j] for j in window))
             terms = set(tokenize(text))
+            dense = max(float(vectors[i] @ query_vector), float(_normalise(vectors[window].sum(axis=0)) @ query_vector))
             support = coverage(question.terms, terms | context, index.keyword)
             # Terms found only around the sentence count for less than terms in it.
             own = coverage(question.terms, terms, index.keyword)
             lexical = own + CONTEXT_WEIGHT * (support - own)
             typed = answer_type_fit(question, text)
             score = W_DENSE * dense + W_LEXICAL * lexical + W_PASSAGE * hit.score + W_TYPE * typed + W_TIME * time_fit
-            candidates.append(Candidate(hit, span, float(score), float(dense), support))
+            spans = tuple(hit.passage.sentences[j] for j in window)
+            candidates.append(Candidate(hit, spans, score, dense, support, typed))
     return sorted(candidates, key=lambda c: -c.score)
+
+
+def _window(question: Question, hit: Hit, i: int) -> list[int]:
+    """The sentence alone, or with the one before when it refers back or the answer is there."""
+    if i == 0:
+        return [i]
+    text = hit.document.text
+    sentence, previous = (text[s:e] for s, e in (hit.passage.sentences[i], hit.passage.sentences[i - 1]))
+    lacks_answer = question.kind is not None and not answer_type_fit(question, sentence)
+    if starts_with_reference(sentence) or (lacks_answer and answer_type_fit(question, previous)):
+        return [i - 1, i]
+    return [i]
+
+
+def _normalise(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
 
 def answer_type_fit(question: Question, text: str) -> float:
@@ -184,10 +211,15 @@ def coverage(terms: tuple[str, ...], found: set[str], keyword: KeywordIndex) -> 
     return sum(w for t, w in weights.items() if t in found) / total if total else 1.0
 
 
-def _context_terms(hit: Hit) -> set[str]:
+def _context_terms(hit: Hit, index: Index) -> set[str]:
+    """Words around a passage: its article's headline, outlet and date, and the sentence before it."""
     document = hit.document
     dated = f"{MONTHS[document.date.month - 1]} {document.date.year}" if document.date else ""
-    return set(tokenize(f"{document.title} {hit.passage.text} {dated}"))
+    before = ""
+    if hit.passage.seq > 0 and hit.row > 0:
+        start, end = index.passages[hit.row - 1].sentences[-1]
+        before = document.text[start:end]
+    return set(tokenize(f"{document.title} {document.source} {dated} {hit.passage.text} {before}"))
 
 
 def _time_fit(question: Question, hit: Hit) -> float:
@@ -203,19 +235,27 @@ def _time_fit(question: Question, hit: Hit) -> float:
     return 1.0 if year_ok and month_ok else -1.0
 
 
-def _grounded(best: Candidate) -> bool:
+def _grounded(question: Question, best: Candidate) -> bool:
+    if question.kind in ("number", "duration") and not best.typed:
+        return False  # a "how many" answered without a number is no answer
     return best.support >= MIN_SUPPORT and best.support + best.dense >= MIN_CONFIDENCE
 
 
-def _choose(candidates: list[Candidate]) -> list[Candidate]:
+def _choose(question: Question, candidates: list[Candidate], max_sentences: int) -> list[Candidate]:
     best = candidates[0]
     chosen = [best]
     for candidate in candidates[1:]:
-        if len(chosen) == MAX_SENTENCES or candidate.score < EXTRA_SENTENCE_RATIO * best.score:
+        if candidate.score < EXTRA_SENTENCE_RATIO * best.score:
             break
-        if _grounded(candidate) and not any(_redundant(candidate, c) for c in chosen):
+        if sum(len(c.spans) for c in chosen) + len(candidate.spans) > max_sentences:
+            continue
+        if _grounded(question, candidate) and not any(_overlaps(candidate, c) for c in chosen):
             chosen.append(candidate)
     return chosen
+
+
+def _overlaps(a: Candidate, b: Candidate) -> bool:
+    return bool(set(a.spans) & set(b.spans)) or _redundant(a, b)
 
 
 def _redundant(a: Candidate, b: Candidate) -> bool:
@@ -231,12 +271,12 @@ def _attributed(chosen: list[Candidate]) -> Answer:
         if key not in citations:
             citations[key] = (len(citations) + 1, candidate.hit, [])
         number, _, spans = citations[key]
-        spans.append(candidate.span)
+        spans.extend(candidate.spans)
         first_from_source = all(
             c.hit.document.doc_id != candidate.hit.document.doc_id for c in chosen[: chosen.index(candidate)]
         )
         parts.append(f"{attribute(candidate, first_from_source)} [{number}]")
-    cited = tuple(Citation(n, hit, tuple(sorted(spans))) for n, hit, spans in citations.values())
+    cited = tuple(Citation(n, hit, tuple(sorted(set(spans)))) for n, hit, spans in citations.values())
     return Answer(" ".join(parts), True, cited)
 
 
@@ -264,15 +304,11 @@ def _end_sentence(text: str) -> str:
 
 
 def _not_found(candidates: list[Candidate], hits: list[Hit], max_citations: int) -> Answer:
-    best_span: dict[str, tuple[int, int]] = {}
+    best_spans: dict[str, tuple[tuple[int, int], ...]] = {}
     for candidate in candidates:
-        best_span.setdefault(candidate.hit.passage.key, candidate.span)
-    nearest = hits[:max_citations]
-    cited = tuple(
-        Citation(i + 1, hit, (best_span[hit.passage.key],))
-        for i, hit in enumerate(nearest)
-        if hit.passage.key in best_span
-    )
+        best_spans.setdefault(candidate.hit.passage.key, candidate.spans)
+    nearest = [hit for hit in hits[:max_citations] if hit.passage.key in best_spans]
+    cited = tuple(Citation(i + 1, hit, best_spans[hit.passage.key]) for i, hit in enumerate(nearest))
     if not cited:
         return Answer(f"{NOT_FOUND} No passage in the index is related to the question.", False, ())
     markers = ", ".join(f"[{c.id}]" for c in cited)

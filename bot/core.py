@@ -29,11 +29,14 @@ class Turn:
 class Bot:
     """Answers questions from one index with one embedding model."""
 
-    def __init__(self, index: Index, embedder: Embedder, top_k: int = 3, max_question_chars: int = 2000) -> None:
+    def __init__(
+        self, index: Index, embedder: Embedder, top_k: int = 3, max_question_chars: int = 2000, max_sentences: int = 3
+    ) -> None:
         self._index = index
         self.embedder = embedder
         self.top_k = top_k
         self.max_question_chars = max_question_chars
+        self.max_sentences = max_sentences
         self._lock = threading.Lock()
 
     @classmethod
@@ -78,7 +81,7 @@ class Bot:
         index = self._index
         query_vector = self.embedder.embed_query(text)
         hits = search(index, text, query_vector, k=CANDIDATE_PASSAGES)
-        return compose(analyse(text), hits, index, query_vector, self.top_k)
+        return compose(analyse(text), hits, index, query_vector, self.top_k, self.max_sentences)
 
     def health(self) -> dict:
         index = self._index

@@ -6,9 +6,12 @@ import re
 from dataclasses import dataclass
 
 from embeddings.documents import Document
-from embeddings.sentences import split_sentences
+from embeddings.sentences import split_sentences, starts_with_reference
 
 MAX_PASSAGE_WORDS = 80
+# A sentence that refers back ("They discussed …") may stretch a passage this far rather
+# than be cut off from the sentence it refers to.
+STRETCH = 1.5
 _WORD = re.compile(r"\w+")
 
 
@@ -39,14 +42,16 @@ class Passage:
 def make_passages(document: Document, max_words: int = MAX_PASSAGE_WORDS) -> list[Passage]:
     """Group consecutive sentences into passages of at most max_words (a longer sentence stands alone).
 
-    A passage never spans text dropped as furniture, so its slice of the document stays clean.
+    A passage never spans text dropped as furniture, so its slice of the document stays clean,
+    and a sentence that refers back stays with the sentence before it where it can.
     """
     groups: list[list[tuple[int, int]]] = []
     words = 0
     for span in split_sentences(document.text, document.body):
         n = len(_WORD.findall(document.text[span[0] : span[1]]))
         adjacent = bool(groups) and not document.text[groups[-1][-1][1] : span[0]].strip()
-        if adjacent and words + n <= max_words:
+        limit = max_words * STRETCH if starts_with_reference(document.text[span[0] : span[1]]) else max_words
+        if adjacent and words + n <= limit:
             groups[-1].append(span)
             words += n
         else:

@@ -8,6 +8,11 @@ import blingfire
 
 from embeddings.furniture import is_furniture_sentence
 
+_REFERENCE_START = re.compile(
+    r"^[\"“'‘(]?(he|she|they|it|this|that|these|those|his|her|their|its|such|the same|both|"
+    r"the (two|three|minister|spokesman|president|official|officials|delegation|sides))\b",
+    re.IGNORECASE,
+)
 MIN_SENTENCE_WORDS = 4
 MAX_QUOTE_WORDS = 70
 _WORD = re.compile(r"\w+")
@@ -19,6 +24,11 @@ def split_sentences(text: str, blocks: list[tuple[int, int]]) -> list[tuple[int,
     for start, end in blocks:
         spans.extend(_block_sentences(text, start, end))
     return [(s, e) for s, e in spans if not is_furniture_sentence(text[s:e])]
+
+
+def starts_with_reference(sentence: str) -> bool:
+    """True when a sentence leans on the one before ("They discussed …", "That deal …")."""
+    return bool(_REFERENCE_START.match(sentence.lstrip("•·-–— ")))
 
 
 def _block_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
