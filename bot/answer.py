@@ -17,7 +17,7 @@ EXTRA_SENTENCE_RATIO = 0.93
 W_DENSE, W_LEXICAL, W_PASSAGE, W_TYPE, W_TIME = 1.0, 0.5, 0.3, 0.4, 0.1
 CONTEXT_WEIGHT = 0.5
 MIN_SUPPORT = 0.45
-MIN_CONFIDENCE = 1.1  # support + dense similarity of the best sentence
+MIN_CONFIDENCE = 1.0  # support + dense similarity of the best sentence; set by benchmarks/tune.py on dev
 REDUNDANT_OVERLAP = 0.5
 NOT_FOUND = "The articles don't say."
 
