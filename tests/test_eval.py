@@ -39,7 +39,16 @@ def test_fact_matching_and_junk_detection():
 
 
 def test_eval_reports_every_measure_for_both_pipelines(tmp_path):
-    args = ["eval", "--questions", str(PLANTED_EVAL), "--documents", str(PLANTED), "--index-dir", str(tmp_path / "ix"), "--json"]
+    args = [
+        "eval",
+        "--questions",
+        str(PLANTED_EVAL),
+        "--documents",
+        str(PLANTED),
+        "--index-dir",
+        str(tmp_path / "ix"),
+        "--json",
+    ]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -61,17 +70,40 @@ def test_eval_split_selects_items(tmp_path):
 def test_squad_benchmark_runs_on_a_small_file(tmp_path):
     data = {"version": "v2.0", "data": []}
     facts = [
-        ("Harbours", "The harbour of Port Elling was dredged in 1911 by the Osmark Navy.", "Who dredged the harbour of Port Elling?", "the Osmark Navy"),
-        ("Glaciers", "The Kessin ice field lost 21 percent of its area between 2010 and 2030.", "How much area did the Kessin ice field lose?", "21 percent"),
-        ("Music", "The Lumen Youth Orchestra has 64 musicians and tours every spring.", "How many musicians does the Lumen Youth Orchestra have?", "64"),
+        (
+            "Harbours",
+            "The harbour of Port Elling was dredged in 1911 by the Osmark Navy.",
+            "Who dredged the harbour of Port Elling?",
+            "the Osmark Navy",
+        ),
+        (
+            "Glaciers",
+            "The Kessin ice field lost 21 percent of its area between 2010 and 2030.",
+            "How much area did the Kessin ice field lose?",
+            "21 percent",
+        ),
+        (
+            "Music",
+            "The Lumen Youth Orchestra has 64 musicians and tours every spring.",
+            "How many musicians does the Lumen Youth Orchestra have?",
+            "64",
+        ),
     ]
     for title, context, question, answer in facts:
-        qa = {"question": question, "id": title, "answers": [{"text": answer, "answer_start": context.index(answer)}], "is_impossible": False}
+        qa = {
+            "question": question,
+            "id": title,
+            "answers": [{"text": answer, "answer_start": context.index(answer)}],
+            "is_impossible": False,
+        }
         data["data"].append({"title": title, "paragraphs": [{"context": context, "qas": [qa]}]})
     path = tmp_path / "squad.json"
     path.write_text(json.dumps(data))
     result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "squad.py"), str(path), "--json"], capture_output=True, text=True, timeout=300
+        [sys.executable, str(ROOT / "benchmarks" / "squad.py"), str(path), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     rows = {row["pipeline"]: row for row in json.loads(result.stdout)}
