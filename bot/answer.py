@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -9,6 +10,7 @@ import numpy as np
 
 from bot.question import MONTHS, Question
 from embeddings import Hit, Index, tokenize
+from embeddings.dates import resolve_dates
 from embeddings.keyword import KeywordIndex
 from embeddings.sentences import starts_with_reference
 
@@ -16,6 +18,7 @@ MAX_SENTENCES = 3
 EXTRA_SENTENCE_RATIO = 0.93
 W_DENSE, W_LEXICAL, W_PASSAGE, W_TYPE, W_TIME = 1.0, 0.5, 0.3, 0.4, 0.1
 CONTEXT_WEIGHT = 0.5
+EMPHASIS = 3.0  # weight of a follow-up's own terms against those carried from earlier turns
 MIN_SUPPORT = 0.45
 MIN_CONFIDENCE = 1.0  # support + dense similarity of the best sentence; set by benchmarks/tune.py on dev
 REDUNDANT_OVERLAP = 0.5
@@ -150,7 +153,7 @@ def rank_sentences(question: Question, hits: list[Hit], index: Index, query_vect
     candidates = []
     for hit in hits:
         context = _context_terms(hit, index)
-        time_fit = _time_fit(question, hit)
+        time_fit = time_fit_of(question, hit)
         vectors = index.sentence_vectors_of(hit.row)
         for i in range(len(hit.passage.sentences)):
             window = _window(question, hit, i)
@@ -158,10 +161,12 @@ def rank_sentences(question: Question, hits: list[Hit], index: Index, query_vect
             terms = set(tokenize(text))
             dense = max(float(vectors[i] @ query_vector), float(_normalise(vectors[window].sum(axis=0)) @ query_vector))
             support = coverage(question.terms, terms | context, index.keyword)
-            # Terms found only around the sentence count for less than terms in it.
-            own = coverage(question.terms, terms, index.keyword)
-            lexical = own + CONTEXT_WEIGHT * (support - own)
-            typed = answer_type_fit(question, text)
+            # Terms found only around the sentence count for less than terms in it; a follow-up's
+            # own terms rank sentences above the terms carried over, but do not decide grounding.
+            own = coverage(question.terms, terms, index.keyword, question.emphasis)
+            around = coverage(question.terms, terms | context, index.keyword, question.emphasis)
+            lexical = own + CONTEXT_WEIGHT * (around - own)
+            typed = answer_type_fit(question, text, hit.document.date)
             score = W_DENSE * dense + W_LEXICAL * lexical + W_PASSAGE * hit.score + W_TYPE * typed + W_TIME * time_fit
             spans = tuple(hit.passage.sentences[j] for j in window)
             candidates.append(Candidate(hit, spans, score, dense, support, typed))
@@ -174,8 +179,9 @@ def _window(question: Question, hit: Hit, i: int) -> list[int]:
         return [i]
     text = hit.document.text
     sentence, previous = (text[s:e] for s, e in (hit.passage.sentences[i], hit.passage.sentences[i - 1]))
-    lacks_answer = question.kind is not None and not answer_type_fit(question, sentence)
-    if starts_with_reference(sentence) or (lacks_answer and answer_type_fit(question, previous)):
+    published = hit.document.date
+    lacks_answer = question.kind is not None and not answer_type_fit(question, sentence, published)
+    if starts_with_reference(sentence) or (lacks_answer and answer_type_fit(question, previous, published)):
         return [i - 1, i]
     return [i]
 
@@ -184,12 +190,15 @@ def _normalise(vector: np.ndarray) -> np.ndarray:
     return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
 
-def answer_type_fit(question: Question, text: str) -> float:
-    """1 when the sentence holds a new thing of the kind asked for (a date, name, number), else less."""
+def answer_type_fit(question: Question, text: str, published: dt.date | None = None) -> float:
+    """1 when the sentence holds a new thing of the kind asked for (a date, name, number), else less.
+    A relative date ("on Friday") counts as a date when the article's own date pins it down."""
     if question.kind is None:
         return 0.0
     asked = question.text.lower()
     found = [m for m in _ANSWER_TYPES[question.kind].finditer(text) if m.group().lower() not in asked]
+    if not found and question.kind == "when" and resolve_dates(text, published):
+        return 1.0
     if not found:
         return 0.5 if question.kind == "when" and _RELATIVE_TIME.search(text) else 0.0
     if question.focus and question.kind in ("number", "duration"):
@@ -202,11 +211,11 @@ def _near(text: str, match: re.Match, focus: str, window: int = 40) -> bool:
     return focus in tokenize(around)
 
 
-def coverage(terms: tuple[str, ...], found: set[str], keyword: KeywordIndex) -> float:
-    """Share of the question's term weight (IDF) present in found; 1.0 for no terms."""
+def coverage(terms: tuple[str, ...], found: set[str], keyword: KeywordIndex, emphasis: tuple[str, ...] = ()) -> float:
+    """Share of the question's term weight (IDF, more for emphasised terms) present in found."""
     if not terms:
         return 1.0
-    weights = {t: keyword.idf(t) for t in terms}
+    weights = {t: keyword.idf(t) * (EMPHASIS if t in emphasis else 1.0) for t in terms}
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in found) / total if total else 1.0
 
@@ -222,22 +231,35 @@ def _context_terms(hit: Hit, index: Index) -> set[str]:
     return set(tokenize(f"{document.title} {document.source} {dated} {hit.passage.text} {before}"))
 
 
-def _time_fit(question: Question, hit: Hit) -> float:
-    """+1 when the article's date matches the time the question names, -1 when it clearly does not."""
-    date = hit.document.date
+def time_fit_of(question: Question, hit: Hit) -> float:
+    """+1 when the passage is about the time the question names, -1 when it clearly is not, else 0."""
     if not question.years and not question.months:
         return 0.0
-    mentioned = {int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", hit.passage.text)}
-    if date is None:
-        return 0.5 if mentioned & set(question.years) else 0.0
-    year_ok = not question.years or date.year in question.years or bool(mentioned & set(question.years))
-    month_ok = not question.months or date.month in question.months
+    years, months = _times_of(hit)
+    if not years and not months:
+        return 0.0
+    year_ok = not question.years or bool(years & set(question.years))
+    month_ok = not question.months or bool(months & set(question.months))
     return 1.0 if year_ok and month_ok else -1.0
+
+
+def _times_of(hit: Hit) -> tuple[set[int], set[int]]:
+    """Years and months a passage is about: its article's date and the dates it mentions."""
+    text, date = hit.passage.text, hit.document.date
+    years = {int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", text)}
+    months = {i + 1 for i, name in enumerate(MONTHS) if re.search(rf"\b{name}\b", text, re.I) and name != "may"}
+    months |= {5} if re.search(r"\bMay\b", text) else set()
+    resolved = [d for _, d in resolve_dates(text, date)]
+    if date:
+        resolved.append(date)
+    return years | {d.year for d in resolved}, months | {d.month for d in resolved}
 
 
 def _grounded(question: Question, best: Candidate) -> bool:
     if question.kind in ("number", "duration") and not best.typed:
         return False  # a "how many" answered without a number is no answer
+    if time_fit_of(question, best.hit) < 0:
+        return False  # the question asks about another time than the passage covers
     return best.support >= MIN_SUPPORT and best.support + best.dense >= MIN_CONFIDENCE
 
 
@@ -282,7 +304,7 @@ def _attributed(chosen: list[Candidate]) -> Answer:
 
 def attribute(candidate: Candidate, name_source: bool) -> str:
     """The sentence as a statement of its outlet: "TASS reported on 28 March 2022 that …"."""
-    sentence = clean_sentence(candidate.text)
+    sentence = with_dates(clean_sentence(candidate.text), candidate.hit.document.date)
     if not name_source:
         return _end_sentence(sentence)
     document = candidate.hit.document
@@ -291,6 +313,14 @@ def attribute(candidate: Candidate, name_source: bool) -> str:
     if first.lower().rstrip(",;:") in _LOWERCASE_STARTS:
         sentence = f"{first.lower()} {rest}"
     return _end_sentence(f"{document.source} reported{when} that {sentence}")
+
+
+def with_dates(sentence: str, published: dt.date | None) -> str:
+    """Relative days made explicit: "on Friday" -> "on Friday (16 May 2025)"."""
+    for (start, end), date in reversed(resolve_dates(sentence, published)):
+        if not re.search(r"\d", sentence[start:end]):
+            sentence = f"{sentence[:end]} ({date.day} {date:%B %Y}){sentence[end:]}"
+    return sentence
 
 
 def clean_sentence(text: str) -> str:

@@ -5,25 +5,23 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
-from bot.answer import Answer, compose
-from bot.question import analyse
-from embeddings import BuildReport, Embedder, Index, IndexNotFound, build_index, load_index, search
+import numpy as np
+
+from bot.answer import Answer, compose, time_fit_of
+from bot.conversation import Turn, is_ellipsis, standalone
+from bot.question import Question, analyse
+from embeddings import BuildReport, Embedder, Hit, Index, IndexNotFound, build_index, load_index, search
 
 log = logging.getLogger(__name__)
 CANDIDATE_PASSAGES = 8
+TIME_PREFERENCE = 0.3
 
 
 class BadQuestion(ValueError):
     """A question the bot cannot take (empty, too long); the message says why."""
-
-
-@dataclass(frozen=True)
-class Turn:
-    role: str
-    content: str
 
 
 class Bot:
@@ -76,12 +74,17 @@ class Bot:
         return report
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
-        """A cited answer to question; history is accepted for follow-ups (not used yet)."""
+        """A cited answer to question, read in the light of the conversation so far."""
         text = self.validate(question)
+        query, leaned_on = standalone(text, history)
         index = self._index
-        query_vector = self.embedder.embed_query(text)
-        hits = search(index, text, query_vector, k=CANDIDATE_PASSAGES)
-        return compose(analyse(text), hits, index, query_vector, self.top_k, self.max_sentences)
+        query_vector = self.embedder.embed_query(query)
+        question_info = _analysed(text, query, leaned_on)
+        hits = _prefer_named_time(question_info, search(index, query, query_vector, k=CANDIDATE_PASSAGES * 2))
+        if leaned_on is not None:
+            # Sentences are judged against the follow-up itself as much as against its context.
+            query_vector = _normalise(query_vector + self.embedder.embed_query(text))
+        return compose(question_info, hits, index, query_vector, self.top_k, self.max_sentences)
 
     def health(self) -> dict:
         index = self._index
@@ -98,3 +101,23 @@ class Bot:
                 f"the question is too long ({len(cleaned)} characters; the limit is {self.max_question_chars})"
             )
         return cleaned
+
+
+def _analysed(text: str, query: str, leaned_on: str | None) -> Question:
+    """What is asked: the kind and focus from the question itself, terms from the full query."""
+    own = analyse(text)
+    if leaned_on is None:
+        return own
+    kind = own.kind or (analyse(leaned_on).kind if is_ellipsis(text) else None)
+    return replace(analyse(query), kind=kind, focus=own.focus, emphasis=own.terms)
+
+
+def _prefer_named_time(question: Question, hits: list[Hit]) -> list[Hit]:
+    """When the question names a time ("in May 2025"), passages from that time come first."""
+    if question.years or question.months:
+        hits = sorted(hits, key=lambda h: -(h.score + TIME_PREFERENCE * time_fit_of(question, h)))
+    return hits[:CANDIDATE_PASSAGES]
+
+
+def _normalise(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.core import Bot, Turn
 from bot.naive import NaivePipeline
+from bot.question import analyse
 
 ANSWERABLE_KINDS = {"who", "when", "number", "factual", "multi", "temporal"}
 # Page furniture as a reader would recognise it, kept apart from the cleaner's own rules so
@@ -125,6 +126,7 @@ def measures(items: list[Item], outcomes: list[Outcome]) -> dict[str, float | in
         "answered_when_answerable": _share(answerable, lambda i, o: o.grounded),
         "abstained_when_unanswerable": _share(unanswerable, lambda i, o: not o.grounded),
         "followup_accuracy": _share(followups, _correct),
+        "time_named_accuracy": _share([(i, o) for i, o in answerable + followups if _names_time(i)], _correct),
         "claim_accuracy": None,
         "junk_citations": sum(has_junk(text) for o in outcomes for text in o.cited_texts),
         "latency_p50_ms": _percentile(latencies, 0.5),
@@ -143,6 +145,11 @@ def format_report(report: Report) -> str:
         values = [_show(report.measures[name][measure]) for name in names]
         lines.append(f"| {measure} | " + " | ".join(values) + " |")
     return "\n".join(lines)
+
+
+def _names_time(item: Item) -> bool:
+    question = analyse(item.question)
+    return bool(question.years or question.months)
 
 
 def _correct(item: Item, outcome: Outcome) -> bool:

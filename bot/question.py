@@ -56,6 +56,7 @@ class Question:
     years: tuple[int, ...]
     months: tuple[int, ...]
     focus: str | None = None  # the counted thing in "how many X"
+    emphasis: tuple[str, ...] = ()  # a follow-up's own terms, weighed above those carried over
 
 
 def analyse(text: str) -> Question:
@@ -65,5 +66,8 @@ def analyse(text: str) -> Question:
     years = tuple(int(m.group()) for m in _YEAR.finditer(text))
     months = tuple(i + 1 for i, name in enumerate(MONTHS) if _MONTH_PATTERNS[i].search(text))
     focus_match = _FOCUS.search(text)
-    focus = next(iter(tokenize(focus_match.group(1))), None) if focus_match else None
+    focus_word = next((g for g in focus_match.groups() if g), "") if focus_match else ""
+    focus = next(iter(tokenize(focus_word)), None)
+    if focus == "time":
+        focus = None  # "how many times" is answered by "twice", with no noun beside it
     return Question(text, kind, terms, years, months, focus)

@@ -20,7 +20,7 @@ from embeddings.model import DEFAULT_MODEL, Embedder
 log = logging.getLogger(__name__)
 
 # Bump when reading, cleaning or chunking changes, so every file is re-read.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 6
 
 
 class IndexNotFound(Exception):

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+_DOUBLED_END = re.compile(r"(y)\1$")
 
 
 @lru_cache(maxsize=1)
@@ -27,13 +28,14 @@ def _stemmer():
 def stopwords() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_EN
 
-    return frozenset(STOPWORDS_EN) | {"s", "t", "also", "said", "says", "would", "could"}
+    return frozenset(STOPWORDS_EN) | {"s", "t", "also", "said", "says", "would", "could", "about", "what"}
 
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stemmed content words: what keyword search and term matching compare."""
     words = [w for w in _TOKEN.findall(text.lower().replace("’", "'")) if w not in stopwords()]
-    return _stemmer().stemWords(words)
+    # A doubled final "y" is a common transliteration variant (Zelenskyy / Zelensky).
+    return _stemmer().stemWords([_DOUBLED_END.sub(r"\1", w) for w in words])
 
 
 class KeywordIndex:

@@ -47,12 +47,15 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _merge_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Join fragments too short to be sentences ("MOSCOW, March 28.") to the next sentence."""
+    """Drop datelines ("MOSCOW, March 28. /TASS/."); join other fragments too short to be
+    sentences to the next sentence."""
     merged: list[tuple[int, int]] = []
     pending: int | None = None
     for start, end in spans:
+        if pending is None and _is_dateline(text[start:end]):
+            continue
         start = start if pending is None else pending
-        if _words(text[start:end]) < MIN_SENTENCE_WORDS:
+        if _is_fragment(text[start:end]):
             pending = start
             continue
         pending = None
@@ -81,6 +84,15 @@ def _join_open_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int
 
 def _quote_open(sentence: str) -> bool:
     return sentence.count('"') % 2 == 1 or sentence.count("“") > sentence.count("”")
+
+
+def _is_fragment(text: str) -> bool:
+    return _words(text) < MIN_SENTENCE_WORDS
+
+
+def _is_dateline(text: str) -> bool:
+    """No lower-case word at all: a dateline or label, not reporting."""
+    return not re.search(r"\b[a-z]", text)
 
 
 def _words(text: str) -> int:
