@@ -30,7 +30,7 @@ class Turn:
 
 
 def is_ellipsis(question: str) -> bool:
-    """"And where?", "What about July 2025?": a fragment that reuses the last question."""
+    """ "And where?", "What about July 2025?": a fragment that reuses the last question."""
     return bool(_ELLIPSIS.match(question))
 
 

@@ -12,8 +12,9 @@ import numpy as np
 
 from bot.answer import Answer, compose, time_fit_of
 from bot.conversation import Turn, is_ellipsis, standalone
+from bot.factcheck import Verdict, check
 from bot.question import Question, analyse
-from embeddings import BuildReport, Embedder, Hit, Index, IndexNotFound, build_index, load_index, search
+from embeddings import BuildReport, Embedder, Hit, Index, build_index, is_current, load_index, search
 
 log = logging.getLogger(__name__)
 CANDIDATE_PASSAGES = 8
@@ -47,15 +48,13 @@ class Bot:
         max_question_chars: int = 2000,
         progress: bool = False,
     ) -> Bot:
-        """Load the index in index_dir, building it from documents first if there is none."""
+        """Load the index in index_dir, building it from documents first if there is none or it
+        was built by another version of the pipeline or another model."""
         embedder = Embedder(model)
-        try:
-            index = load_index(index_dir)
-        except IndexNotFound:
-            log.info("no index in %s yet; building it from %s", index_dir, documents)
+        if not is_current(index_dir, model):
+            log.info("building the index in %s from %s", index_dir, documents)
             build_index(documents, index_dir, model, embedder=embedder, progress=progress)
-            index = load_index(index_dir)
-        return cls(index, embedder, top_k, max_question_chars)
+        return cls(load_index(index_dir), embedder, top_k, max_question_chars)
 
     @property
     def index(self) -> Index:
@@ -86,20 +85,27 @@ class Bot:
             query_vector = _normalise(query_vector + self.embedder.embed_query(text))
         return compose(question_info, hits, index, query_vector, self.top_k, self.max_sentences)
 
+    def check(self, claim: str) -> Verdict:
+        """Verdict on a claim (supported, refuted, not_enough_info) with stance-labelled evidence."""
+        text = self.validate(claim, what="claim")
+        index = self._index
+        query_vector = self.embedder.embed_query(text)
+        hits = _prefer_named_time(analyse(text), search(index, text, query_vector, k=CANDIDATE_PASSAGES * 2))
+        return check(text, hits, index, query_vector, self.top_k)
+
     def health(self) -> dict:
         index = self._index
         return {"status": "ok", "documents": len(index.documents), "passages": len(index.passages)}
 
-    def validate(self, text: object) -> str:
+    def validate(self, text: object, what: str = "question") -> str:
         if not isinstance(text, str):
-            raise BadQuestion("the question must be a string")
+            raise BadQuestion(f"the {what} must be a string")
         cleaned = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t").strip()
         if not cleaned:
-            raise BadQuestion("the question is empty")
+            raise BadQuestion(f"the {what} is empty")
         if len(cleaned) > self.max_question_chars:
-            raise BadQuestion(
-                f"the question is too long ({len(cleaned)} characters; the limit is {self.max_question_chars})"
-            )
+            limit = self.max_question_chars
+            raise BadQuestion(f"the {what} is too long ({len(cleaned)} characters; the limit is {limit})")
         return cleaned
 
 

@@ -2,7 +2,7 @@
 
 from embeddings.chunking import Passage
 from embeddings.documents import Document, SkippedFile
-from embeddings.index import BuildReport, Index, IndexNotFound, NothingToIndex, build_index, load_index
+from embeddings.index import BuildReport, Index, IndexNotFound, NothingToIndex, build_index, is_current, load_index
 from embeddings.keyword import tokenize
 from embeddings.model import DEFAULT_MODEL, Embedder, ModelNotFound
 from embeddings.search import Hit, search
@@ -20,6 +20,7 @@ __all__ = [
     "Passage",
     "SkippedFile",
     "build_index",
+    "is_current",
     "load_index",
     "search",
     "tokenize",

@@ -20,7 +20,7 @@ from embeddings.model import DEFAULT_MODEL, Embedder
 log = logging.getLogger(__name__)
 
 # Bump when reading, cleaning or chunking changes, so every file is re-read.
-PIPELINE_VERSION = 6
+PIPELINE_VERSION = 7
 
 
 class IndexNotFound(Exception):
@@ -102,6 +102,15 @@ def _normalise(vector: np.ndarray) -> np.ndarray:
 def keyword_text(passage: Passage, document: Document) -> str:
     """What keyword search sees: the headline gives a passage its topic."""
     return f"{document.title}\n{passage.text}"
+
+
+def is_current(index_dir: Path, model_name: str) -> bool:
+    """Was the live index built by this version of the pipeline with this model?"""
+    version = store.current_version(index_dir)
+    if version is None:
+        return False
+    manifest = store.read_json(version / "manifest.json")
+    return manifest.get("pipeline") == PIPELINE_VERSION and manifest.get("model") == model_name
 
 
 def load_index(index_dir: Path) -> Index:

@@ -24,11 +24,22 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+# Auxiliaries, pronouns and other function words beyond bm25s's short list; number words and
+# "may" (the month) stay searchable.
+_FUNCTION_WORDS = frozenset(
+    "s t also said says would could about what has have had having do does did done is are was were be "  # noqa: SIM905
+    "been being am shall can might must should its his her hers their theirs our ours your yours my he "
+    "she they we you i me him them us who whom which when where why how this that these those than so "
+    "very just over into up down out off again further here all any both each more most other some such "
+    "only own same too don now while because until against between through during above below".split()
+)
+
+
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_EN
 
-    return frozenset(STOPWORDS_EN) | {"s", "t", "also", "said", "says", "would", "could", "about", "what"}
+    return frozenset(STOPWORDS_EN) | _FUNCTION_WORDS
 
 
 def tokenize(text: str) -> list[str]:
