@@ -16,6 +16,8 @@ from embeddings.sentences import starts_with_reference
 
 MAX_SENTENCES = 3
 EXTRA_SENTENCE_RATIO = 0.93
+OTHER_TIME_RATIO = 0.75  # a sentence from another time joins the answer if it scores this close
+OTHER_TIME_DENSE, OTHER_TIME_SUPPORT = 0.7, 0.3
 W_DENSE, W_LEXICAL, W_PASSAGE, W_TYPE, W_TIME = 1.0, 0.5, 0.3, 0.4, 0.1
 CONTEXT_WEIGHT = 0.5
 EMPHASIS = 3.0  # weight of a follow-up's own terms against those carried from earlier turns
@@ -264,16 +266,33 @@ def _grounded(question: Question, best: Candidate) -> bool:
 
 
 def _choose(question: Question, candidates: list[Candidate], max_sentences: int) -> list[Candidate]:
+    """The best sentence, close runners-up, and, when the question names no time, the best
+    sentence from each other time the articles speak from (a stance may have changed)."""
     best = candidates[0]
     chosen = [best]
+    times = {_published(best)}
     for candidate in candidates[1:]:
-        if candidate.score < EXTRA_SENTENCE_RATIO * best.score:
-            break
+        close = candidate.score >= EXTRA_SENTENCE_RATIO * best.score
+        another_time = not (question.years or question.months) and _published(candidate) not in times
+        if not close and not (another_time and candidate.score >= OTHER_TIME_RATIO * best.score):
+            continue
         if sum(len(c.spans) for c in chosen) + len(candidate.spans) > max_sentences:
             continue
-        if _grounded(question, candidate) and not any(_overlaps(candidate, c) for c in chosen):
+        relevant = _grounded(question, candidate) or (another_time and _close_in_meaning(candidate))
+        if relevant and not any(_overlaps(candidate, c) for c in chosen):
             chosen.append(candidate)
+            times.add(_published(candidate))
     return chosen
+
+
+def _close_in_meaning(candidate: Candidate) -> bool:
+    """Said in other words: very similar in meaning though sharing fewer of the question's words."""
+    return candidate.dense >= OTHER_TIME_DENSE and candidate.support >= OTHER_TIME_SUPPORT
+
+
+def _published(candidate: Candidate) -> tuple[int, int] | None:
+    date = candidate.hit.document.date
+    return (date.year, date.month) if date else None
 
 
 def _overlaps(a: Candidate, b: Candidate) -> bool:
@@ -286,6 +305,10 @@ def _redundant(a: Candidate, b: Candidate) -> bool:
 
 
 def _attributed(chosen: list[Candidate]) -> Answer:
+    """Attributed sentences with [n] markers; ordered by publication date when the sources span
+    more than one time, so a change of stance reads in order."""
+    if len({_published(c) for c in chosen}) > 1:
+        chosen = sorted(chosen, key=lambda c: c.hit.document.date or dt.date.max)
     citations: dict[str, tuple[int, Hit, list[tuple[int, int]]]] = {}
     parts = []
     for candidate in chosen:

@@ -8,6 +8,7 @@ import textwrap
 import click
 
 from bot.answer import Answer, Citation
+from bot.factcheck import Verdict
 
 
 def passage_pieces(citation: Citation) -> list[tuple[str, bool]]:
@@ -40,6 +41,18 @@ def format_terminal(answer: Answer, color: bool = False) -> str:
         body = " ".join(
             click.style(text, bold=True) if marked and color else text for text, marked in passage_pieces(citation)
         )
+        lines.extend(textwrap.wrap(body, 96, initial_indent="    ", subsequent_indent="    "))
+    return "\n".join(lines).rstrip()
+
+
+def format_verdict(verdict: Verdict, color: bool = False) -> str:
+    """A verdict for the terminal: label, explanation, each evidence passage with its stance."""
+    label = verdict.label.replace("_", " ").upper()
+    lines = [click.style(label, bold=True) if color else label, textwrap.fill(verdict.explanation, 100), ""]
+    for item in verdict.evidence:
+        citation = item.citation
+        lines.append(f"[{citation.id}] {item.stance} — {source_line(citation)} — {citation.hit.document.title}")
+        body = " ".join(click.style(t, bold=True) if m and color else t for t, m in passage_pieces(citation))
         lines.extend(textwrap.wrap(body, 96, initial_indent="    ", subsequent_indent="    "))
     return "\n".join(lines).rstrip()
 

@@ -89,6 +89,27 @@ def ask(question: str, as_json: bool, **flags: Any) -> None:
 
 
 @cli.command()
+@click.argument("claim")
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON object.")
+@_settings_options
+def check(claim: str, as_json: bool, **flags: Any) -> None:
+    """Check CLAIM against the articles: supported, refuted or not_enough_info, with evidence."""
+    from bot.core import BadQuestion
+
+    bot = _open_bot(load_settings(**flags))
+    try:
+        verdict = bot.check(claim)
+    except BadQuestion as exc:
+        raise click.UsageError(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2))
+        return
+    from bot.citations import format_verdict
+
+    click.echo(format_verdict(verdict, color=sys.stdout.isatty()))
+
+
+@cli.command()
 @click.option("--host", help="Address to listen on [NEWSBOT_HOST; 127.0.0.1]")
 @click.option("--port", type=int, help="Port; 0 picks a free one [NEWSBOT_PORT; 7860]")
 @_settings_options
@@ -119,12 +140,13 @@ def evaluate(questions: Path, split: str, no_naive: bool, as_json: bool, **flags
     settings = load_settings(**flags)
     bot = _open_bot(settings)
     pipelines = {"newsbot": lambda item: ev.run_bot(bot, item)}
+    checkers = {"newsbot": lambda item: ev.run_check(bot, item)}
     if not no_naive:
         from bot.naive import NaivePipeline
 
         naive = NaivePipeline(settings.documents, settings.model)
         pipelines["naive"] = lambda item: ev.run_naive(naive, item)
-    report = ev.evaluate(ev.load_questions(questions, split), pipelines, split)
+    report = ev.evaluate(ev.load_questions(questions, split), pipelines, checkers, split)
     click.echo(json.dumps(report.__dict__, indent=2) if as_json else ev.format_report(report))
 
 

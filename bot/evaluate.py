@@ -47,6 +47,13 @@ class Outcome:
 
 
 @dataclass
+class ClaimOutcome:
+    label: str
+    evidence_docs: list[str]
+    milliseconds: float
+
+
+@dataclass
 class Report:
     items: int
     split: str
@@ -102,14 +109,40 @@ def run_naive(naive: NaivePipeline, item: Item) -> Outcome:
     return Outcome(best, bool(hits), [h.doc_id for h in hits], [h.text for h in hits], elapsed)
 
 
-def evaluate(items: list[Item], pipelines: dict[str, Callable[[Item], Outcome]], split: str = "all") -> Report:
-    """Run every pipeline on every item (claims wait for the fact checker) and compute the measures."""
+def run_check(bot: Bot, item: Item) -> ClaimOutcome:
+    start = time.perf_counter()
+    verdict = bot.check(item.question)
+    elapsed = (time.perf_counter() - start) * 1000
+    return ClaimOutcome(verdict.label, [e.citation.hit.document.doc_id for e in verdict.evidence], elapsed)
+
+
+def evaluate(
+    items: list[Item],
+    pipelines: dict[str, Callable[[Item], Outcome]],
+    checkers: dict[str, Callable[[Item], ClaimOutcome]] | None = None,
+    split: str = "all",
+) -> Report:
+    """Run every pipeline on every question, every checker on every claim, and compute the measures.
+    A pipeline without a checker (the naive one cannot judge claims) reports n/a for claims."""
     asked = [item for item in items if item.kind != "claim"]
-    report = Report(len(asked), split)
+    claims = [item for item in items if item.kind == "claim"]
+    report = Report(len(items), split)
     for name, run in pipelines.items():
-        outcomes = [run(item) for item in asked]
-        report.measures[name] = measures(asked, outcomes)
+        report.measures[name] = measures(asked, [run(item) for item in asked])
+        checker = (checkers or {}).get(name)
+        report.measures[name].update(claim_measures(claims, [checker(c) for c in claims] if checker else None))
     return report
+
+
+def claim_measures(claims: list[Item], outcomes: list[ClaimOutcome] | None) -> dict[str, float | int | None]:
+    if not outcomes:
+        return {"claim_accuracy": None, "supported_when_refuted": None}
+    pairs = list(zip(claims, outcomes, strict=True))
+    wrongly_supported = sum(i.label == "refuted" and o.label == "supported" for i, o in pairs)
+    return {
+        "claim_accuracy": _share(pairs, lambda i, o: o.label == i.label),
+        "supported_when_refuted": wrongly_supported,
+    }
 
 
 def measures(items: list[Item], outcomes: list[Outcome]) -> dict[str, float | int | None]:
@@ -127,7 +160,6 @@ def measures(items: list[Item], outcomes: list[Outcome]) -> dict[str, float | in
         "abstained_when_unanswerable": _share(unanswerable, lambda i, o: not o.grounded),
         "followup_accuracy": _share(followups, _correct),
         "time_named_accuracy": _share([(i, o) for i, o in answerable + followups if _names_time(i)], _correct),
-        "claim_accuracy": None,
         "junk_citations": sum(has_junk(text) for o in outcomes for text in o.cited_texts),
         "latency_p50_ms": _percentile(latencies, 0.5),
         "latency_p95_ms": _percentile(latencies, 0.95),
@@ -137,7 +169,7 @@ def measures(items: list[Item], outcomes: list[Outcome]) -> dict[str, float | in
 def format_report(report: Report) -> str:
     names = list(report.measures)
     lines = [
-        f"{report.items} questions (split: {report.split}); claims are not scored until the fact checker exists",
+        f"{report.items} items (split: {report.split})",
         "| measure | " + " | ".join(names) + " |",
         "| --- |" + " --- |" * len(names),
     ]

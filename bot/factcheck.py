@@ -71,6 +71,7 @@ class Judgement:
     stance: str
     reason: str
     strength: float = 0.0  # how much of the claim the sentence covers
+    specificity: int = 0  # 2: a differing number, 1: the opposite statement, 0: another name or none
 
 
 def check(claim: str, hits: list[Hit], index: Index, query_vector: np.ndarray, max_evidence: int = 3) -> Verdict:
@@ -78,7 +79,9 @@ def check(claim: str, hits: list[Hit], index: Index, query_vector: np.ndarray, m
     question = analyse(claim)
     candidates = _with_pairs(rank_sentences(question, hits, index, query_vector), index, query_vector)
     judgements = [judge(claim, c, index) for c in candidates[:CANDIDATES]]
-    contradicting = sorted((j for j in judgements if j.stance == "contradicts"), key=lambda j: -j.strength)
+    contradicting = sorted(
+        (j for j in judgements if j.stance == "contradicts"), key=lambda j: (-j.specificity, -j.strength)
+    )
     supporting = sorted((j for j in judgements if j.stance == "supports"), key=lambda j: -j.strength)
     if contradicting:
         label, lead = "refuted", contradicting[0]
@@ -104,9 +107,10 @@ def judge(claim: str, candidate: Candidate, index: Index) -> Judgement:
         own = _covers(claim, text, index, leave_out=mismatch[2])
         strength = max(own, _strength(claim, text, around, index, leave_out=mismatch[2]) - CONTEXT_MARGIN)
         if strength >= CONTRADICT_COVERAGE:
-            return Judgement(candidate, "contradicts", f"says {mismatch[0]}, not {mismatch[1]}", strength)
+            specificity = 2 if mismatch[0].startswith("“") else 0
+            return Judgement(candidate, "contradicts", f"says {mismatch[0]}, not {mismatch[1]}", strength, specificity)
     if _negations(claim, claim) != _negations(text, claim) and _covers(claim, text, index) >= CONTRADICT_COVERAGE:
-        return Judgement(candidate, "contradicts", "says the opposite", _covers(claim, text, index))
+        return Judgement(candidate, "contradicts", "says the opposite", _covers(claim, text, index), 1)
     strength = _strength(claim, text, around, index)
     if not mismatch and strength >= SUPPORT_COVERAGE and _holds_all(claim, text, f"{text} {around}", index):
         return Judgement(candidate, "supports", "", strength)
@@ -179,17 +183,18 @@ def _covers(claim: str, text: str, index: Index, leave_out: frozenset[str] = fro
     return coverage(terms, found, index.keyword)
 
 
-def _quantities(text: str) -> dict[str, set[str]]:
-    """Numbers by what they count: {"hour": {"5"}, "round": {"ord2"}, "clock": {"19:00"}}."""
-    found: dict[str, set[str]] = {}
-    for hours, minutes in _CLOCK.findall(text):
-        found.setdefault("clock", set()).add(f"{int(hours)}:{minutes}")
+def _quantities(text: str) -> dict[str, dict[str, str]]:
+    """Numbers by what they count, each value with the words that said it:
+    {"hour": {"5": "five hours"}, "round": {"ord2": "second round"}, "clock": {"19:00": "19:00"}}."""
+    found: dict[str, dict[str, str]] = {}
+    for match in _CLOCK.finditer(text):
+        found.setdefault("clock", {})[f"{int(match.group(1))}:{match.group(2)}"] = match.group()
     for match in _QUANTITY.finditer(_CLOCK.sub(" ", text)):
         word, unit = match.group(1).lower(), (match.group(2) or "").lower()
         stems = tokenize(unit)
         if not stems or _YEAR.fullmatch(word) or unit in _CALENDAR:
             continue  # years and days of the month are dates, compared as times
-        found.setdefault(stems[0], set()).add(_value(word))
+        found.setdefault(stems[0], {})[_value(word)] = match.group()
     return found
 
 
@@ -204,14 +209,20 @@ def _mismatch(claim: str, text: str) -> tuple[str, str, frozenset[str]] | None:
     of the same unit, clock time, or name in the same slot ("in Antalya" / "in Minsk")."""
     said = _quantities(text)
     for unit, claimed in _quantities(claim).items():
-        if unit in said and not claimed & said[unit]:
-            return _show(said[unit], unit), _show(claimed, unit), frozenset(tokenize(" ".join(claimed)) + [unit])
+        if unit in said and not claimed.keys() & said[unit].keys():
+            theirs, ours = next(iter(said[unit].values())), next(iter(claimed.values()))
+            return f"“{theirs}”", f"“{ours}”", frozenset(tokenize(" ".join(claimed.values())))
     slots = _slots(text)
     for head, preposition, name in _slots(claim) - slots:
         others = [n for h, p, n in slots if (h, p) == (head, preposition) and n != name]
         if others:
             return others[0], name, frozenset(tokenize(name))
     return None
+
+
+def _numbers_present(claim: str, text: str) -> bool:
+    said = _quantities(text)
+    return all(unit in said and values.keys() & said[unit].keys() for unit, values in _quantities(claim).items())
 
 
 def _slots(text: str) -> set[tuple[str, str, str]]:
@@ -224,19 +235,6 @@ def _slots(text: str) -> set[tuple[str, str, str]]:
         if before and name.split()[0].lower() not in _CALENDAR:
             found.add((before[-1], match.group(1).lower(), name))
     return found
-
-
-def _show(values: set[str], unit: str) -> str:
-    value = sorted(values)[0]
-    if value.startswith("ord"):
-        names = {v: k for k, v in _ORDINALS.items()}
-        return f"the {names.get(int(value[3:]), value[3:])} {unit}"
-    return value if unit == "clock" else f"{value} {unit}"
-
-
-def _numbers_present(claim: str, text: str) -> bool:
-    said = _quantities(text)
-    return all(unit in said and values & said[unit] for unit, values in _quantities(claim).items())
 
 
 def _negations(text: str, claim: str) -> bool:
