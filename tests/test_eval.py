@@ -52,10 +52,11 @@ def test_eval_reports_every_measure_for_both_pipelines(tmp_path):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["items"] == 4 and set(report["measures"]) == {"newsbot", "naive"}
+    assert report["items"] == 5 and set(report["measures"]) == {"newsbot", "naive"}
     ours, naive = report["measures"]["newsbot"], report["measures"]["naive"]
     assert ours["doc_hit@1"] == 1.0 and ours["answer_accuracy"] == 1.0 and ours["abstained_when_unanswerable"] == 1.0
     assert naive["abstained_when_unanswerable"] == 0.0
+    assert ours["claim_accuracy"] == 1.0 and ours["supported_when_refuted"] == 0 and naive["claim_accuracy"] is None
     assert ours["junk_citations"] == 0 and naive["junk_citations"] > 0
     assert ours["latency_p50_ms"] > 0
 
@@ -64,7 +65,7 @@ def test_eval_split_selects_items(tmp_path):
     args = ["eval", "--questions", str(PLANTED_EVAL), "--documents", str(PLANTED), "--index-dir", str(tmp_path / "ix")]
     result = CliRunner().invoke(cli, [*args, "--split", "test", "--no-naive"])
     assert result.exit_code == 0, result.output
-    assert "2 questions (split: test)" in result.stdout and "| doc_hit@1 |" in result.stdout
+    assert "2 items (split: test)" in result.stdout and "| doc_hit@1 |" in result.stdout
 
 
 def test_squad_benchmark_runs_on_a_small_file(tmp_path):
