@@ -145,6 +145,9 @@ def compose(
 ) -> Answer:
     """The answer to a question from retrieved hits: grounded sentences, or an honest 'don't say'."""
     candidates = rank_sentences(question, hits, index, query_vector)
+    if question.years or question.months:
+        # A question that names a time is answered from that time, or not at all.
+        candidates = [c for c in candidates if time_fit_of(question, c.hit) >= 0] or candidates
     if not candidates or not _grounded(question, candidates[0]):
         return _not_found(candidates, hits, max_citations)
     return _attributed(_choose(question, candidates, max_sentences))
@@ -162,7 +165,11 @@ def rank_sentences(question: Question, hits: list[Hit], index: Index, query_vect
             text = " ".join(hit.document.text[s:e] for s, e in (hit.passage.sentences[j] for j in window))
             terms = set(tokenize(text))
             dense = max(float(vectors[i] @ query_vector), float(_normalise(vectors[window].sum(axis=0)) @ query_vector))
-            support = coverage(question.terms, terms | context, index.keyword)
+            # A follow-up is grounded by its own words or by the words it carries over.
+            support = max(
+                coverage(question.terms, terms | context, index.keyword),
+                coverage(question.emphasis, terms | context, index.keyword) if question.emphasis else 0.0,
+            )
             # Terms found only around the sentence count for less than terms in it; a follow-up's
             # own terms rank sentences above the terms carried over, but do not decide grounding.
             own = coverage(question.terms, terms, index.keyword, question.emphasis)

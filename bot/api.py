@@ -1,4 +1,4 @@
-"""The HTTP API (/api/ask, /api/health) with the Gradio chat mounted at /."""
+"""The HTTP API (/api/ask, /api/check, /api/health) with the Gradio chat mounted at /."""
 
 from __future__ import annotations
 
@@ -50,6 +50,21 @@ class AskResponse(BaseModel):
     citations: list[CitationOut]
 
 
+class CheckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    claim: StrictStr = Field(description="The claim to check (2,000 characters at most by default).")
+
+
+class EvidenceOut(CitationOut):
+    stance: Literal["supports", "contradicts", "related"]
+
+
+class CheckResponse(BaseModel):
+    verdict: Literal["supported", "refuted", "not_enough_info"]
+    explanation: str
+    evidence: list[EvidenceOut]
+
+
 class Health(BaseModel):
     status: str
     documents: int
@@ -74,6 +89,11 @@ def create_app(bot: Bot, documents: Path) -> FastAPI:
         """Answer a question from the articles, citing the passages behind it."""
         history = [Turn(m.role, m.content) for m in request.history]
         return bot.ask(request.question, history).to_dict()
+
+    @app.post("/api/check", response_model=CheckResponse, responses=errors)
+    def check(request: CheckRequest) -> dict:
+        """Check a claim against the articles: supported, refuted or not_enough_info, with evidence."""
+        return bot.check(request.claim).to_dict()
 
     @app.get("/api/health", response_model=Health)
     def health() -> dict:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import textwrap
+from collections.abc import Sequence
 
 import click
 
 from bot.answer import Answer, Citation
 from bot.factcheck import Verdict
+from embeddings.dates import resolve_dates
 
 
 def passage_pieces(citation: Citation) -> list[tuple[str, bool]]:
@@ -58,13 +61,58 @@ def format_verdict(verdict: Verdict, color: bool = False) -> str:
 
 
 def sources_html(answer: Answer) -> str:
-    """The citations as safe HTML: every piece of article text is escaped."""
+    """The citations as safe HTML, on a timeline: every piece of article text is escaped."""
     if not answer.citations:
         return '<p class="nb-empty">No sources for this answer.</p>'
-    return "\n".join(_citation_html(citation) for citation in answer.citations)
+    return timeline_html(answer.citations) + "\n".join(_citation_html(c) for c in answer.citations)
 
 
-def _citation_html(citation: Citation) -> str:
+def verdict_html(verdict: Verdict) -> str:
+    """A fact-check verdict as safe HTML: label, explanation, evidence with stances, timeline."""
+    citations = [e.citation for e in verdict.evidence]
+    stances = {e.citation.id: e.stance for e in verdict.evidence}
+    label = html.escape(verdict.label.replace("_", " "))
+    head = f'<div class="nb-verdict nb-{verdict.label}"><b>{label}</b><p>{html.escape(verdict.explanation)}</p></div>'
+    body = "\n".join(_citation_html(c, stances[c.id]) for c in citations)
+    return head + timeline_html(citations) + body
+
+
+def timeline_html(citations: Sequence[Citation]) -> str:
+    """The cited articles on a line by publication date, with the days their cited sentences
+    speak of, so a reader sees at once whether the sources come from one time or several."""
+    by_day: dict[dt.date, list[Citation]] = {}
+    for citation in citations:
+        if citation.hit.document.date:
+            by_day.setdefault(citation.hit.document.date, []).append(citation)
+    events = {day for c in citations for day in _event_dates(c)} - set(by_day)
+    days = [*by_day, *events]
+    if not days:
+        return ""
+    first, last = min(days), max(days)
+
+    def left(day: dt.date) -> float:
+        return 4 + 92 * (day - first).days / (last - first).days if last > first else 50
+
+    marks = [
+        f'<span class="nb-event" style="left:{left(day):.1f}%" title="{day.day} {day:%B %Y}, spoken of"></span>'
+        for day in sorted(events)
+    ]
+    for day, cited in sorted(by_day.items()):
+        names = ", ".join(dict.fromkeys(f"[{c.id}] {c.hit.document.source}" for c in cited))
+        label = html.escape(f"{names} · {day.day} {day:%b %Y}")
+        side = "nb-start" if left(day) < 30 else "nb-end" if left(day) > 70 else "nb-mid"
+        marks.append(f'<span class="nb-dot {side}" style="left:{left(day):.1f}%" title="{label}"><i>{label}</i></span>')
+    return f'<div class="nb-timeline" role="img" aria-label="When the cited articles appeared">{"".join(marks)}</div>'
+
+
+def _event_dates(citation: Citation) -> list[dt.date]:
+    """Days the cited sentences speak of ("on Friday"), other than the publication day."""
+    document = citation.hit.document
+    days = [day for s, e in citation.highlights for _, day in resolve_dates(document.text[s:e], document.date)]
+    return [day for day in days if day != document.date]
+
+
+def _citation_html(citation: Citation, stance: str | None = None) -> str:
     document = citation.hit.document
     body = " ".join(
         f"<mark>{html.escape(t)}</mark>" if marked else html.escape(t) for t, marked in passage_pieces(citation)
@@ -75,8 +123,9 @@ def _citation_html(citation: Citation) -> str:
         if document.url and document.url.startswith(("http://", "https://"))
         else f"<span>{title}</span>"
     )
+    badge = f' <span class="nb-stance nb-{stance}">{stance}</span>' if stance else ""
     return (
         f'<div class="nb-citation" id="nb-cite-{citation.id}">'
-        f'<div class="nb-source"><b>[{citation.id}] {html.escape(source_line(citation))}</b> · {link}</div>'
+        f'<div class="nb-source"><b>[{citation.id}] {html.escape(source_line(citation))}</b>{badge} · {link}</div>'
         f"<blockquote>{body}</blockquote></div>"
     )

@@ -85,6 +85,10 @@ def check(claim: str, hits: list[Hit], index: Index, query_vector: np.ndarray, m
     supporting = sorted((j for j in judgements if j.stance == "supports"), key=lambda j: -j.strength)
     if contradicting:
         label, lead = "refuted", contradicting[0]
+        # Once a differing number or a denial settles it, vaguer mismatches are only related.
+        weaker = [j for j in contradicting[1:] if j.specificity < lead.specificity]
+        judgements = [replace(j, stance="related") if j in weaker else j for j in judgements]
+        contradicting = [j for j in contradicting if j not in weaker]
     elif supporting:
         label, lead = "supported", supporting[0]
     else:

@@ -1,4 +1,4 @@
-"""The Gradio chat: answers with [n] markers beside the cited passages, highlighted."""
+"""The Gradio page: a chat with cited, highlighted passages on a timeline, and a fact-check tab."""
 
 from __future__ import annotations
 
@@ -8,11 +8,29 @@ from pathlib import Path
 import gradio as gr
 
 from bot.answer import Answer
-from bot.citations import source_line, sources_html
+from bot.citations import source_line, sources_html, verdict_html
+from bot.conversation import Turn
 from bot.core import BadQuestion, Bot
 
 EXAMPLES_FILE = ".newsbot-examples"
+CLAIMS_FILE = ".newsbot-claims"
 CSS = """
+.nb-timeline { position: relative; height: 2.6em; margin: .4em 1em 1.2em 1em; border-bottom: 2px solid #999; }
+.nb-timeline .nb-dot { position: absolute; bottom: -7px; width: 12px; height: 12px; margin-left: -6px;
+  border-radius: 50%; background: #e8710a; }
+.nb-timeline .nb-dot i { position: absolute; bottom: 16px; left: 6px; white-space: nowrap;
+  font-style: normal; font-size: .75em; }
+.nb-timeline .nb-start i { transform: translateX(-12px); }
+.nb-timeline .nb-mid i { transform: translateX(-50%); }
+.nb-timeline .nb-end i { transform: translateX(-100%); }
+.nb-timeline .nb-event { position: absolute; bottom: -5px; width: 8px; height: 8px; margin-left: -4px;
+  border-radius: 50%; border: 2px solid #e8710a; background: #fff; }
+.nb-stance { font-size: .8em; padding: 0 .4em; border-radius: .3em; background: #eee; }
+.nb-supports { background: #d8f5d0; }
+.nb-contradicts { background: #fbd3d0; }
+.nb-verdict { padding: .5em .8em; border-radius: .4em; margin-bottom: .8em; background: #f1f1f1; }
+.nb-supported { background: #e3f6de; }
+.nb-refuted { background: #fde2df; }
 .nb-citation { margin: 0 0 1em 0; }
 .nb-citation blockquote { margin: .3em 0 0 0; padding-left: .8em; border-left: 3px solid #ccc; }
 .nb-citation mark { background: #fff2a8; color: inherit; padding: 0 .1em; }
@@ -29,12 +47,16 @@ def theme() -> gr.themes.Base:
 
 def example_questions(bot: Bot, documents: Path) -> list[str]:
     """Questions listed in the documents folder's .newsbot-examples, else ones made from headlines."""
-    path = documents / EXAMPLES_FILE
-    if path.is_file():
-        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
-        return [line for line in lines if line and not line.startswith("#")][:6]
+    listed = _listed(documents / EXAMPLES_FILE)
+    if listed:
+        return listed
     newest = sorted(bot.index.documents.values(), key=lambda d: (d.date is not None, d.date), reverse=True)
     return [f"What does {d.source} report about “{d.title}”?" for d in newest[:3]]
+
+
+def example_claims(documents: Path) -> list[str]:
+    """Claims listed in the documents folder's .newsbot-claims, if any."""
+    return _listed(documents / CLAIMS_FILE)
 
 
 def chat_message(answer: Answer) -> str:
@@ -47,41 +69,91 @@ def chat_message(answer: Answer) -> str:
 
 
 def build_ui(bot: Bot, documents: Path) -> gr.Blocks:
-    """The chat page; its 'ask' endpoint is also what gradio_client calls."""
+    """The page; its 'ask', 'answer', 'check' and 'check_json' endpoints serve gradio_client."""
 
-    def respond(message: str, history: list[dict]) -> tuple[str, list[dict], str]:
-        try:
-            answer = bot.ask(message)
-        except BadQuestion as exc:
-            return message, history, f'<p class="nb-empty">{html.escape(str(exc).capitalize())}.</p>'
-        history = [
-            *history,
-            {"role": "user", "content": message},
-            {"role": "assistant", "content": chat_message(answer)},
-        ]
-        return "", history, sources_html(answer)
-
-    def answer_json(question: str) -> dict:
+    def answer(question: str) -> dict:
         """The same object as POST /api/ask."""
         return bot.ask(question).to_dict()
 
+    def check_json(claim: str) -> dict:
+        """The same object as POST /api/check."""
+        return bot.check(claim).to_dict()
+
     with gr.Blocks(title="newsbot", analytics_enabled=False) as ui:
         gr.Markdown(_header(bot))
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=300):
-                chat = gr.Chatbot(label="Chat", height=480, buttons=["copy"], feedback_options=None)
-                box = gr.Textbox(label="Question", placeholder="Ask about the articles…", lines=1, max_lines=4)
-                ask = gr.Button("Ask", variant="primary")
-                gr.Examples(example_questions(bot, documents), inputs=box, label="Examples")
-            with gr.Column(scale=2, min_width=280):
-                gr.Markdown("### Sources")
-                sources = gr.HTML(
-                    '<p class="nb-empty">Cited passages appear here, the cited sentences highlighted.</p>'
-                )
-        for trigger in (box.submit, ask.click):
-            trigger(respond, [box, chat], [box, chat, sources], api_name="ask" if trigger == box.submit else False)
-        gr.api(answer_json, api_name="answer")
+        with gr.Tabs():
+            with gr.Tab("Chat"):
+                _chat_tab(bot, documents)
+            with gr.Tab("Fact check"):
+                _check_tab(bot, documents)
+        gr.api(answer, api_name="answer")
+        gr.api(check_json, api_name="check_json")
     return ui
+
+
+def _chat_tab(bot: Bot, documents: Path) -> None:
+    def respond(message: str, history: list[dict]) -> tuple[str, list[dict], str]:
+        try:
+            answer = bot.ask(message, _turns(history))
+        except BadQuestion as exc:
+            return message, history, _problem(exc)
+        reply = {"role": "assistant", "content": chat_message(answer)}
+        return "", [*history, {"role": "user", "content": message}, reply], sources_html(answer)
+
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=300):
+            chat = gr.Chatbot(label="Chat", height=480, buttons=["copy"], feedback_options=None)
+            box = gr.Textbox(label="Question", placeholder="Ask about the articles…", lines=1, max_lines=4)
+            ask = gr.Button("Ask", variant="primary")
+            gr.Examples(example_questions(bot, documents), inputs=box, label="Examples")
+        with gr.Column(scale=2, min_width=280):
+            gr.Markdown("### Sources")
+            sources = gr.HTML('<p class="nb-empty">Cited passages appear here, the cited sentences highlighted.</p>')
+    box.submit(respond, [box, chat], [box, chat, sources], api_name="ask")
+    ask.click(respond, [box, chat], [box, chat, sources], api_name=False)
+
+
+def _check_tab(bot: Bot, documents: Path) -> None:
+    def run_check(claim: str) -> str:
+        try:
+            return verdict_html(bot.check(claim))
+        except BadQuestion as exc:
+            return _problem(exc)
+
+    claim = gr.Textbox(label="Claim", placeholder="A statement to check against the articles…", lines=2, max_lines=4)
+    button = gr.Button("Check", variant="primary")
+    examples = example_claims(documents)
+    if examples:
+        gr.Examples(examples, inputs=claim, label="Examples")
+    result = gr.HTML('<p class="nb-empty">The verdict and its evidence appear here.</p>')
+    claim.submit(run_check, claim, result, api_name="check")
+    button.click(run_check, claim, result, api_name=False)
+
+
+def _turns(history: list[dict]) -> list[Turn]:
+    """Chat history as plain turns; Gradio may hold a message's content as a list of parts."""
+    turns = []
+    for message in history:
+        content = message.get("content")
+        if isinstance(content, str):
+            text = content
+        else:
+            text = " ".join(
+                str(part.get("text", "")) if isinstance(part, dict) else str(part) for part in content or []
+            )
+        turns.append(Turn(message.get("role", "user"), text))
+    return turns
+
+
+def _listed(path: Path) -> list[str]:
+    if not path.is_file():
+        return []
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    return [line for line in lines if line and not line.startswith("#")][:6]
+
+
+def _problem(exc: Exception) -> str:
+    return f'<p class="nb-empty">{html.escape(str(exc).capitalize())}.</p>'
 
 
 def _header(bot: Bot) -> str:
@@ -89,5 +161,6 @@ def _header(bot: Bot) -> str:
     return (
         "## newsbot\n"
         f"Answers from {health['documents']} news articles ({health['passages']} passages). "
-        "Every statement cites its source; the cited sentence is highlighted."
+        "Every statement cites its source; the cited sentence is highlighted. "
+        "The timeline shows when each cited article was published."
     )
