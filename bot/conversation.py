@@ -10,7 +10,7 @@ from bot.question import QUESTION_WORDS
 from embeddings import tokenize
 from embeddings.keyword import stopwords
 
-_REFERENCE = re.compile(r"\b(he|him|his|she|her|they|them|their|it|its|this|that|these|those|there|then)\b", re.I)
+_REFERENCE = re.compile(r"\b(he|him|his|she|her|they|them|their|it|its|this|these|those)\b", re.I)
 _ELLIPSIS = re.compile(r"^\s*(and|but|what about|how about|and what about|what of|same for)\b[\s,]*", re.I)
 _REACTION = re.compile(r"\b(respond|responded|react|reacted|reply|replied|answer|answered)\b", re.I)
 _TIME = re.compile(
@@ -43,9 +43,10 @@ def standalone(question: str, history: Sequence[Turn]) -> tuple[str, str | None]
     last_question = previous[-1]
     replies = [t.content for t in history if t.role == "assistant"]
     fragment = _ELLIPSIS.sub("", question).strip()
-    if _TIME.search(fragment):
-        last_question = _TIME.sub(" ", last_question)  # "What about July 2025?" replaces the time
     reply = _gist(replies[-1]) if replies else ""
+    if _TIME.search(fragment):
+        # "What about July 2025?" replaces the time the conversation was about.
+        last_question, reply = _TIME.sub(" ", last_question), _TIME.sub(" ", reply)
     return " ".join([fragment, *_names(reply), reply, last_question]), previous[-1]
 
 

@@ -1,0 +1,81 @@
+"""Fact checks over the planted articles (never used to develop the checker's rules)."""
+
+import json
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from conftest import BUNDLED, ROOT
+
+from bot.cli import cli
+
+CLAIMS = [json.loads(line) for line in (ROOT / "tests" / "data" / "planted_claims.jsonl").read_text().splitlines()]
+EVIDENCE_KEYS = {"id", "doc_id", "title", "source", "date", "url", "text", "start", "end", "score", "stance"}
+
+
+@pytest.mark.parametrize("item", CLAIMS, ids=lambda c: c["claim"])
+def test_planted_claim_verdict(planted_bot, item):
+    verdict = planted_bot.check(item["claim"])
+    assert verdict.label == item["label"], verdict.explanation
+    stances = {e.stance for e in verdict.evidence}
+    if item["label"] == "supported":
+        assert "supports" in stances
+    if item["label"] == "refuted":
+        assert "contradicts" in stances
+
+
+def test_refutation_names_the_mismatch(planted_bot):
+    verdict = planted_bot.check("The harbour talks in Port Elling lasted three hours.")
+    assert "“nine hours”, not “three hours”" in verdict.explanation
+    assert planted_bot.check("Fishing quotas were a subject of the harbour talks.").explanation.count("opposite") == 1
+
+
+def test_supported_evidence_contains_the_claims_facts(planted_bot):
+    verdict = planted_bot.check("The Kessin ice field lost 21 percent of its area.")
+    supporting = [e for e in verdict.evidence if e.stance == "supports"]
+    assert supporting and "21 percent" in supporting[0].citation.hit.passage.text
+
+
+def test_check_json_prints_the_api_object(bundled_index_dir):
+    env = {"NEWSBOT_INDEX_DIR": str(bundled_index_dir), "NEWSBOT_DOCUMENTS": str(BUNDLED)}
+    result = CliRunner().invoke(cli, ["check", "--json", "Russia accepted the 30-day ceasefire."], env=env)
+    assert result.exit_code == 0, result.output
+    verdict = json.loads(result.stdout)
+    assert set(verdict) == {"verdict", "explanation", "evidence"} and verdict["verdict"] == "refuted"
+    assert all(set(e) == EVIDENCE_KEYS for e in verdict["evidence"])
+
+
+def test_check_plain_output_and_bad_claim(bundled_index_dir):
+    env = {"NEWSBOT_INDEX_DIR": str(bundled_index_dir), "NEWSBOT_DOCUMENTS": str(BUNDLED)}
+    result = CliRunner().invoke(cli, ["check", "China offered to host the next round of talks."], env=env)
+    assert result.exit_code == 0 and result.stdout.startswith("NOT ENOUGH INFO")
+    result = CliRunner().invoke(cli, ["check", "  "], env=env)
+    assert result.exit_code == 2 and "Error: the claim is empty" in result.output
+
+
+@pytest.mark.slow
+def test_served_check_over_http(server):
+    response = httpx.post(
+        f"{server.url}/api/check", json={"claim": "The first meeting in Belarus lasted two hours."}, timeout=30
+    )
+    assert response.status_code == 200
+    verdict = response.json()
+    assert verdict["verdict"] == "refuted" and "five hours" in verdict["explanation"]
+    assert verdict["evidence"][0]["stance"] == "contradicts"
+    bad = httpx.post(f"{server.url}/api/check", json={"claim": 7}, timeout=10)
+    assert bad.status_code == 422 and "claim" in bad.json()["error"]
+
+
+@pytest.mark.slow
+def test_served_check_through_gradio_client(server):
+    from gradio_client import Client
+
+    client = Client(server.url + "/", verbose=False)
+    assert (
+        client.predict("Rustem Umierov heads Ukraine's delegation for the July 2025 talks.", api_name="/check_json")[
+            "verdict"
+        ]
+        == "supported"
+    )
+    html = client.predict("Russia accepted the 30-day ceasefire.", api_name="/check")
+    assert "nb-verdict nb-refuted" in html and "nb-timeline" in html

@@ -1,0 +1,94 @@
+"""Follow-up questions, dates read against publication dates, and time-aware answers."""
+
+import datetime as dt
+
+import pytest
+
+from bot.conversation import Turn, is_follow_up, standalone
+from embeddings.dates import resolve_dates
+
+SATURDAY = dt.date(2025, 5, 17)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "expected"),
+    [
+        ("The talks took place on Friday.", SATURDAY, dt.date(2025, 5, 16)),
+        ("Peskov told reporters on Saturday that a summit was possible.", SATURDAY, SATURDAY),
+        ("The delegation is leaving today.", SATURDAY, SATURDAY),
+        ("This may happen tomorrow, he added.", SATURDAY, dt.date(2025, 5, 18)),
+        ("A new round could take place on Tuesday.", SATURDAY, dt.date(2025, 5, 20)),
+        ("They met on Tuesday in Geneva.", SATURDAY, dt.date(2025, 5, 13)),
+        ("The delegations agreed to meet on March 29-30.", dt.date(2022, 3, 28), dt.date(2022, 3, 29)),
+        ("The first round took place on 28 February.", dt.date(2022, 3, 28), dt.date(2022, 2, 28)),
+    ],
+)
+def test_relative_dates_are_read_against_the_publication_date(sentence, published, expected):
+    assert [date for _, date in resolve_dates(sentence, published)] == [expected]
+
+
+def test_undated_article_resolves_nothing():
+    assert resolve_dates("They met on Friday.", None) == []
+
+
+def test_follow_up_detection():
+    assert is_follow_up("What did he say?") and is_follow_up("And where?") and is_follow_up("How long did it last?")
+    assert is_follow_up("What about July 2025?") and is_follow_up("How did Moscow respond?")
+    assert not is_follow_up("Who led the Veltrian delegation at the harbour talks?")
+    assert not is_follow_up("Who is the Kremlin spokesman?")
+
+
+def test_self_contained_question_is_not_polluted():
+    history = [Turn("user", "How much did the Carrow Bridge repairs cost?"), Turn("assistant", "120 million crowns.")]
+    question = "Who led the field team that surveyed the Kessin ice field?"
+    assert standalone(question, history) == (question, None)
+
+
+def test_follow_up_carries_names_and_topic():
+    history = [Turn("user", "Who led the Veltrian delegation?"), Turn("assistant", "Mara Okonkwo-Lind led it. [1]")]
+    query, leaned_on = standalone("What did she tell reporters?", history)
+    assert (
+        "Mara Okonkwo-Lind" in query
+        and "Veltrian delegation" in query
+        and leaned_on == "Who led the Veltrian delegation?"
+    )
+
+
+def test_follow_up_is_answered_from_the_conversation(planted_bot):
+    first = "Where were the harbour talks held?"
+    answer = planted_bot.ask(first)
+    history = [Turn("user", first), Turn("assistant", answer.text)]
+    follow_up = planted_bot.ask("How long did they last?", history)
+    assert follow_up.grounded and "nine hours" in follow_up.text
+
+
+def test_ellipsis_takes_the_new_time(planted_bot):
+    first = "What did city engineer Dario Fenn say about the Carrow Bridge in 2029?"
+    history = [Turn("user", first), Turn("assistant", planted_bot.ask(first).text)]
+    answer = planted_bot.ask("What about 2031?", history)
+    assert answer.grounded and answer.citations[0].hit.document.doc_id == "bridge-2031"
+
+
+@pytest.mark.parametrize(("year", "doc"), [(2029, "bridge-2029"), (2031, "bridge-2031")])
+def test_question_naming_a_year_is_answered_from_that_year(planted_bot, year, doc):
+    answer = planted_bot.ask(f"What did city engineer Dario Fenn say about the Carrow Bridge in {year}?")
+    assert answer.grounded
+    assert {c.hit.document.doc_id for c in answer.citations} == {doc}
+
+
+def test_question_naming_an_uncovered_time_is_declined(planted_bot):
+    assert not planted_bot.ask("What did Dario Fenn say about the Carrow Bridge in 2035?").grounded
+
+
+def test_changing_story_is_told_in_date_order(planted_bot):
+    answer = planted_bot.ask("When does the Carrow Bridge reopen?")
+    dates = [c.hit.document.date for c in answer.citations]
+    assert len(set(dates)) == 2 and dates == sorted(dates)
+    assert answer.text.index("15 January 2029") < answer.text.index("4 May 2031")
+
+
+def test_relative_day_in_answer_gets_its_date(planted_bot):
+    answer = planted_bot.ask("How long did the harbour talks in Port Elling last?")
+    published = dt.date(2031, 6, 4)
+    tuesday = published - dt.timedelta(days=(published.weekday() - 1) % 7 or 7)
+    assert f"on Tuesday ({tuesday.day} {tuesday:%B %Y})" in answer.text
