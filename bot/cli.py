@@ -68,24 +68,53 @@ def index(**flags: Any) -> None:
 
 
 @cli.command()
-@click.argument("question")
+@click.argument("question", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON object.")
 @_settings_options
-def ask(question: str, as_json: bool, **flags: Any) -> None:
-    """Answer QUESTION from the articles, with citations."""
+def ask(question: str | None, as_json: bool, **flags: Any) -> None:
+    """Answer QUESTION from the articles, with citations. Without QUESTION, start a conversation
+    in which follow-ups ("And where?", "What did he say?") build on earlier turns."""
     from bot.core import BadQuestion
 
     bot = _open_bot(load_settings(**flags))
-    try:
-        answer = bot.ask(question)
-    except BadQuestion as exc:
-        raise click.UsageError(str(exc)) from None
-    if as_json:
-        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    if question is not None:
+        try:
+            answer = bot.ask(question)
+        except BadQuestion as exc:
+            raise click.UsageError(str(exc)) from None
+        click.echo(_render_answer(answer, as_json))
         return
+    _converse(bot, as_json)
+
+
+def _converse(bot, as_json: bool) -> None:
+    from bot.conversation import Turn
+    from bot.core import BadQuestion
+
+    history: list[Turn] = []
+    click.echo("Ask about the articles; an empty line or Ctrl+D ends the conversation.", err=True)
+    while True:
+        try:
+            question = click.prompt(">", prompt_suffix=" ", default="", show_default=False, err=True)
+        except (EOFError, click.Abort):
+            break
+        if not question.strip():
+            break
+        try:
+            answer = bot.ask(question, history)
+        except BadQuestion as exc:
+            click.echo(f"Error: {exc}", err=True)
+            continue
+        click.echo(_render_answer(answer, as_json) + "\n")
+        history += [Turn("user", question), Turn("assistant", answer.text)]
+
+
+def _render_answer(answer, as_json: bool) -> str:
+    if as_json:
+        return json.dumps(answer.to_dict(), ensure_ascii=False, indent=2)
     from bot.citations import format_terminal
 
-    click.echo(format_terminal(answer, color=sys.stdout.isatty()))
+    return format_terminal(answer, color=sys.stdout.isatty())
 
 
 @cli.command()

@@ -71,3 +71,16 @@ def test_index_of_nothing_fails(tmp_path):
     )
     assert result.exit_code == 1
     assert "no article files found" in result.output
+
+
+def test_ask_without_question_keeps_the_conversation(env):
+    session = "Who heads Ukraine's delegation for the July 2025 round?\nWhat position does he hold?\n\n"
+    result = CliRunner().invoke(cli, ["ask", "--json"], env=env, input=session)
+    assert result.exit_code == 0, result.output
+    decoder, text, answers = json.JSONDecoder(), result.stdout.strip(), []
+    while text:
+        answer, end = decoder.raw_decode(text)
+        answers.append(answer)
+        text = text[end:].strip()
+    assert len(answers) == 2 and "Umierov" in answers[0]["answer"]
+    assert answers[1]["grounded"] and "National Security and Defence Council" in answers[1]["answer"]
