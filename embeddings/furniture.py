@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-TERMINAL = (".", "!", "?", '"', "”", "’", "'", "…", ")", ":", ";")
+TERMINAL = (".", "!", "?", '"', "”", "’", "'", "…", ")", "]", ":", ";")
 _CALL_TO_ACTION = re.compile(
     r"^(support|subscribe|donate|follow|join|sign up|sign in|log in|download|share|"
     r"read more|read also|see also|related|load|skip to|back to|click|tap|watch|listen)\b",
@@ -36,6 +36,7 @@ _DATE_WORDS = (
 _DATE_TOKEN = re.compile(rf"\b({_DATE_WORDS})\b|\d+", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 HEADLINE_RUN = 3
+HEADLINE_MAX_WORDS = 25
 SHORT_LINE_WORDS = 5
 CTA_MAX_WORDS = 8
 CREDIT_MAX_WORDS = 40
@@ -89,15 +90,27 @@ def looks_like_title(line: str) -> bool:
 
 
 def _logical_paragraphs(text: str) -> list[list[Line]]:
-    """Paragraphs as lists of lines; a paragraph hard-wrapped to one width becomes one line."""
+    """Paragraphs as lists of lines; a paragraph hard-wrapped to one width becomes one line, and
+    a line that breaks mid-sentence joins the next when that one goes on in lower case or digits."""
     logical: list[list[Line]] = []
     for paragraph in _paragraphs(text):
         if _is_hard_wrapped(paragraph):
             start, end = paragraph[0].start, paragraph[-1].end
             logical.append([Line(start, end, text[start:end])])
         else:
-            logical.append(paragraph)
+            logical.append(_join_broken_lines(text, paragraph))
     return logical
+
+
+def _join_broken_lines(text: str, paragraph: list[Line]) -> list[Line]:
+    joined: list[Line] = []
+    for line in paragraph:
+        previous = joined[-1] if joined else None
+        if previous and _continues(previous.text, line.text):
+            joined[-1] = Line(previous.start, line.end, text[previous.start : line.end])
+        else:
+            joined.append(line)
+    return joined
 
 
 def _repeated_headings(text: str, title: str | None) -> set[str]:
@@ -125,6 +138,13 @@ def _paragraphs(text: str) -> list[list[Line]]:
         start, end = match.start() + lead, match.start() + len(raw.rstrip())
         paragraphs[-1].append(Line(start, end, text[start:end]))
     return [p for p in paragraphs if p]
+
+
+def _continues(previous: str, line: str) -> bool:
+    """A sentence broken across two lines (not a label and its value, not a URL)."""
+    if _SENTENCE_END.search(previous) or previous.endswith(":") or _URL.search(previous) or _URL.match(line):
+        return False
+    return bool(re.match(r"[a-z0-9]", line)) and not line.startswith(("http", "www."))
 
 
 def _is_hard_wrapped(paragraph: list[Line]) -> bool:
@@ -189,4 +209,5 @@ def _drop_headline_runs(lines: list[Line], keep: list[bool]) -> None:
 
 
 def _headline_like(line: Line, kept: bool) -> bool:
-    return not kept or not line.text.rstrip().endswith(TERMINAL)
+    short = _word_count(line.text) <= HEADLINE_MAX_WORDS
+    return not kept or (short and not line.text.rstrip().endswith(TERMINAL))

@@ -20,7 +20,7 @@ from embeddings.model import DEFAULT_MODEL, Embedder
 log = logging.getLogger(__name__)
 
 # Bump when reading, cleaning or chunking changes, so every file is re-read.
-PIPELINE_VERSION = 7
+PIPELINE_VERSION = 8
 
 
 class IndexNotFound(Exception):
