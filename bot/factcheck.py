@@ -3,6 +3,7 @@ with the sentences that match it best. Says `not_enough_info` rather than guess.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
@@ -11,14 +12,15 @@ import numpy as np
 from bot.answer import Candidate, Citation, coverage, rank_sentences, time_fit_of
 from bot.question import MONTHS, analyse
 from embeddings import Hit, Index, tokenize
+from embeddings.dates import resolve_dates
 
 SUPPORT_COVERAGE = 0.7  # share of the claim's term weight a supporting sentence must hold
 CONTRADICT_COVERAGE = 0.6  # ... and a contradicting one, leaving out the mismatched fact
 CANDIDATES = 12
-NEGATION_REACH = 5  # words after a "not" that it can negate
+NEGATION_REACH = 3  # words after a "not" that it can negate
 CONTEXT_SHARE = 0.75  # weight of claim words found only around the sentence
 CONTEXT_MARGIN = 0.15  # what a contradiction that leans on the passage must cover beyond the usual
-RARE_SHARE = 0.9  # a missing claim word this close to the claim's rarest blocks support
+RARE_SHARE = 0.6  # a missing claim word this close to the claim's rarest blocks support
 PAIR_PENALTY = 0.05  # a sentence alone is better evidence than the same with its neighbour
 
 _NUMBER_WORDS = {
@@ -104,7 +106,7 @@ def judge(claim: str, candidate: Candidate, index: Index) -> Judgement:
         return Judgement(candidate, "related", "about another time")
     text = f"{text} {_date_words(candidate)}"
     around = _surroundings(candidate)
-    mismatch = _mismatch(claim, candidate.text)
+    mismatch = _mismatch(claim, candidate.text, candidate.hit.document.date)
     # A contradiction must be in the sentence itself, not pieced together from around it; a
     # differing number or name may take its subject from the passage, at a cost.
     if mismatch:
@@ -113,7 +115,7 @@ def judge(claim: str, candidate: Candidate, index: Index) -> Judgement:
         if strength >= CONTRADICT_COVERAGE:
             specificity = 2 if mismatch[0].startswith("“") else 0
             return Judgement(candidate, "contradicts", f"says {mismatch[0]}, not {mismatch[1]}", strength, specificity)
-    if _negations(claim, claim) != _negations(text, claim) and _covers(claim, text, index) >= CONTRADICT_COVERAGE:
+    if _opposite_polarity(claim, candidate.text) and _covers(claim, text, index) >= CONTRADICT_COVERAGE:
         return Judgement(candidate, "contradicts", "says the opposite", _covers(claim, text, index), 1)
     strength = _strength(claim, text, around, index)
     if not mismatch and strength >= SUPPORT_COVERAGE and _holds_all(claim, text, f"{text} {around}", index):
@@ -143,13 +145,27 @@ def _unknown_terms(claim: str, index: Index) -> list[str]:
 
 
 def _rarest_missing(claim: str, text: str, index: Index) -> list[str]:
-    """The claim's most specific words (rarest in the articles) that the evidence lacks."""
-    known = [t for t in dict.fromkeys(tokenize(claim)) if t in index.keyword.doc_freq]
+    """The claim's most specific words (rarest in the articles) that the evidence lacks; a word
+    that only introduces a number the evidence matches ("lasted" two hours) is not needed."""
+    around_numbers = _number_neighbours(claim, text)
+    known = [t for t in dict.fromkeys(tokenize(claim)) if t in index.keyword.doc_freq and t not in around_numbers]
     if not known:
         return []
     rarest = max(index.keyword.idf(t) for t in known)
     found = set(tokenize(text))
     return [t for t in known if t not in found and index.keyword.idf(t) >= RARE_SHARE * rarest]
+
+
+def _number_neighbours(claim: str, text: str) -> set[str]:
+    """The word just before a quantity of the claim that the evidence states too."""
+    said = _quantities(text)
+    neighbours: set[str] = set()
+    for unit, values in _quantities(claim).items():
+        for value, surface in values.items():
+            if unit in said and value in said[unit]:
+                at = claim.find(surface)
+                neighbours |= set(tokenize(" ".join(claim[:at].split()[-1:])))
+    return neighbours
 
 
 def _date_words(candidate: Candidate) -> str:
@@ -158,8 +174,9 @@ def _date_words(candidate: Candidate) -> str:
 
 
 def _surroundings(candidate: Candidate) -> str:
-    """The article's headline and the rest of the passage."""
-    return f"{candidate.hit.document.title} {candidate.hit.passage.text}"
+    """The article's outlet and headline and the rest of the passage."""
+    document = candidate.hit.document
+    return f"{document.source} {document.title} {candidate.hit.passage.text}"
 
 
 def _with_pairs(candidates: list[Candidate], index: Index, query_vector: np.ndarray) -> list[Candidate]:
@@ -208,7 +225,19 @@ def _value(word: str) -> str:
     return str(_NUMBER_WORDS.get(word, word.replace(",", "")))
 
 
-def _mismatch(claim: str, text: str) -> tuple[str, str, frozenset[str]] | None:
+def _day_mismatch(claim: str, text: str, published: dt.date | None) -> tuple[str, str, frozenset[str]] | None:
+    """A day of the month the claim names that the sentence gives differently ("24 July" / "23 July")."""
+    if published is None:
+        return None
+    claimed = resolve_dates(claim, published)
+    said = [(text[s:e], day) for (s, e), day in resolve_dates(text, published) if re.search(r"\d", text[s:e])]
+    claimed = [(claim[s:e], day) for (s, e), day in claimed if re.search(r"\d", claim[s:e])]
+    if not claimed or not said or {d for _, d in claimed} & {d for _, d in said}:
+        return None
+    return f"“{said[0][0]}”", f"“{claimed[0][0]}”", frozenset(tokenize(claimed[0][0]))
+
+
+def _mismatch(claim: str, text: str, published: dt.date | None = None) -> tuple[str, str, frozenset[str]] | None:
     """(what the text says, what the claim says, claim terms involved) for a differing number
     of the same unit, clock time, or name in the same slot ("in Antalya" / "in Minsk")."""
     said = _quantities(text)
@@ -216,6 +245,9 @@ def _mismatch(claim: str, text: str) -> tuple[str, str, frozenset[str]] | None:
         if unit in said and not claimed.keys() & said[unit].keys():
             theirs, ours = next(iter(said[unit].values())), next(iter(claimed.values()))
             return f"“{theirs}”", f"“{ours}”", frozenset(tokenize(" ".join(claimed.values())))
+    day = _day_mismatch(claim, text, published)
+    if day:
+        return day
     slots = _slots(text)
     for head, preposition, name in _slots(claim) - slots:
         others = [n for h, p, n in slots if (h, p) == (head, preposition) and n != name]
@@ -241,16 +273,28 @@ def _slots(text: str) -> set[tuple[str, str, str]]:
     return found
 
 
-def _negations(text: str, claim: str) -> bool:
-    """Is text negated where it bears on the claim's terms: a "not"/"no" a few words before
-    one of them, or the opposite of one of its verbs ("rejected" for "accepted")?"""
-    terms = set(tokenize(claim))
+def _negations(text: str, terms: set[str]) -> bool:
+    """Is text negated where it bears on these terms: a "not"/"no" a few words before one of
+    them, or the opposite of one of its verbs ("rejected" for "accepted")? "Have not met since
+    2019" says when they last met; it negates nothing."""
     count = 0
     for match in _NEGATION.finditer(text):
-        following = tokenize(" ".join(text[match.end() :].split()[:NEGATION_REACH]))
-        count += bool(terms & set(following))
+        following = text[match.end() :].split()[:NEGATION_REACH]
+        if "since" not in following:
+            count += bool(terms & set(tokenize(" ".join(following))))
     opposite = any(stem in _OPPOSITES.get(t, ()) for stem in tokenize(text) for t in terms)
     return bool(count) != opposite
+
+
+def _opposite_polarity(claim: str, text: str) -> bool:
+    """Claim and sentence disagree on whether the shared statement holds. The claim's own
+    negation counts only where the sentence speaks of what it negates."""
+    shared = set(tokenize(claim)) & (set(tokenize(text)) | _opposite_stems(text))
+    return _negations(claim, shared) != _negations(text, shared)
+
+
+def _opposite_stems(text: str) -> set[str]:
+    return {t for stem in tokenize(text) for t, group in _OPPOSITES.items() if stem in group}
 
 
 def _evidence(judgements: list[Judgement], limit: int) -> tuple[Evidence, ...]:

@@ -38,7 +38,7 @@ def parse_date(text: str) -> dt.date | None:
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _RELATIVE = re.compile(
     rf"\b(today|tonight|tomorrow|yesterday|(?:on |last |next |this )?(?:{'|'.join(_WEEKDAYS)}))\b"
-    rf"|\b(\d{{1,2}})(?:-\d{{1,2}})?\s+({_MONTH})(?!,?\s+(?:19|20)\d\d)"
+    rf"|\b(\d{{1,2}})(?:-\d{{1,2}})?\s+({_MONTH})\b(?!,?\s+(?:19|20)\d\d)"
     rf"|\b({_MONTH})\s+(\d{{1,2}})(?:-\d{{1,2}})?\b(?!,?\s+(?:19|20)\d\d)",
     re.IGNORECASE,
 )

@@ -12,6 +12,8 @@ from embeddings.index import Index
 from embeddings.keyword import tokenize
 
 KEYWORD_WEIGHT = 0.3
+SENTENCE_WEIGHT = 0.3
+RERANKED = 40
 DUPLICATE_COSINE = 0.95
 
 
@@ -34,8 +36,14 @@ def search(index: Index, query: str, query_vector: np.ndarray, k: int = 5) -> li
     top = float(keyword.max())
     keyword_norm = keyword / top if top > 0 else keyword
     fused = dense + KEYWORD_WEIGHT * keyword_norm
+    rows = _ranked_rows(fused, max(k * 4, RERANKED))
+    # The best single sentence matters as much as the passage as a whole: a question is
+    # usually answered by one sentence.
+    best_sentence = np.array([float((index.sentence_vectors_of(r) @ query_vector).max()) for r in rows])
+    dense[rows] = (1 - SENTENCE_WEIGHT) * dense[rows] + SENTENCE_WEIGHT * best_sentence
+    fused[rows] = dense[rows] + KEYWORD_WEIGHT * keyword_norm[rows]
     hits: list[Hit] = []
-    for row in _ranked_rows(fused, k * 4):
+    for row in rows[np.argsort(-fused[rows], kind="stable")]:
         if _is_duplicate(index, row, hits):
             continue
         passage = index.passages[row]
