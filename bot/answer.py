@@ -12,6 +12,7 @@ from bot.question import MONTHS, Question
 from embeddings import Hit, Index, tokenize
 from embeddings.dates import resolve_dates
 from embeddings.keyword import KeywordIndex
+from embeddings.model import unit_vector
 from embeddings.sentences import starts_with_reference
 
 MAX_SENTENCES = 3
@@ -164,7 +165,9 @@ def rank_sentences(question: Question, hits: list[Hit], index: Index, query_vect
             window = _window(question, hit, i)
             text = " ".join(hit.document.text[s:e] for s, e in (hit.passage.sentences[j] for j in window))
             terms = set(tokenize(text))
-            dense = max(float(vectors[i] @ query_vector), float(_normalise(vectors[window].sum(axis=0)) @ query_vector))
+            dense = max(
+                float(vectors[i] @ query_vector), float(unit_vector(vectors[window].sum(axis=0)) @ query_vector)
+            )
             # A follow-up is grounded by its own words or by the words it carries over.
             support = max(
                 coverage(question.terms, terms | context, index.keyword),
@@ -193,10 +196,6 @@ def _window(question: Question, hit: Hit, i: int) -> list[int]:
     if starts_with_reference(sentence) or (lacks_answer and answer_type_fit(question, previous, published)):
         return [i - 1, i]
     return [i]
-
-
-def _normalise(vector: np.ndarray) -> np.ndarray:
-    return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
 
 def answer_type_fit(question: Question, text: str, published: dt.date | None = None) -> float:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-
-import numpy as np
 
 from bot.answer import Answer, compose, time_fit_of
 from bot.conversation import Turn, is_ellipsis, standalone
 from bot.factcheck import Verdict, check
 from bot.question import Question, analyse
-from embeddings import BuildReport, Embedder, Hit, Index, build_index, is_current, load_index, search
+from embeddings import Embedder, Hit, Index, build_index, is_current, load_index, search
+from embeddings.model import unit_vector
 
 log = logging.getLogger(__name__)
 CANDIDATE_PASSAGES = 8
@@ -36,7 +34,6 @@ class Bot:
         self.top_k = top_k
         self.max_question_chars = max_question_chars
         self.max_sentences = max_sentences
-        self._lock = threading.Lock()
 
     @classmethod
     def open(
@@ -60,18 +57,6 @@ class Bot:
     def index(self) -> Index:
         return self._index
 
-    def reload(self, index_dir: Path) -> None:
-        """Switch to the newest published index; answers in flight finish on the old one."""
-        index = load_index(index_dir)
-        with self._lock:
-            self._index = index
-
-    def update(self, documents: Path, index_dir: Path) -> BuildReport:
-        report = build_index(documents, index_dir, self._index.model_name, embedder=self.embedder)
-        if report.changed:
-            self.reload(index_dir)
-        return report
-
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         """A cited answer to question, read in the light of the conversation so far."""
         text = self.validate(question)
@@ -82,7 +67,7 @@ class Bot:
         hits = _prefer_named_time(question_info, search(index, query, query_vector, k=CANDIDATE_PASSAGES * 2))
         if leaned_on is not None:
             # Sentences are judged against the follow-up itself as much as against its context.
-            query_vector = _normalise(query_vector + self.embedder.embed_query(text))
+            query_vector = unit_vector(query_vector + self.embedder.embed_query(text))
         return compose(question_info, hits, index, query_vector, self.top_k, self.max_sentences)
 
     def check(self, claim: str) -> Verdict:
@@ -123,7 +108,3 @@ def _prefer_named_time(question: Question, hits: list[Hit]) -> list[Hit]:
     if question.years or question.months:
         hits = sorted(hits, key=lambda h: -(h.score + TIME_PREFERENCE * time_fit_of(question, h)))
     return hits[:CANDIDATE_PASSAGES]
-
-
-def _normalise(vector: np.ndarray) -> np.ndarray:
-    return vector / max(float(np.linalg.norm(vector)), 1e-12)

@@ -79,7 +79,7 @@ class Judgement:
 def check(claim: str, hits: list[Hit], index: Index, query_vector: np.ndarray, max_evidence: int = 3) -> Verdict:
     """Verdict on a claim from retrieved hits, with the evidence and its stance."""
     question = analyse(claim)
-    candidates = _with_pairs(rank_sentences(question, hits, index, query_vector), index, query_vector)
+    candidates = _with_pairs(rank_sentences(question, hits, index, query_vector))
     judgements = [judge(claim, c, index) for c in candidates[:CANDIDATES]]
     contradicting = sorted(
         (j for j in judgements if j.stance == "contradicts"), key=lambda j: (-j.specificity, -j.strength)
@@ -179,7 +179,7 @@ def _surroundings(candidate: Candidate) -> str:
     return f"{document.source} {document.title} {candidate.hit.passage.text}"
 
 
-def _with_pairs(candidates: list[Candidate], index: Index, query_vector: np.ndarray) -> list[Candidate]:
+def _with_pairs(candidates: list[Candidate]) -> list[Candidate]:
     """Each sentence alone and together with the one before it: a claim often spans both
     ("… demanded a 30-day ceasefire. Moscow rejected this …")."""
     variants: dict[tuple, Candidate] = {}

@@ -15,7 +15,7 @@ from embeddings import store
 from embeddings.chunking import Passage, make_passages
 from embeddings.documents import Document, SkippedFile, doc_id_for, file_digest, list_files, read_document
 from embeddings.keyword import KeywordIndex
-from embeddings.model import DEFAULT_MODEL, Embedder
+from embeddings.model import DEFAULT_MODEL, Embedder, unit_vector
 
 log = logging.getLogger(__name__)
 
@@ -90,13 +90,9 @@ class _Entry:
         rows, start = [], 0
         for passage in self.passages:
             mean = sentences[start : start + len(passage.sentences)].mean(axis=0)
-            rows.append(_normalise(_normalise(mean) + TITLE_WEIGHT * title))
+            rows.append(unit_vector(unit_vector(mean) + TITLE_WEIGHT * title))
             start += len(passage.sentences)
         return np.asarray(rows, dtype=np.float32)
-
-
-def _normalise(vector: np.ndarray) -> np.ndarray:
-    return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
 
 def keyword_text(passage: Passage, document: Document) -> str:

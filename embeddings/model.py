@@ -13,6 +13,11 @@ _BUNDLED_NAMES = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
 BATCH_SIZE = 64
 
 
+def unit_vector(vector: np.ndarray) -> np.ndarray:
+    """The vector scaled to length 1 (so a dot product is a cosine)."""
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)
+
+
 class ModelNotFound(Exception):
     """The embedding model is neither bundled nor a local folder."""
 
