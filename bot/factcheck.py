@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bot.answer import Candidate, Citation, coverage, rank_sentences, time_fit_of
-from bot.question import MONTHS, analyse
+from bot.question import MONTHS, Question, analyse
 from embeddings import Hit, Index, tokenize
 from embeddings.dates import resolve_dates
 
@@ -80,7 +80,7 @@ def check(claim: str, hits: list[Hit], index: Index, query_vector: np.ndarray, m
     """Verdict on a claim from retrieved hits, with the evidence and its stance."""
     question = analyse(claim)
     candidates = _with_pairs(rank_sentences(question, hits, index, query_vector))
-    judgements = [judge(claim, c, index) for c in candidates[:CANDIDATES]]
+    judgements = [judge(claim, c, index, question) for c in candidates[:CANDIDATES]]
     contradicting = sorted(
         (j for j in judgements if j.stance == "contradicts"), key=lambda j: (-j.specificity, -j.strength)
     )
@@ -99,10 +99,10 @@ def check(claim: str, hits: list[Hit], index: Index, query_vector: np.ndarray, m
     return Verdict(label, _explain(label, lead), evidence)
 
 
-def judge(claim: str, candidate: Candidate, index: Index) -> Judgement:
+def judge(claim: str, candidate: Candidate, index: Index, question: Question) -> Judgement:
     """Does this sentence support the claim, contradict it, or only touch on it?"""
     text = candidate.text
-    if time_fit_of(analyse(claim), candidate.hit) < 0:
+    if time_fit_of(question, candidate.hit) < 0:
         return Judgement(candidate, "related", "about another time")
     text = f"{text} {_date_words(candidate)}"
     around = _surroundings(candidate)
@@ -115,8 +115,9 @@ def judge(claim: str, candidate: Candidate, index: Index) -> Judgement:
         if strength >= CONTRADICT_COVERAGE:
             specificity = 2 if mismatch[0].startswith("“") else 0
             return Judgement(candidate, "contradicts", f"says {mismatch[0]}, not {mismatch[1]}", strength, specificity)
-    if _opposite_polarity(claim, candidate.text) and _covers(claim, text, index) >= CONTRADICT_COVERAGE:
-        return Judgement(candidate, "contradicts", "says the opposite", _covers(claim, text, index), 1)
+    own = _covers(claim, text, index)
+    if _opposite_polarity(claim, candidate.text) and own >= CONTRADICT_COVERAGE:
+        return Judgement(candidate, "contradicts", "says the opposite", own, 1)
     strength = _strength(claim, text, around, index)
     if not mismatch and strength >= SUPPORT_COVERAGE and _holds_all(claim, text, f"{text} {around}", index):
         return Judgement(candidate, "supports", "", strength)
