@@ -229,14 +229,20 @@ def coverage(terms: tuple[str, ...], found: set[str], keyword: KeywordIndex, emp
 
 
 def _context_terms(hit: Hit, index: Index) -> set[str]:
-    """Words around a passage: its article's headline, outlet and date, and the sentence before it."""
     document = hit.document
     dated = f"{MONTHS[document.date.month - 1]} {document.date.year}" if document.date else ""
+    return set(tokenize(f"{context_text(hit, index)} {dated}"))
+
+
+def context_text(hit: Hit, index: Index) -> str:
+    """The text around a passage: its article's headline and outlet, the passage, and the
+    sentence before it."""
+    document = hit.document
     before = ""
     if hit.passage.seq > 0 and hit.row > 0:
         start, end = index.passages[hit.row - 1].sentences[-1]
         before = document.text[start:end]
-    return set(tokenize(f"{document.title} {document.source} {dated} {hit.passage.text} {before}"))
+    return f"{document.title} {document.source} {before} {hit.passage.text}"
 
 
 def time_fit_of(question: Question, hit: Hit) -> float:

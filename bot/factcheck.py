@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from bot.answer import Candidate, Citation, coverage, rank_sentences, time_fit_of
+from bot.answer import Candidate, Citation, context_text, coverage, rank_sentences, time_fit_of
 from bot.question import MONTHS, Question, analyse
 from embeddings import Hit, Index, tokenize
 from embeddings.dates import resolve_dates
@@ -22,6 +22,7 @@ CONTEXT_SHARE = 0.75  # weight of claim words found only around the sentence
 CONTEXT_MARGIN = 0.15  # what a contradiction that leans on the passage must cover beyond the usual
 RARE_SHARE = 0.6  # a missing claim word this close to the claim's rarest blocks support
 PAIR_PENALTY = 0.05  # a sentence alone is better evidence than the same with its neighbour
+SLOT_REACH = 4  # words before "in <Name>" that can be what happened there
 
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -44,6 +45,16 @@ _NEGATIVE = ("reject", "refus", "declin", "deni", "forbid", "ban", "fail", "oppo
 _OPPOSITES = {**{p: set(_NEGATIVE) for p in _POSITIVE}, **{n: set(_POSITIVE) for n in _NEGATIVE}}
 _SLOT = re.compile(r"\b(in|at|to|from|by|with|near)\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
 _YEAR = re.compile(r"(19|20)\d\d")
+# Words that only say who reported something; any one stands for the others ("announced"/"said").
+_REPORTING = frozenset(
+    tokenize("said says say told tells announced announces reported reports stated states according noted notes added")
+)
+# Paraphrases read as the plain statement: "have not met since 2019" says when they last met;
+# "discussed X but made no progress" says the talks failed.
+_PARAPHRASES = (
+    (re.compile(r"\b(?:have|has|had)(?: not|n't) (\w+(?: [\w'’-]+){0,4}?) since\b", re.IGNORECASE), r"last \1 in"),
+    (re.compile(r"\b(?:made|make|makes|making|achieved|reached) no (?:progress|breakthrough|headway)\b"), "failed"),
+)
 _CALENDAR = set(MONTHS) | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 
@@ -78,6 +89,7 @@ class Judgement:
 
 def check(claim: str, hits: list[Hit], index: Index, query_vector: np.ndarray, max_evidence: int = 3) -> Verdict:
     """Verdict on a claim from retrieved hits, with the evidence and its stance."""
+    claim = _plain(claim)
     question = analyse(claim)
     candidates = _with_pairs(rank_sentences(question, hits, index, query_vector))
     judgements = [judge(claim, c, index, question) for c in candidates[:CANDIDATES]]
@@ -104,19 +116,27 @@ def judge(claim: str, candidate: Candidate, index: Index, question: Question) ->
     text = candidate.text
     if time_fit_of(question, candidate.hit) < 0:
         return Judgement(candidate, "related", "about another time")
-    text = f"{text} {_date_words(candidate)}"
-    around = _surroundings(candidate)
-    mismatch = _mismatch(claim, candidate.text, candidate.hit.document.date)
+    sentence = _plain(text)
+    text = f"{sentence} {_date_words(candidate)}"
+    around = context_text(candidate.hit, index)
+    mismatch = _mismatch(claim, sentence, candidate.hit.document.date)
+    if mismatch and _hedged(sentence, set(tokenize(claim))) and not _HEDGE.search(claim):
+        # "would cost 85 million" was a forecast: it cannot refute what the cost turned out to be.
+        return Judgement(candidate, "related", "a forecast", _strength(claim, text, around, index))
     # A contradiction must be in the sentence itself, not pieced together from around it; a
-    # differing number or name may take its subject from the passage, at a cost.
+    # differing number or name may take its subject from the passage, at a cost, unless the
+    # passage also states the claim's own value.
     if mismatch:
         own = _covers(claim, text, index, leave_out=mismatch[2])
-        strength = max(own, _strength(claim, text, around, index, leave_out=mismatch[2]) - CONTEXT_MARGIN)
+        leaning = _strength(claim, text, around, index, leave_out=mismatch[2]) - CONTEXT_MARGIN
+        if leaning > own and not _mismatch(claim, f"{sentence} {around}", candidate.hit.document.date):
+            leaning = own
+        strength = max(own, leaning)
         if strength >= CONTRADICT_COVERAGE:
             specificity = 2 if mismatch[0].startswith("“") else 0
             return Judgement(candidate, "contradicts", f"says {mismatch[0]}, not {mismatch[1]}", strength, specificity)
     own = _covers(claim, text, index)
-    if _opposite_polarity(claim, candidate.text) and own >= CONTRADICT_COVERAGE:
+    if _opposite_polarity(claim, sentence) and own >= CONTRADICT_COVERAGE:
         return Judgement(candidate, "contradicts", "says the opposite", own, 1)
     strength = _strength(claim, text, around, index)
     if not mismatch and strength >= SUPPORT_COVERAGE and _holds_all(claim, text, f"{text} {around}", index):
@@ -134,26 +154,40 @@ def _strength(claim: str, text: str, around: str, index: Index, leave_out: froze
 def _holds_all(claim: str, text: str, everything: str, index: Index) -> bool:
     """Nothing in the way of support: no hedge the claim lacks, no specific word or number of
     the claim missing."""
-    hedged = bool(_HEDGE.search(text)) and not _HEDGE.search(claim)
+    hedged = _hedged(text, set(tokenize(claim))) and not _HEDGE.search(claim)
     lacking = _unknown_terms(claim, index) or _rarest_missing(claim, everything, index)
     return not hedged and not lacking and _numbers_present(claim, text)
 
 
+def _hedged(text: str, terms: set[str]) -> bool:
+    """A "may"/"could"/"expected" a few words before one of these terms: "this may happen
+    tomorrow" hedges only what happens tomorrow."""
+    for match in _HEDGE.finditer(text):
+        following = text[match.end() :].split()[:NEGATION_REACH]
+        if terms & set(tokenize(" ".join(following))):
+            return True
+    return False
+
+
 def _unknown_terms(claim: str, index: Index) -> list[str]:
     """Claim words no article uses at all: nothing can support what is never mentioned."""
-    calendar = set(tokenize(" ".join(_CALENDAR)))
-    return [t for t in tokenize(claim) if t not in index.keyword.doc_freq and t not in calendar and not t.isdigit()]
+    known = set(tokenize(" ".join([*_CALENDAR, *(d.source for d in index.documents.values())])))
+    return [t for t in tokenize(claim) if t not in index.keyword.doc_freq and t not in known and not t.isdigit()]
 
 
 def _rarest_missing(claim: str, text: str, index: Index) -> list[str]:
     """The claim's most specific words (rarest in the articles) that the evidence lacks; a word
     that only introduces a number the evidence matches ("lasted" two hours) is not needed."""
     around_numbers = _number_neighbours(claim, text)
-    known = [t for t in dict.fromkeys(tokenize(claim)) if t in index.keyword.doc_freq and t not in around_numbers]
+    known = tuple(
+        t
+        for t in dict.fromkeys(tokenize(claim))
+        if t in index.keyword.doc_freq and t not in around_numbers and t not in _REPORTING
+    )
     if not known:
         return []
     rarest = max(index.keyword.idf(t) for t in known)
-    found = set(tokenize(text))
+    found = _found(known, text)
     return [t for t in known if t not in found and index.keyword.idf(t) >= RARE_SHARE * rarest]
 
 
@@ -169,15 +203,19 @@ def _number_neighbours(claim: str, text: str) -> set[str]:
     return neighbours
 
 
+def _plain(text: str) -> str:
+    for pattern, replacement in _PARAPHRASES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def _date_words(candidate: Candidate) -> str:
+    """The article's month and the full dates its sentence means ("today" -> "28 March 2022")."""
     date = candidate.hit.document.date
-    return f"{date:%B %Y}" if date else ""
-
-
-def _surroundings(candidate: Candidate) -> str:
-    """The article's outlet and headline and the rest of the passage."""
-    document = candidate.hit.document
-    return f"{document.source} {document.title} {candidate.hit.passage.text}"
+    if not date:
+        return ""
+    meant = [f"{day.day} {day:%B %Y}" for _, day in resolve_dates(candidate.text, date)]
+    return " ".join([f"{date:%B %Y}", *meant])
 
 
 def _with_pairs(candidates: list[Candidate]) -> list[Candidate]:
@@ -198,11 +236,29 @@ def _with_pairs(candidates: list[Candidate]) -> list[Candidate]:
 
 def _covers(claim: str, text: str, index: Index, leave_out: frozenset[str] = frozenset()) -> float:
     terms = tuple(t for t in dict.fromkeys(tokenize(claim)) if t not in leave_out)
-    found = set(tokenize(text))
+    return coverage(terms, _found(terms, text), index.keyword)
+
+
+def _found(terms: tuple[str, ...], text: str) -> set[str]:
+    """The claim terms the text holds, counting a word of the same root ("agreement"/"agreed"),
+    another reporting verb, or an opposite verb (which still talks about the same thing)."""
+    words = set(tokenize(text))
+    roots = {_root(w) for w in words}
+    found = {t for t in terms if t in words or _root(t) in roots}
+    if words & _REPORTING:
+        found |= _REPORTING & set(terms)
     for stem, opposites in _OPPOSITES.items():
-        if stem in terms and opposites & found:
-            found.add(stem)  # an opposite verb still talks about the same thing
-    return coverage(terms, found, index.keyword)
+        if stem in terms and opposites & words:
+            found.add(stem)
+    return found
+
+
+def _root(stem: str) -> str:
+    """A noun made from a verb, reduced to the verb's stem: "agreement" -> "agre"."""
+    for suffix in ("ment", "ation"):
+        if stem.endswith(suffix) and len(stem) - len(suffix) >= 4:
+            return next(iter(tokenize(stem[: -len(suffix)])), stem)
+    return stem
 
 
 def _quantities(text: str) -> dict[str, dict[str, str]]:
@@ -250,11 +306,19 @@ def _mismatch(claim: str, text: str, published: dt.date | None = None) -> tuple[
     if day:
         return day
     slots = _slots(text)
-    for head, preposition, name in _slots(claim) - slots:
-        others = [n for h, p, n in slots if (h, p) == (head, preposition) and n != name]
-        if others:
-            return others[0], name, frozenset(tokenize(name))
+    for before, preposition, name in _slots(claim):
+        same_slot = [n for b, p, n in slots if p == preposition and (before[-1] in b or b[-1] in before)]
+        # "met in Antalya in Turkey" does not contradict "met in Turkey": the one lies in the other.
+        rivals = [n for n in same_slot if not _within(n, name, slots)]
+        if rivals and name not in same_slot:
+            return rivals[0], name, frozenset(tokenize(name))
     return None
+
+
+def _within(place: str, other: str, slots: list[tuple[tuple[str, ...], str, str]]) -> bool:
+    """Does the text say place is in other ("Antalya in Turkey")?"""
+    last = tokenize(place)[-1:]
+    return any(n == other and last and last[0] in b for b, _, n in slots)
 
 
 def _numbers_present(claim: str, text: str) -> bool:
@@ -262,15 +326,17 @@ def _numbers_present(claim: str, text: str) -> bool:
     return all(unit in said and values.keys() & said[unit].keys() for unit, values in _quantities(claim).items())
 
 
-def _slots(text: str) -> set[tuple[str, str, str]]:
-    """(word before, preposition, name): "met in Antalya" -> ("met", "in", "Antalya").
+def _slots(text: str) -> list[tuple[tuple[str, ...], str, str]]:
+    """(words before, preposition, name): "talks were held in Ankara" -> (("talk", "held"), "in",
+    "Ankara"). The last word before is the slot's head; a name in the same slot of the other
+    text has the same head or a head among these words ("held direct talks in Istanbul").
     Months and weekdays are left out; they are compared as times."""
-    found = set()
+    found = []
     for match in _SLOT.finditer(text):
-        before = tokenize(text[max(0, match.start() - 30) : match.start()])
+        before = tuple(tokenize(" ".join(text[: match.start()].split()[-SLOT_REACH:])))
         name = match.group(2)
         if before and name.split()[0].lower() not in _CALENDAR:
-            found.add((before[-1], match.group(1).lower(), name))
+            found.append((before, match.group(1).lower(), name))
     return found
 
 
@@ -283,7 +349,10 @@ def _negations(text: str, terms: set[str]) -> bool:
         following = text[match.end() :].split()[:NEGATION_REACH]
         if "since" not in following:
             count += bool(terms & set(tokenize(" ".join(following))))
-    opposite = any(stem in _OPPOSITES.get(t, ()) for stem in tokenize(text) for t in terms)
+    words = set(tokenize(text))
+    # "Moscow rejected this, arguing it would allow …": the verb itself is there, so a second,
+    # opposite verb elsewhere in the sentence does not reverse it.
+    opposite = any(_OPPOSITES.get(t, set()) & words for t in terms - words)
     return bool(count) != opposite
 
 
