@@ -3,13 +3,15 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install index lint screenshot clean
+.PHONY: run test install index lint clean
 
 run: $(STAMP)  ## install, index the bundled articles if needed, start the chat
 	$(BIN)/newsbot serve
 
-test: $(STAMP)  ## install and run the whole test suite (CI runs this)
+test: $(STAMP) $(CHROMIUM)  ## install and run the whole test suite (CI runs this)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -30,5 +32,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
 clean:
-	rm -rf $(VENV) .newsbot .pytest_cache
+	rm -rf $(VENV) .newsbot .pytest_cache test-artifacts

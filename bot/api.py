@@ -1,16 +1,19 @@
-"""The HTTP API (/api/ask, /api/check, /api/health) with the Gradio chat mounted at /."""
+"""The web surface: the JSON API under /api, the chat at /, the embeddable chat at /embed."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
+from bot.config import Settings
 from bot.core import BadQuestion, Bot, Turn
+from bot.feedback import FILE_NAME, MAX_TEXT, FeedbackStore
+from bot.guard import Guard
 
 MAX_HISTORY = 50
 
@@ -71,17 +74,32 @@ class Health(BaseModel):
     passages: int
 
 
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question: StrictStr = Field(max_length=MAX_TEXT, description="The question that was asked.")
+    answer: StrictStr = Field(max_length=MAX_TEXT, description="The answer given.")
+    helpful: StrictBool = Field(description="Thumbs up (true) or down (false).")
+
+
+class FeedbackOut(BaseModel):
+    status: Literal["recorded"]
+
+
 class ErrorOut(BaseModel):
     error: str
 
 
-def create_app(bot: Bot, documents: Path) -> FastAPI:
-    """The whole web surface: JSON API under /api, OpenAPI page at /docs, chat at /."""
+def create_app(bot: Bot, settings: Settings) -> FastAPI:
+    """The whole web surface: JSON API under /api, OpenAPI page at /docs, chat at / and /embed."""
     app = FastAPI(title="newsbot", summary="Cited answers from a folder of news articles.", version="0.1.0")
     _add_error_handlers(app)
+    feedback = FeedbackStore(settings.index_dir / FILE_NAME)
     errors = {
         422: {"model": ErrorOut, "description": "Bad input"},
         400: {"model": ErrorOut, "description": "Invalid JSON"},
+        401: {"model": ErrorOut, "description": "Missing or wrong bearer token (when one is set)"},
+        413: {"model": ErrorOut, "description": "Request body too large"},
+        429: {"model": ErrorOut, "description": "Too many requests from this client"},
     }
 
     @app.post("/api/ask", response_model=AskResponse, responses=errors)
@@ -95,16 +113,51 @@ def create_app(bot: Bot, documents: Path) -> FastAPI:
         """Check a claim against the articles: supported, refuted or not_enough_info, with evidence."""
         return bot.check(request.claim).to_dict()
 
+    @app.post("/api/feedback", response_model=FeedbackOut, status_code=201, responses=errors)
+    def give_feedback(request: FeedbackRequest) -> dict:
+        """Record whether an answer helped (kept in feedback.sqlite3 in the index folder)."""
+        feedback.record(request.question, request.answer, request.helpful, page="api")
+        return {"status": "recorded"}
+
     @app.get("/api/health", response_model=Health)
     def health() -> dict:
         """Liveness, and the size of the index being served."""
         return bot.health()
 
+    _add_guards(app, settings)
+    return _mount_pages(app, bot, settings, feedback)
+
+
+def _add_guards(app: FastAPI, settings: Settings) -> None:
+    token = settings.api_token.get_secret_value() if settings.api_token else None
+    app.add_middleware(Guard, max_bytes=settings.max_request_bytes, rate=settings.rate_limit, token=token)
+    if settings.cors_origins:  # added last, so it wraps the guard and refusals carry CORS headers
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+
+
+def _mount_pages(app: FastAPI, bot: Bot, settings: Settings, feedback: FeedbackStore) -> FastAPI:
     import gradio as gr
 
-    from bot.ui import CSS, build_ui, theme
+    from bot.ui import CSS, EMBED_CSS, build_embed, build_ui, theme
 
-    return gr.mount_gradio_app(app, build_ui(bot, documents), path="/", theme=theme(), css=CSS, footer_links=["api"])
+    login = {"auth": settings.login_pairs() or None, "auth_message": "Sign in to ask about the articles."}
+    # /embed first: the page at / would otherwise catch its requests.
+    gr.mount_gradio_app(
+        app,
+        build_embed(bot, settings.documents, feedback),
+        path="/embed",
+        theme=theme(),
+        css=CSS + EMBED_CSS,
+        footer_links=[],
+        **login,
+    )
+    chat = build_ui(bot, settings.documents, feedback)
+    return gr.mount_gradio_app(app, chat, path="/", theme=theme(), css=CSS, footer_links=["api"], **login)
 
 
 def _add_error_handlers(app: FastAPI) -> None:

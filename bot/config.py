@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 ENV_PREFIX = "NEWSBOT_"
 
@@ -27,6 +27,47 @@ class Settings(BaseModel):
     host: str = Field("127.0.0.1", description="address `serve` listens on")
     port: int = Field(7860, ge=0, le=65535, description="port `serve` listens on (0: any free port)")
     max_question_chars: int = Field(2000, ge=10, description="longest question or claim accepted")
+    cors_origins: tuple[str, ...] = Field((), description="origins whose pages may call /api/ (none: same origin)")
+    api_token: SecretStr | None = Field(
+        None, description="bearer token that /api/ask, /api/check and /api/feedback require"
+    )
+    ui_login: SecretStr | None = Field(None, description="'user:password' pairs, comma-separated, for the chat pages")
+    rate_limit: str = Field("120/minute", description="questions and claims per client, e.g. '30/minute'; 'off'")
+    max_request_bytes: int = Field(65536, ge=1024, description="largest request body accepted")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip().rstrip("/") for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _known_rate(cls, value: str) -> str:
+        from limits import parse
+
+        if value.strip().lower() in ("off", "0", "none"):
+            return "off"
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a rate such as '120/minute' or '10/second', nor 'off'") from None
+        return value
+
+    @field_validator("ui_login")
+    @classmethod
+    def _pairs(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not all(":" in pair.strip()[1:-1] for pair in value.get_secret_value().split(",")):
+            raise ValueError("give 'user:password', or several separated by commas")
+        return value
+
+    def login_pairs(self) -> list[tuple[str, str]]:
+        """The UI's (user, password) pairs; empty when the UI is open."""
+        if self.ui_login is None:
+            return []
+        pairs = (pair.strip().split(":", 1) for pair in self.ui_login.get_secret_value().split(","))
+        return [(user, password) for user, password in pairs]
 
     @field_validator("store")
     @classmethod

@@ -15,7 +15,7 @@ def run_server(bot: Bot, settings: Settings) -> None:
 
     from bot.api import create_app
 
-    app = create_app(bot, settings.documents)
+    app = create_app(bot, settings)
     sock = _bind(settings.host, settings.port)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host

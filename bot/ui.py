@@ -1,4 +1,5 @@
-"""The Gradio page: a chat with cited, highlighted passages on a timeline, and a fact-check tab."""
+"""The Gradio pages: the chat (with cited, highlighted passages on a timeline, and a fact-check
+tab) at /, and a compact chat for an iframe at /embed."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from bot.answer import Answer
 from bot.citations import source_line, sources_html, verdict_html
 from bot.conversation import Turn
 from bot.core import BadQuestion, Bot
+from bot.feedback import FeedbackStore
 
 EXAMPLES_FILE = ".newsbot-examples"
 CLAIMS_FILE = ".newsbot-claims"
@@ -35,6 +37,13 @@ CSS = """
 .nb-citation blockquote { margin: .3em 0 0 0; padding-left: .8em; border-left: 3px solid #ccc; }
 .nb-citation mark { background: #fff2a8; color: inherit; padding: 0 .1em; }
 .nb-source a { text-decoration: underline; }
+.nb-citation:target { outline: 2px solid #e8710a; outline-offset: 4px; border-radius: 2px; }
+"""
+# The embeddable view: no header or footer, tight margins, readable in a 360 x 560 px iframe.
+EMBED_CSS = """
+footer { display: none !important; }
+.gradio-container { padding: 6px !important; min-width: 0 !important; }
+.nb-embed-sources { max-height: 40vh; overflow-y: auto; font-size: .9em; }
 """
 # System fonts only: the page must render with the network unplugged.
 FONTS = ["ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"]
@@ -68,7 +77,7 @@ def chat_message(answer: Answer) -> str:
     return f"{text}\n\n<small>{sources}</small>" if sources else text
 
 
-def build_ui(bot: Bot, documents: Path) -> gr.Blocks:
+def build_ui(bot: Bot, documents: Path, feedback: FeedbackStore) -> gr.Blocks:
     """The page; its 'ask', 'answer', 'check' and 'check_json' endpoints serve gradio_client."""
 
     def answer(question: str) -> dict:
@@ -83,7 +92,14 @@ def build_ui(bot: Bot, documents: Path) -> gr.Blocks:
         gr.Markdown(_header(bot))
         with gr.Tabs():
             with gr.Tab("Chat"):
-                _chat_tab(bot, documents)
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=300):
+                        parts = _chat(bot, feedback, "chat", height=480)
+                        gr.Examples(example_questions(bot, documents), inputs=parts[1], label="Examples")
+                    with gr.Column(scale=2, min_width=280):
+                        gr.Markdown("### Sources")
+                        sources = gr.HTML(SOURCES_PLACEHOLDER)
+                _wire_chat(bot, parts, sources)
             with gr.Tab("Fact check"):
                 _check_tab(bot, documents)
         gr.api(answer, api_name="answer")
@@ -91,7 +107,40 @@ def build_ui(bot: Bot, documents: Path) -> gr.Blocks:
     return ui
 
 
-def _chat_tab(bot: Bot, documents: Path) -> None:
+def build_embed(bot: Bot, documents: Path, feedback: FeedbackStore) -> gr.Blocks:
+    """The compact chat for an iframe: chat, question box, and the cited passages below."""
+    with gr.Blocks(title="newsbot", analytics_enabled=False, fill_width=True) as embed:
+        parts = _chat(bot, feedback, "embed", height=300)
+        gr.Examples(example_questions(bot, documents)[:3], inputs=parts[1], label="Try")
+        sources = gr.HTML(SOURCES_PLACEHOLDER, elem_classes="nb-embed-sources")
+        _wire_chat(bot, parts, sources)
+    return embed
+
+
+SOURCES_PLACEHOLDER = '<p class="nb-empty">Cited passages appear here, the cited sentences highlighted.</p>'
+
+
+def _chat(bot: Bot, feedback: FeedbackStore, page: str, height: int) -> tuple[gr.Chatbot, gr.Textbox, gr.Button]:
+    """The conversation with copy and thumbs up/down on each answer, and the question box."""
+    chat = gr.Chatbot(label="Chat", height=height, buttons=["copy"], feedback_options=("Like", "Dislike"))
+    with gr.Row(equal_height=True):
+        box = gr.Textbox(
+            show_label=False, placeholder="Ask about the articles…", lines=1, max_lines=4, scale=5, min_width=160
+        )
+        ask = gr.Button("Ask", variant="primary", scale=1, min_width=60)
+
+    def remember(history: list[dict], data: gr.LikeData) -> None:
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        question = _text(history[index - 1]) if index > 0 else ""
+        feedback.record(question, _text(history[index]), data.liked is True or data.liked == "Like", page)
+
+    chat.like(remember, chat, None, api_name=False)
+    return chat, box, ask
+
+
+def _wire_chat(bot: Bot, parts: tuple[gr.Chatbot, gr.Textbox, gr.Button], sources: gr.HTML) -> None:
+    chat, box, ask = parts
+
     def respond(message: str, history: list[dict]) -> tuple[str, list[dict], str]:
         try:
             answer = bot.ask(message, _turns(history))
@@ -100,15 +149,6 @@ def _chat_tab(bot: Bot, documents: Path) -> None:
         reply = {"role": "assistant", "content": chat_message(answer)}
         return "", [*history, {"role": "user", "content": message}, reply], sources_html(answer)
 
-    with gr.Row(equal_height=False):
-        with gr.Column(scale=3, min_width=300):
-            chat = gr.Chatbot(label="Chat", height=480, buttons=["copy"], feedback_options=None)
-            box = gr.Textbox(label="Question", placeholder="Ask about the articles…", lines=1, max_lines=4)
-            ask = gr.Button("Ask", variant="primary")
-            gr.Examples(example_questions(bot, documents), inputs=box, label="Examples")
-        with gr.Column(scale=2, min_width=280):
-            gr.Markdown("### Sources")
-            sources = gr.HTML('<p class="nb-empty">Cited passages appear here, the cited sentences highlighted.</p>')
     box.submit(respond, [box, chat], [box, chat, sources], api_name="ask")
     ask.click(respond, [box, chat], [box, chat, sources], api_name=False)
 
@@ -131,18 +171,15 @@ def _check_tab(bot: Bot, documents: Path) -> None:
 
 
 def _turns(history: list[dict]) -> list[Turn]:
-    """Chat history as plain turns; Gradio may hold a message's content as a list of parts."""
-    turns = []
-    for message in history:
-        content = message.get("content")
-        if isinstance(content, str):
-            text = content
-        else:
-            text = " ".join(
-                str(part.get("text", "")) if isinstance(part, dict) else str(part) for part in content or []
-            )
-        turns.append(Turn(message.get("role", "user"), text))
-    return turns
+    return [Turn(message.get("role", "user"), _text(message)) for message in history]
+
+
+def _text(message: dict) -> str:
+    """A chat message's text; Gradio may hold its content as a list of parts."""
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    return " ".join(str(part.get("text", "")) if isinstance(part, dict) else str(part) for part in content or [])
 
 
 def _listed(path: Path) -> list[str]:

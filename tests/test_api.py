@@ -6,13 +6,15 @@ from conftest import BUNDLED, assert_offsets_valid, markers
 from fastapi.testclient import TestClient
 
 from bot.api import create_app
+from bot.config import Settings
 
 QUESTION = "Who heads Ukraine's delegation for the July 2025 round?"
 
 
 @pytest.fixture(scope="module")
-def client(bundled_bot):
-    return TestClient(create_app(bundled_bot, BUNDLED))
+def client(bundled_bot, tmp_path_factory):
+    settings = Settings(documents=BUNDLED, index_dir=tmp_path_factory.mktemp("api-index"))
+    return TestClient(create_app(bundled_bot, settings))
 
 
 @pytest.mark.parametrize(
@@ -76,3 +78,80 @@ def test_served_chat_works_through_gradio_client(server):
 def test_served_page_loads(server):
     page = httpx.get(server.url + "/", timeout=30)
     assert page.status_code == 200 and "newsbot" in page.text
+
+
+def guarded_client(bot, tmp_path, **settings) -> TestClient:
+    return TestClient(create_app(bot, Settings(documents=BUNDLED, index_dir=tmp_path, **settings)))
+
+
+def test_no_cross_origin_access_by_default(client):
+    response = client.post("/api/ask", json={"question": QUESTION}, headers={"origin": "https://wiki.example"})
+    assert response.status_code == 200
+    assert "access-control-allow-origin" not in response.headers
+
+
+def test_cors_allow_list(bundled_bot, tmp_path):
+    client = guarded_client(bundled_bot, tmp_path, cors_origins=("https://wiki.example",))
+    preflight = {"access-control-request-method": "POST", "access-control-request-headers": "content-type"}
+    allowed = client.options("/api/ask", headers={"origin": "https://wiki.example", **preflight})
+    assert allowed.headers["access-control-allow-origin"] == "https://wiki.example"
+    other = client.options("/api/ask", headers={"origin": "https://elsewhere.example", **preflight})
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_bearer_token_guards_the_api_but_not_health(bundled_bot, tmp_path):
+    client = guarded_client(bundled_bot, tmp_path, api_token="s3cret")
+    body = {"question": QUESTION}
+    for headers in ({}, {"authorization": "Bearer wrong"}, {"authorization": "Basic s3cret"}):
+        refused = client.post("/api/ask", json=body, headers=headers)
+        assert refused.status_code == 401 and "bearer token" in refused.json()["error"]
+        assert refused.headers["www-authenticate"] == "Bearer"
+    assert client.post("/api/ask", json=body, headers={"authorization": "Bearer s3cret"}).status_code == 200
+    assert client.post("/api/check", json={"claim": QUESTION}).status_code == 401
+    assert client.get("/api/health").status_code == 200
+
+
+def test_rate_limit_answers_429_with_a_message(bundled_bot, tmp_path):
+    client = guarded_client(bundled_bot, tmp_path, rate_limit="3/minute")
+    statuses = [client.post("/api/ask", json={"question": QUESTION}).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = client.post("/api/check", json={"claim": QUESTION})
+    assert refused.status_code == 429 and "too many requests" in refused.json()["error"]
+    assert client.get("/api/health").status_code == 200, "reads are not counted"
+
+
+def test_oversized_bodies_get_413(bundled_bot, tmp_path):
+    client = guarded_client(bundled_bot, tmp_path, max_request_bytes=2048)
+    big = {"question": "x" * 5000}
+    response = client.post("/api/ask", json=big)
+    assert response.status_code == 413 and "larger than 2048 bytes" in response.json()["error"]
+
+    def chunks():  # no content-length: counted as it arrives
+        yield b'{"question": "'
+        for _ in range(10):
+            yield b"y" * 500
+        yield b'"}'
+
+    streamed = client.post("/api/ask", content=chunks(), headers={"content-type": "application/json"})
+    assert streamed.status_code == 413
+
+
+def test_feedback_is_recorded(bundled_bot, tmp_path):
+    from bot.feedback import FILE_NAME, FeedbackStore
+
+    client = guarded_client(bundled_bot, tmp_path)
+    body = {"question": QUESTION, "answer": "Rustem Umierov. [1]", "helpful": False}
+    assert client.post("/api/feedback", json=body).json() == {"status": "recorded"}
+    assert client.post("/api/feedback", json={**body, "helpful": "no"}).status_code == 422
+    rows = FeedbackStore(tmp_path / FILE_NAME).all()
+    assert [(r["question"], r["helpful"], r["page"]) for r in rows] == [(QUESTION, 0, "api")]
+
+
+def test_ui_login_when_set(bundled_bot, tmp_path):
+    client = guarded_client(bundled_bot, tmp_path, ui_login="ann:pw1")
+    assert client.get("/config").status_code == 401
+    assert client.get("/embed/config").status_code == 401
+    assert client.post("/login", data={"username": "ann", "password": "nope"}).status_code == 400
+    assert client.post("/login", data={"username": "ann", "password": "pw1"}).status_code == 200
+    assert client.get("/config").status_code == 200
+    assert guarded_client(bundled_bot, tmp_path).get("/config").status_code == 200, "open by default"

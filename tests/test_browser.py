@@ -1,0 +1,180 @@
+"""The web pages in a real headless Chromium (Debian's package, driven by Playwright) against a
+real `newsbot serve`; every request that is not to a loopback address is blocked and recorded.
+Screenshots are saved under test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import time
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import ROOT
+
+from bot.feedback import FILE_NAME, FeedbackStore
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+README_HOST = "http://newsbot.example.internal:7860"
+QUESTION = "When did Putin and Zelensky last meet?"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    assert CHROMIUM.exists(), "install Debian's chromium package (`make test` and .ci/run do it)"
+    with playwright_api.sync_playwright() as playwright:
+        # The resolver rule is a second fence behind the request log: nothing but loopback resolves.
+        args = ["--no-sandbox", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def outside_requests() -> list[str]:
+    return []
+
+
+def new_page(browser, outside_requests: list[str], width: int = 1200, height: int = 900):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.route("**/*", functools.partial(_loopback_only, outside_requests))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors
+    return page
+
+
+def _loopback_only(outside_requests: list[str], route) -> None:
+    url = route.request.url
+    if url.startswith(("data:", "blob:")) or urlsplit(url).hostname in LOOPBACK:
+        route.continue_()
+    else:
+        outside_requests.append(url)
+        route.abort()
+
+
+def ask_in(scope, question: str) -> None:
+    box = scope.get_by_placeholder("Ask about the articles…")
+    box.fill(question)
+    box.press("Enter")
+
+
+def open_first_citation(scope) -> None:
+    """Click the answer's [1] and check the passage it opens: highlighted, dated, linked."""
+    marker = scope.locator("a[href='#nb-cite-1']").first
+    marker.wait_for(timeout=30_000)
+    marker.click()
+    passage = scope.locator("#nb-cite-1")
+    passage.wait_for(state="visible")
+    assert passage.locator("mark").count() >= 1, "the cited sentence is highlighted"
+    assert re.search(r"\d{1,2} \w+ \d{4}", passage.inner_text()), "the citation shows its article's date"
+
+
+def no_horizontal_scroll(scope) -> bool:
+    return scope.locator("html").evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+
+
+def test_chat_answers_and_opens_a_citation(browser, server, outside_requests):
+    page = new_page(browser, outside_requests)
+    page.goto(server.url + "/")
+    ask_in(page, QUESTION)
+    open_first_citation(page)
+    answer = page.locator(".message-row, .message").filter(has_text="[1]").last.inner_text()
+    assert "[1]" in answer and len(answer) > 40
+    link = page.locator("#nb-cite-1 a[href^='http']")
+    if link.count():
+        assert link.first.get_attribute("target") == "_blank", "the original opens beside the chat"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "chat.png", full_page=True)
+    assert not page.errors
+    assert outside_requests == []
+
+
+def test_thumbs_up_is_stored(browser, server, bundled_index_dir, outside_requests):
+    question = "Who heads Ukraine's delegation for the July 2025 round?"
+    page = new_page(browser, outside_requests)
+    page.goto(server.url + "/")
+    ask_in(page, question)
+    page.locator("a[href='#nb-cite-1']").first.wait_for(timeout=30_000)
+    page.get_by_label("Like").last.click()
+    store = FeedbackStore(bundled_index_dir / FILE_NAME)
+    assert _eventually(lambda: any(r["question"] == question and r["helpful"] == 1 for r in store.all()))
+    assert outside_requests == []
+
+
+def test_chat_fits_a_phone(browser, server, outside_requests):
+    page = new_page(browser, outside_requests, width=360, height=740)
+    page.goto(server.url + "/")
+    ask_in(page, QUESTION)
+    open_first_citation(page)
+    assert no_horizontal_scroll(page)
+    page.screenshot(path=SHOTS / "chat-phone.png", full_page=True)
+    assert outside_requests == []
+
+
+def test_readme_iframe_snippet_works_in_a_wiki_page(browser, server, wiki_page, outside_requests):
+    page = new_page(browser, outside_requests, width=800, height=700)
+    page.goto(wiki_page(server.url))
+    frame_element = page.locator("iframe")
+    frame_element.evaluate("e => { e.style.width = '360px'; e.style.height = '560px'; }")
+    frame = page.frame_locator("iframe")
+    ask_in(frame, QUESTION)
+    frame.locator("a[href='#nb-cite-1']").first.wait_for(timeout=30_000)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "embed-in-wiki-answer.png", full_page=True)
+    open_first_citation(frame)
+    assert frame.locator("footer:visible").count() == 0, "no footer in the embedded view"
+    assert no_horizontal_scroll(frame), "readable at 360 px without scrolling sideways"
+    page.screenshot(path=SHOTS / "embed-in-wiki-citation.png", full_page=True)
+    assert not page.errors
+    assert outside_requests == []
+
+
+@pytest.fixture()
+def wiki_page(tmp_path) -> Iterator:
+    """A static page on a second loopback port holding the README's iframe snippet as given."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(tmp_path)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def make(newsbot_url: str) -> str:
+        snippet = readme_iframe_snippet().replace(README_HOST, newsbot_url)
+        page = f"<!doctype html><title>Team wiki</title><h1>Team wiki</h1><p>Ask the articles:</p>{snippet}"
+        (tmp_path / "wiki.html").write_text(page, encoding="utf-8")
+        return f"http://127.0.0.1:{server.server_address[1]}/wiki.html"
+
+    yield make
+    server.shutdown()
+
+
+def readme_iframe_snippet() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Embed in your wiki") :]
+    snippet = re.search(r"```html\n(<iframe.*?</iframe>)\n```", section, re.DOTALL)
+    assert snippet, "the README's wiki section has an iframe snippet"
+    assert README_HOST in snippet.group(1)
+    return snippet.group(1)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def _eventually(condition, timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
