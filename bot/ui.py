@@ -42,7 +42,8 @@ CSS = """
 # The embeddable view: no header or footer, tight margins, readable in a 360 x 560 px iframe.
 EMBED_CSS = """
 footer { display: none !important; }
-.gradio-container { padding: 6px !important; min-width: 0 !important; }
+.gradio-container { padding: 0 !important; min-width: 0 !important; }
+.gradio-container .main.fillable { padding: 6px !important; }
 .nb-embed-sources { max-height: 40vh; overflow-y: auto; font-size: .9em; }
 """
 # System fonts only: the page must render with the network unplugged.
