@@ -24,6 +24,7 @@ def _settings_options(command: Callable) -> Callable:
             "--index-dir", type=click.Path(path_type=Path), help="Index folder [NEWSBOT_INDEX_DIR; .newsbot/index]"
         ),
         click.option("--model", help="Embedding model [NEWSBOT_MODEL; all-MiniLM-L6-v2]"),
+        click.option("--store", help="'embedded' or a postgresql:// URL [NEWSBOT_STORE; embedded]"),
     ]
     for option in reversed(options):
         command = option(command)
@@ -51,12 +52,14 @@ def cli(verbose: bool) -> None:
 @_settings_options
 def index(**flags: Any) -> None:
     """Build or update the index (only new or changed files are embedded)."""
-    from embeddings import NothingToIndex, build_index
+    from embeddings import DatabaseUnavailable, NothingToIndex, build_index
 
     settings = load_settings(**flags)
     try:
-        report = build_index(settings.documents, settings.index_dir, settings.model, progress=True)
-    except NothingToIndex as exc:
+        report = build_index(
+            settings.documents, settings.index_dir, settings.model, progress=True, database=settings.database
+        )
+    except (NothingToIndex, DatabaseUnavailable, ImportError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
         f"Indexed {report.documents} documents, {report.passages} passages "
@@ -181,7 +184,7 @@ def evaluate(questions: Path, split: str, no_naive: bool, as_json: bool, **flags
 
 def _open_bot(settings: Settings):
     from bot.core import Bot
-    from embeddings import ModelNotFound, NothingToIndex
+    from embeddings import DatabaseUnavailable, ModelNotFound, NothingToIndex
 
     try:
         return Bot.open(
@@ -191,8 +194,9 @@ def _open_bot(settings: Settings):
             settings.top_k,
             settings.max_question_chars,
             progress=True,
+            database=settings.database,
         )
-    except (NothingToIndex, ModelNotFound) as exc:
+    except (NothingToIndex, ModelNotFound, DatabaseUnavailable, ImportError) as exc:
         raise click.ClickException(str(exc)) from None
 
 

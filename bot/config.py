@@ -21,7 +21,7 @@ class Settings(BaseModel):
 
     documents: Path = Field(Path("documents"), description="folder of articles to index")
     index_dir: Path = Field(Path(".newsbot/index"), description="where the embedded index is kept")
-    store: str = Field("embedded", description="'embedded' (on-disk index in index_dir)")
+    store: str = Field("embedded", description="'embedded' (on-disk index in index_dir) or a postgresql:// URL")
     model: str = Field("all-MiniLM-L6-v2", description="embedding model: the bundled name or a local folder")
     top_k: int = Field(3, ge=1, le=10, description="most citations shown when the articles do not answer")
     host: str = Field("127.0.0.1", description="address `serve` listens on")
@@ -72,11 +72,14 @@ class Settings(BaseModel):
     @field_validator("store")
     @classmethod
     def _known_store(cls, value: str) -> str:
-        if value.startswith(("postgresql://", "postgres://")):
-            raise ValueError("the PostgreSQL store is not available in this version; use 'embedded'")
-        if value != "embedded":
-            raise ValueError(f"unknown store {value!r}; use 'embedded'")
-        return value
+        if value == "embedded" or value.startswith(("postgresql://", "postgres://")):
+            return value
+        raise ValueError(f"unknown store {value!r}; use 'embedded' or a postgresql:// URL")
+
+    @property
+    def database(self) -> str | None:
+        """The PostgreSQL URL when the index lives in a database."""
+        return None if self.store == "embedded" else self.store
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], **overrides: object) -> Settings:

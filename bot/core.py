@@ -44,14 +44,15 @@ class Bot:
         top_k: int = 3,
         max_question_chars: int = 2000,
         progress: bool = False,
+        database: str | None = None,
     ) -> Bot:
-        """Load the index in index_dir, building it from documents first if there is none or it
-        was built by another version of the pipeline or another model."""
+        """Load the index in index_dir (or the PostgreSQL database at that URL), building it from
+        documents first if there is none or it was built by another pipeline version or model."""
         embedder = Embedder(model)
-        if not is_current(index_dir, model):
-            log.info("building the index in %s from %s", index_dir, documents)
-            build_index(documents, index_dir, model, embedder=embedder, progress=progress)
-        return cls(load_index(index_dir), embedder, top_k, max_question_chars)
+        if not is_current(index_dir, model, database):
+            log.info("building the index from %s", documents)
+            build_index(documents, index_dir, model, embedder=embedder, progress=progress, database=database)
+        return cls(load_index(index_dir, database), embedder, top_k, max_question_chars)
 
     @property
     def index(self) -> Index:

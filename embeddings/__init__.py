@@ -5,11 +5,13 @@ from embeddings.documents import Document, SkippedFile
 from embeddings.index import BuildReport, Index, IndexNotFound, NothingToIndex, build_index, is_current, load_index
 from embeddings.keyword import tokenize
 from embeddings.model import DEFAULT_MODEL, Embedder, ModelNotFound
+from embeddings.pgstore import DatabaseUnavailable
 from embeddings.search import Hit, search
 
 __all__ = [
     "DEFAULT_MODEL",
     "BuildReport",
+    "DatabaseUnavailable",
     "Document",
     "Embedder",
     "Hit",

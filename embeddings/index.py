@@ -11,16 +11,17 @@ from pathlib import Path
 
 import numpy as np
 
-from embeddings import store
+from embeddings import pgstore, store
 from embeddings.chunking import Passage, make_passages
 from embeddings.documents import Document, SkippedFile, doc_id_for, file_digest, list_files, read_document
-from embeddings.keyword import KeywordIndex
+from embeddings.keyword import KeywordIndex, tokenize
 from embeddings.model import DEFAULT_MODEL, Embedder, unit_vector
 
 log = logging.getLogger(__name__)
 
 # Bump when reading, cleaning or chunking changes, so every file is re-read.
 PIPELINE_VERSION = 8
+KEYWORD_WEIGHT = 0.3  # of max-normalised BM25, added to the cosine similarity
 
 
 class IndexNotFound(Exception):
@@ -55,6 +56,35 @@ class Index:
         """Vectors of the sentences of the passage in this row, in order."""
         start = self.sentence_rows[row]
         return self.sentence_vectors[start : start + len(self.passages[row].sentences)]
+
+    def vector(self, row: int) -> np.ndarray:
+        return self.vectors[row]
+
+    def candidates(self, query: str, query_vector: np.ndarray, n: int) -> Candidates:
+        """The n passages with the best fused dense and keyword score, best first."""
+        dense = self.vectors @ query_vector
+        keyword = self.keyword.scores(tokenize(query))
+        top = float(keyword.max()) if len(keyword) else 0.0
+        keyword = keyword / top if top > 0 else keyword
+        rows = _best_rows(dense + KEYWORD_WEIGHT * keyword, n)
+        return Candidates(rows, dense[rows], keyword[rows])
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Passage rows from first-stage retrieval with their dense and normalised keyword scores."""
+
+    rows: np.ndarray
+    dense: np.ndarray
+    keyword: np.ndarray
+
+
+def _best_rows(scores: np.ndarray, n: int) -> np.ndarray:
+    n = min(n, len(scores))
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    rows = np.argpartition(-scores, n - 1)[:n]
+    return rows[np.argsort(-scores[rows], kind="stable")]
 
 
 @dataclass
@@ -100,17 +130,20 @@ def keyword_text(passage: Passage, document: Document) -> str:
     return f"{document.title}\n{passage.text}"
 
 
-def is_current(index_dir: Path, model_name: str) -> bool:
+def is_current(index_dir: Path, model_name: str, database: str | None = None) -> bool:
     """Was the live index built by this version of the pipeline with this model?"""
-    version = store.current_version(index_dir)
-    if version is None:
-        return False
-    manifest = store.read_json(version / "manifest.json")
-    return manifest.get("pipeline") == PIPELINE_VERSION and manifest.get("model") == model_name
+    if database:
+        manifest = pgstore.PgStore(database).manifest()
+    else:
+        version = store.current_version(index_dir)
+        manifest = store.read_json(version / "manifest.json") if version else None
+    return bool(manifest) and manifest.get("pipeline") == PIPELINE_VERSION and manifest.get("model") == model_name
 
 
-def load_index(index_dir: Path) -> Index:
-    """Load the live version of the index in index_dir."""
+def load_index(index_dir: Path, database: str | None = None) -> Index:
+    """Load the live version of the index in index_dir, or in the PostgreSQL database at that URL."""
+    if database:
+        return pgstore.PgIndex(database)
     version = store.current_version(index_dir)
     if version is None:
         raise IndexNotFound(f"no index in {index_dir}; run `newsbot index` first")
@@ -132,12 +165,15 @@ def build_index(
     model_name: str = DEFAULT_MODEL,
     embedder: Embedder | None = None,
     progress: bool = False,
+    database: str | None = None,
 ) -> BuildReport:
-    """Index documents_dir into index_dir, re-embedding only new or changed files."""
+    """Index documents_dir into index_dir (or the PostgreSQL database at that URL),
+    re-embedding only new or changed files."""
     if not documents_dir.is_dir():
         raise NothingToIndex(f"documents folder {documents_dir} does not exist")
-    with _build_lock(index_dir):
-        previous = _previous_entries(index_dir, model_name)
+    lock = pgstore.PgStore(database).build_lock() if database else _build_lock(index_dir)
+    with lock:
+        previous = _database_entries(database, model_name) if database else _previous_entries(index_dir, model_name)
         report = BuildReport()
         entries = _read_entries(documents_dir, previous, report)
         if not entries:
@@ -146,7 +182,10 @@ def build_index(
         report.changed = bool(report.embedded_documents or report.removed_documents)
         if report.changed:
             _embed_missing(entries, embedder or Embedder(model_name), progress)
-            _write_version(index_dir, entries, model_name)
+            if database:
+                pgstore.write_version(database, entries, model_name, PIPELINE_VERSION, keyword_text)
+            else:
+                _write_version(index_dir, entries, model_name)
         report.documents = len(entries)
         report.passages = sum(len(e.passages) for e in entries)
         return report
@@ -186,6 +225,11 @@ def _previous_entries(index_dir: Path, model_name: str) -> dict[str, _Entry]:
         vectors = np.concatenate([titles[number : number + 1], *sentences])
         entries[path] = _Entry(path, info["digest"], index.documents[info["doc_id"]], passages, vectors)
     return entries
+
+
+def _database_entries(database: str, model_name: str) -> dict[str, _Entry]:
+    files = pgstore.previous_files(database, model_name, PIPELINE_VERSION)
+    return {entry[0]: _Entry(*entry) for entry in files}
 
 
 def _read_entries(documents_dir: Path, previous: dict[str, _Entry], report: BuildReport) -> list[_Entry]:

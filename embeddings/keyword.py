@@ -49,13 +49,25 @@ def tokenize(text: str) -> list[str]:
     return _stemmer().stemWords([_DOUBLED_END.sub(r"\1", w) for w in words])
 
 
-class KeywordIndex:
+class TermStats:
+    """Document frequencies of stemmed terms, for weighting the words of a question."""
+
+    def __init__(self, doc_freq: dict[str, int], size: int) -> None:
+        self.doc_freq = doc_freq
+        self.size = size
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency; a term found nowhere gets the highest weight."""
+        df = self.doc_freq.get(token, 0)
+        return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+
+
+class KeywordIndex(TermStats):
     """BM25 scores for every passage, plus document frequencies for term weighting."""
 
     def __init__(self, retriever, doc_freq: dict[str, int], size: int) -> None:
+        super().__init__(doc_freq, size)
         self._retriever = retriever
-        self.doc_freq = doc_freq
-        self.size = size
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> KeywordIndex:
@@ -85,8 +97,3 @@ class KeywordIndex:
         if not known:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
-
-    def idf(self, token: str) -> float:
-        """Inverse document frequency; a term found nowhere gets the highest weight."""
-        df = self.doc_freq.get(token, 0)
-        return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
