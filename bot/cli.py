@@ -79,7 +79,7 @@ def ask(question: str | None, as_json: bool, **flags: Any) -> None:
     in which follow-ups ("And where?", "What did he say?") build on earlier turns."""
     from bot.core import BadQuestion
 
-    bot = _open_bot(load_settings(**flags))
+    bot = _open_bot(load_settings(**flags), quick_start=True)
     if question is not None:
         try:
             answer = bot.ask(question)
@@ -128,7 +128,7 @@ def check(claim: str, as_json: bool, **flags: Any) -> None:
     """Check CLAIM against the articles: supported, refuted or not_enough_info, with evidence."""
     from bot.core import BadQuestion
 
-    bot = _open_bot(load_settings(**flags))
+    bot = _open_bot(load_settings(**flags), quick_start=True)
     try:
         verdict = bot.check(claim)
     except BadQuestion as exc:
@@ -150,7 +150,7 @@ def serve(**flags: Any) -> None:
     from bot.server import run_server
 
     settings = load_settings(**flags)
-    run_server(_open_bot(settings), settings)
+    run_server(_open_bot(settings, quick_start=True), settings)
 
 
 @cli.command("eval")
@@ -182,7 +182,7 @@ def evaluate(questions: Path, split: str, no_naive: bool, as_json: bool, **flags
     click.echo(json.dumps(report.__dict__, indent=2) if as_json else ev.format_report(report))
 
 
-def _open_bot(settings: Settings):
+def _open_bot(settings: Settings, quick_start: bool = False):
     from bot.core import Bot
     from embeddings import DatabaseUnavailable, ModelNotFound, NothingToIndex
 
@@ -195,6 +195,7 @@ def _open_bot(settings: Settings):
             settings.max_question_chars,
             progress=True,
             database=settings.database,
+            quick_start=quick_start,
         )
     except (NothingToIndex, ModelNotFound, DatabaseUnavailable, ImportError) as exc:
         raise click.ClickException(str(exc)) from None

@@ -45,10 +45,11 @@ class Bot:
         max_question_chars: int = 2000,
         progress: bool = False,
         database: str | None = None,
+        quick_start: bool = False,
     ) -> Bot:
         """Load the index in index_dir (or the PostgreSQL database at that URL), building it from
         documents first if there is none or it was built by another pipeline version or model."""
-        embedder = Embedder(model)
+        embedder = Embedder(model, quick_start=quick_start)
         if not is_current(index_dir, model, database):
             log.info("building the index from %s", documents)
             build_index(documents, index_dir, model, embedder=embedder, progress=progress, database=database)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import threading
+import time
 
 import click
 
@@ -21,7 +23,17 @@ def run_server(bot: Bot, settings: Settings) -> None:
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"newsbot is serving at http://{shown}:{port}/  (API docs at /docs; Ctrl+C to stop)", err=True)
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2)
-    uvicorn.Server(config).run(sockets=[sock])
+    server = uvicorn.Server(config)
+    threading.Thread(target=_load_model_once_serving, args=(server, bot), daemon=True).start()
+    server.run(sockets=[sock])
+
+
+def _load_model_once_serving(server, bot: Bot) -> None:
+    """Questions are embedded by the quick numpy encoder at first; the full model is faster per
+    question, so it is loaded once the server is answering, not before."""
+    while not server.started:
+        time.sleep(0.2)
+    bot.embedder.warm_up_in_background()
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -39,9 +40,29 @@ def resolve_model_path(name: str) -> Path:
 
 
 class Embedder:
-    """Normalised sentence embeddings; cosine similarity is a dot product."""
+    """Normalised sentence embeddings; cosine similarity is a dot product.
 
-    def __init__(self, name: str = DEFAULT_MODEL) -> None:
+    With quick_start, questions are embedded by the numpy encoder (same vectors, no torch
+    import), and the full model is loaded only if texts are embedded in bulk."""
+
+    def __init__(self, name: str = DEFAULT_MODEL, quick_start: bool = False) -> None:
+        from embeddings import query_encoder
+
+        self.name = name
+        self._path = resolve_model_path(name)
+        self._full = None
+        self._quick = None
+        self._loading = threading.Lock()
+        if quick_start and query_encoder.supports(self._path):
+            self._quick = query_encoder.QueryEncoder(self._path)
+        else:
+            self._load()
+
+    def _load(self):
+        with self._loading:
+            return self._full or self._load_full()
+
+    def _load_full(self):
         # Offline by default: the hub libraries must not try to reach the network.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -49,22 +70,19 @@ class Embedder:
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()
-
-        self.name = name
-        self._model = HuggingFaceEmbedding(
-            model_name=str(resolve_model_path(name)), device="cpu", embed_batch_size=BATCH_SIZE
-        )
+        self._full = HuggingFaceEmbedding(model_name=str(self._path), device="cpu", embed_batch_size=BATCH_SIZE)
+        return self._full
 
     @property
     def dimension(self) -> int:
-        return int(self._model._model.get_sentence_embedding_dimension())
+        return int(self._load()._model.get_sentence_embedding_dimension())
 
     def embed_texts(self, texts: Sequence[str], on_batch: Callable[[int], None] | None = None) -> np.ndarray:
         """Embed texts in batches, calling on_batch(n) after each batch of n texts."""
         rows = []
         for i in range(0, len(texts), BATCH_SIZE * 4):
             batch = list(texts[i : i + BATCH_SIZE * 4])
-            rows.extend(self._model.get_text_embedding_batch(batch))
+            rows.extend(self._load().get_text_embedding_batch(batch))
             if on_batch:
                 on_batch(len(batch))
         if not rows:
@@ -72,4 +90,11 @@ class Embedder:
         return np.asarray(rows, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return np.asarray(self._model.get_query_embedding(text), dtype=np.float32)
+        if self._full is None and self._quick is not None:
+            return self._quick.embed(text)
+        return np.asarray(self._load().get_query_embedding(text), dtype=np.float32)
+
+    def warm_up_in_background(self) -> None:
+        """Load the full model in a thread; questions use it (it is faster) once it is there."""
+        if self._full is None:
+            threading.Thread(target=self._load, name="load-embedding-model", daemon=True).start()

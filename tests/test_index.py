@@ -72,3 +72,13 @@ def test_crash_during_build_leaves_previous_index_serving(planted_copy, tmp_path
     assert len(load_index(index_dir).documents) == 6
     assert not list(Path(index_dir).glob("tmp-*"))
     assert build_index(planted_copy, index_dir, embedder=embedder).documents == 7
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Who heads Ukraine's delegation for the July 2025 round?", "", "a", "Zelenskyy’s term 😀 مرحبا " * 60],
+)
+def test_quick_start_embeds_questions_like_the_full_model(embedder, text):
+    quick = Embedder(quick_start=True)
+    assert quick._full is None, "no torch stack loaded for questions"
+    assert np.abs(quick.embed_query(text) - embedder.embed_query(text)).max() < 1e-5

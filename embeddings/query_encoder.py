@@ -1,0 +1,103 @@
+"""A question's embedding without importing torch, transformers or sentence-transformers.
+
+Loading that stack takes about five seconds, which `newsbot ask` would otherwise spend before
+answering in twenty milliseconds. A question is one short text, so the model's forward pass in
+numpy is fast enough, and it gives the same vector (to about 1e-6) as sentence-transformers;
+tests/test_index.py compares the two. Indexing still goes through llama-index. Only BERT-style
+sentence-transformers models with mean pooling and normalisation qualify; others use the full
+stack (`supports` tells which).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+
+def supports(model_dir: Path) -> bool:
+    """Can this model folder be run here: BERT, mean pooling, normalised output, fast tokenizer?"""
+    try:
+        config = json.loads((model_dir / "config.json").read_text())
+        modules = [m["type"].rsplit(".", 1)[-1] for m in json.loads((model_dir / "modules.json").read_text())]
+        pooling = json.loads((model_dir / "1_Pooling" / "config.json").read_text())
+    except (OSError, ValueError, KeyError):
+        return False
+    others = ("pooling_mode_cls_token", "pooling_mode_max_tokens", "pooling_mode_mean_sqrt_len_tokens")
+    mean_only = pooling.get("pooling_mode_mean_tokens") and not any(pooling.get(k) for k in others)
+    return (
+        config.get("model_type") == "bert"
+        and config.get("hidden_act") == "gelu"
+        and modules == ["Transformer", "Pooling", "Normalize"]
+        and bool(mean_only)
+        and (model_dir / "tokenizer.json").is_file()
+        and (model_dir / "model.safetensors").is_file()
+    )
+
+
+class QueryEncoder:
+    """Embeds one text at a time with a BERT sentence-transformers model, in numpy."""
+
+    def __init__(self, model_dir: Path) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        config = json.loads((model_dir / "config.json").read_text())
+        limits = json.loads((model_dir / "sentence_bert_config.json").read_text())
+        self.heads = config["num_attention_heads"]
+        self.layers = config["num_hidden_layers"]
+        self.eps = config["layer_norm_eps"]
+        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tokenizer.enable_truncation(limits.get("max_seq_length", 256))
+        self.tokenizer.no_padding()
+        weights = load_file(str(model_dir / "model.safetensors"))
+        self.w = {k.removeprefix("bert."): v for k, v in weights.items()}
+
+    def embed(self, text: str) -> np.ndarray:
+        encoding = self.tokenizer.encode(text)
+        ids, types = np.array(encoding.ids), np.array(encoding.type_ids)
+        w = self.w
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][: len(ids)]
+            + w["embeddings.token_type_embeddings.weight"][types]
+        )
+        x = self._norm(x, "embeddings.LayerNorm")
+        for layer in range(self.layers):
+            x = self._layer(x, f"encoder.layer.{layer}.")
+        pooled = x.mean(axis=0)
+        return (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).astype(np.float32)
+
+    def _layer(self, x: np.ndarray, p: str) -> np.ndarray:
+        attended = self._attention(x, p + "attention.self.")
+        x = self._norm(x + self._dense(attended, p + "attention.output.dense"), p + "attention.output.LayerNorm")
+        hidden = _gelu(self._dense(x, p + "intermediate.dense"))
+        return self._norm(x + self._dense(hidden, p + "output.dense"), p + "output.LayerNorm")
+
+    def _attention(self, x: np.ndarray, p: str) -> np.ndarray:
+        n, width = x.shape
+        size = width // self.heads
+
+        def split(name: str) -> np.ndarray:
+            return self._dense(x, p + name).reshape(n, self.heads, size).transpose(1, 0, 2)
+
+        q, k, v = split("query"), split("key"), split("value")
+        scores = q @ k.transpose(0, 2, 1) / np.sqrt(size)
+        scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+        scores /= scores.sum(axis=-1, keepdims=True)
+        return (scores @ v).transpose(1, 0, 2).reshape(n, width)
+
+    def _dense(self, x: np.ndarray, name: str) -> np.ndarray:
+        return x @ self.w[name + ".weight"].T + self.w[name + ".bias"]
+
+    def _norm(self, x: np.ndarray, name: str) -> np.ndarray:
+        mean = x.mean(axis=-1, keepdims=True)
+        var = x.var(axis=-1, keepdims=True)
+        return (x - mean) / np.sqrt(var + self.eps) * self.w[name + ".weight"] + self.w[name + ".bias"]
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    from scipy.special import erf
+
+    return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
