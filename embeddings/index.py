@@ -274,8 +274,12 @@ def _embed_missing(entries: list[_Entry], embedder: Embedder, progress: bool) ->
         return
     from tqdm.auto import tqdm
 
-    with tqdm(total=len(texts), desc="Embedding sentences", unit="sentence", disable=not progress) as bar:
-        vectors = embedder.embed_texts(texts, on_batch=bar.update)
+    # A sentence repeated across articles (wire copy, boilerplate, quotes) is embedded once.
+    distinct = list(dict.fromkeys(texts))
+    with tqdm(total=len(distinct), desc="Embedding sentences", unit="sentence", disable=not progress) as bar:
+        found = embedder.embed_texts(distinct, on_batch=bar.update)
+    position = {text: i for i, text in enumerate(distinct)}
+    vectors = found[[position[text] for text in texts]]
     row = 0
     for entry in todo:
         size = 1 + sum(len(p.sentences) for p in entry.passages)
