@@ -1,5 +1,6 @@
 """Speed on a documents folder: index build and answer latency, newsbot beside the naive
-llama-index pipeline in the same run; plus `newsbot ask` and `newsbot serve` start-up.
+llama-index pipeline in the same run; plus `newsbot ask` and `newsbot serve` start-up (both with
+the index of the default index folder, built first if needed).
 
     python benchmarks/speed.py [--documents documents] [--questions FILE] [--repeat 5]
 """
@@ -77,6 +78,7 @@ def main() -> None:
                 str(index_dir),
             ]
             ask_runs.append(timed(subprocess.run, command, capture_output=True, check=True)[1])
+        serve_runs = [serve_until_first_answer(args.documents, index_dir, questions[0]) for _ in range(3)]
 
     print(f"{len(questions)} questions x {args.repeat}, documents: {args.documents}")
     print("| pipeline | index build (model load included, imports not) | answer p50 | answer p95 |")
@@ -85,6 +87,34 @@ def main() -> None:
     print(row("naive llama-index", naive_build, naive_ms))
     best, median = min(ask_runs), statistics.median(ask_runs)
     print(f"`newsbot ask` end to end with an existing index: best {best:.2f} s, median {median:.2f} s")
+    best, median = min(serve_runs), statistics.median(serve_runs)
+    print(f"`newsbot serve` until its first answer: best {best:.2f} s, median {median:.2f} s")
+
+
+def serve_until_first_answer(documents: Path, index_dir: Path, question: str) -> float:
+    """Seconds from starting `newsbot serve` (index already built) to its first /api/ask answer."""
+    import socket
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    where = ["--documents", str(documents), "--index-dir", str(index_dir)]
+    command = [sys.executable, "-m", "bot", "serve", "--port", str(port), *where]
+    started = time.perf_counter()
+    server = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                response = httpx.post(f"http://127.0.0.1:{port}/api/ask", json={"question": question}, timeout=5)
+                if response.status_code == 200:
+                    return time.perf_counter() - started
+            except httpx.HTTPError:
+                time.sleep(0.05)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
 
 
 if __name__ == "__main__":

@@ -110,12 +110,15 @@ class _Entry:
     document: Document
     passages: list[Passage]
     vectors: np.ndarray | None = None  # row 0: title; then every sentence of every passage
+    known_passage_vectors: np.ndarray | None = None  # from the previous version, when unchanged
 
     def texts_to_embed(self) -> list[str]:
         text = self.document.text
         return [self.document.title] + [text[s:e] for p in self.passages for s, e in p.sentences]
 
     def passage_vectors(self) -> np.ndarray:
+        if self.known_passage_vectors is not None:
+            return self.known_passage_vectors
         title, sentences = self.vectors[0], self.vectors[1:]
         rows, start = [], 0
         for passage in self.passages:
@@ -223,7 +226,8 @@ def _previous_entries(index_dir: Path, model_name: str) -> dict[str, _Entry]:
         passages = [index.passages[r] for r in rows]
         sentences = [index.sentence_vectors_of(r) for r in rows]
         vectors = np.concatenate([titles[number : number + 1], *sentences])
-        entries[path] = _Entry(path, info["digest"], index.documents[info["doc_id"]], passages, vectors)
+        document = index.documents[info["doc_id"]]
+        entries[path] = _Entry(path, info["digest"], document, passages, vectors, index.vectors[rows])
     return entries
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-_DOUBLED_END = re.compile(r"(y)\1$")
+_DOUBLED_END = re.compile(r"yy\b")
 
 
 @lru_cache(maxsize=1)
@@ -44,9 +44,10 @@ def stopwords() -> frozenset[str]:
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stemmed content words: what keyword search and term matching compare."""
-    words = [w for w in _TOKEN.findall(text.lower().replace("’", "'")) if w not in stopwords()]
     # A doubled final "y" is a common transliteration variant (Zelenskyy / Zelensky).
-    return _stemmer().stemWords([_DOUBLED_END.sub(r"\1", w) for w in words])
+    text = _DOUBLED_END.sub("y", text.lower().replace("’", "'"))
+    stop = stopwords()
+    return _stemmer().stemWords([w for w in _TOKEN.findall(text) if w not in stop])
 
 
 class TermStats:
