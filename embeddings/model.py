@@ -80,17 +80,22 @@ class Embedder:
 
     def embed_texts(self, texts: Sequence[str], on_batch: Callable[[int], None] | None = None) -> np.ndarray:
         """Embed texts in batches, calling on_batch(n) after each batch of n texts."""
-        rows = []
         model = self._load()
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        # Batches of texts of similar length waste little on padding: about half the time on
+        # news sentences, as SentenceTransformer.encode() does when given everything at once.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        rows = []
         with _torch_threads(os.cpu_count() or 1):
-            for i in range(0, len(texts), BATCH_SIZE * 4):
-                batch = list(texts[i : i + BATCH_SIZE * 4])
+            for i in range(0, len(order), BATCH_SIZE * 4):
+                batch = [texts[j] for j in order[i : i + BATCH_SIZE * 4]]
                 rows.extend(model.get_text_embedding_batch(batch))
                 if on_batch:
                     on_batch(len(batch))
-        if not rows:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.asarray(rows, dtype=np.float32)
+        vectors = np.empty((len(texts), len(rows[0])), dtype=np.float32)
+        vectors[order] = np.asarray(rows, dtype=np.float32)
+        return vectors
 
     def embed_query(self, text: str) -> np.ndarray:
         if self._full is None and self._quick is not None:
