@@ -57,7 +57,7 @@ def _write(path: Path, title: str, text: str) -> None:
     path.write_text(f"---\ntitle: {json.dumps(title)}\nsource: Benchmark\n---\n{text}\n", encoding="utf-8")
 
 
-def phase_build(folder: Path, index_dir: Path) -> dict:
+def phase_build(folder: Path, index_dir: Path, questions: list[str]) -> dict:
     from embeddings import Embedder, build_index
 
     embedder = Embedder()
@@ -75,15 +75,10 @@ def phase_query(folder: Path, index_dir: Path, questions: list[str]) -> dict:
     load_s = time.perf_counter() - started
     for question in questions[:10]:
         bot.ask(question)  # warm-up
-    ms = []
-    for question in questions:
-        started = time.perf_counter()
-        bot.ask(question)
-        ms.append((time.perf_counter() - started) * 1000)
-    return {"load_s": load_s, "p50_ms": float(np.percentile(ms, 50)), "p95_ms": float(np.percentile(ms, 95))}
+    return {"load_s": load_s, **_latencies(bot.ask, questions)}
 
 
-def phase_add_one(folder: Path, index_dir: Path) -> dict:
+def phase_add_one(folder: Path, index_dir: Path, questions: list[str]) -> dict:
     from embeddings import Embedder, build_index
 
     embedder = Embedder()
@@ -93,7 +88,7 @@ def phase_add_one(folder: Path, index_dir: Path) -> dict:
     return {"add_one_s": time.perf_counter() - started, "embedded": report.embedded_documents}
 
 
-def phase_encode(folder: Path, index_dir: Path) -> dict:
+def phase_encode(folder: Path, index_dir: Path, questions: list[str]) -> dict:
     """Raw SentenceTransformer.encode() on the distinct texts the index embeds, then the index
     build on the same files; both with the model already loaded."""
     from sentence_transformers import SentenceTransformer
@@ -122,21 +117,31 @@ def phase_encode(folder: Path, index_dir: Path) -> dict:
     return {"texts": len(texts), "encode_per_s": len(texts) / encode_s, "index_per_s": len(texts) / build_s}
 
 
-def phase_naive(folder: Path, questions: list[str]) -> dict:
+def phase_naive(folder: Path, index_dir: Path, questions: list[str]) -> dict:
     from bot.naive import NaivePipeline
 
     started = time.perf_counter()
     naive = NaivePipeline(folder)
     build_s = time.perf_counter() - started
+    return {"build_s": build_s, **_latencies(naive.answer, questions)}
+
+
+def _latencies(answer, questions: list[str]) -> dict:
     ms = []
     for question in questions:
         started = time.perf_counter()
-        naive.answer(question)
+        answer(question)
         ms.append((time.perf_counter() - started) * 1000)
-    return {"build_s": build_s, "p50_ms": float(np.percentile(ms, 50)), "p95_ms": float(np.percentile(ms, 95))}
+    return {"p50_ms": float(np.percentile(ms, 50)), "p95_ms": float(np.percentile(ms, 95))}
 
 
-PHASES = {"build": phase_build, "query": phase_query, "add_one": phase_add_one, "encode": phase_encode}
+PHASES = {
+    "build": phase_build,
+    "query": phase_query,
+    "add_one": phase_add_one,
+    "encode": phase_encode,
+    "naive": phase_naive,
+}
 
 
 def run_phase(name: str, *args: str) -> dict:
@@ -160,12 +165,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.phase:
         questions = json.loads(args.questions_file.read_text()) if args.questions_file else []
-        if args.phase == "naive":
-            result = phase_naive(args.folder, questions)
-        elif args.phase == "query":
-            result = phase_query(args.folder, args.index_dir, questions)
-        else:
-            result = PHASES[args.phase](args.folder, args.index_dir)
+        result = PHASES[args.phase](args.folder, args.index_dir, questions)
         result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(result))
         return
