@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,21 +54,36 @@ class Document:
 
 def list_files(folder: Path) -> list[Path]:
     """Candidate article files under folder, sorted, hidden files and folders left out."""
-    files = []
-    for path in sorted(folder.rglob("*")):
-        parts = path.relative_to(folder).parts
-        if any(part.startswith(".") for part in parts) or not path.is_file():
+    return [folder / rel for rel in relative_files(folder)]
+
+
+def relative_files(folder: Path) -> list[str]:
+    """Candidate article files as POSIX paths relative to folder, sorted folder by folder; hidden
+    files and folders left out; linked folders followed, each folder once (no link loops)."""
+    files, seen = [], set()
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        here = os.stat(root)
+        if (here.st_dev, here.st_ino) in seen:
+            dirs.clear()
             continue
-        files.append(path)
-    return files
+        seen.add((here.st_dev, here.st_ino))
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        prefix = os.path.relpath(root, folder).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        files += [prefix + n for n in names if not n.startswith(".") and os.path.isfile(os.path.join(root, n))]
+    return sorted(files, key=lambda rel: rel.split("/"))
 
 
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def file_digest(path: Path | str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def doc_id_for(path: Path, folder: Path) -> str:
-    return path.relative_to(folder).with_suffix("").as_posix()
+def doc_id_for(rel: str) -> str:
+    """A document's id: its path in the folder without the file type (\"2025/talks.md\" -> \"2025/talks\")."""
+    name = rel.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    return rel[: len(rel) - len(name) + dot] if 0 < dot < len(name) - 1 else rel
 
 
 def read_document(path: Path, folder: Path) -> Document:
@@ -76,7 +92,7 @@ def read_document(path: Path, folder: Path) -> Document:
         raise SkippedFile(f"unsupported file type {path.suffix or '(none)'}")
     raw = _read_bytes(path)
     text = _decode(raw)
-    doc_id = doc_id_for(path, folder)
+    doc_id = doc_id_for(path.relative_to(folder).as_posix())
     reader = _from_html if path.suffix.lower() in HTML_SUFFIXES else _from_text
     document = reader(doc_id, text)
     if not document.body:

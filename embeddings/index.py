@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -11,17 +12,18 @@ from pathlib import Path
 
 import numpy as np
 
-from embeddings import pgstore, store
+from embeddings import pgstore, segments, store
 from embeddings.chunking import Passage, make_passages
-from embeddings.documents import Document, SkippedFile, doc_id_for, file_digest, list_files, read_document
-from embeddings.keyword import KeywordIndex, tokenize
+from embeddings.documents import Document, SkippedFile, doc_id_for, file_digest, read_document, relative_files
+from embeddings.keyword import EMPTY, KeywordIndex, tokenize
 from embeddings.model import DEFAULT_MODEL, Embedder, unit_vector
 
 log = logging.getLogger(__name__)
 
 # Bump when reading, cleaning or chunking changes, so every file is re-read.
-PIPELINE_VERSION = 8
+PIPELINE_VERSION = 9
 KEYWORD_WEIGHT = 0.3  # of max-normalised BM25, added to the cosine similarity
+SEGMENTS = "segments"
 
 
 class IndexNotFound(Exception):
@@ -103,14 +105,19 @@ TITLE_WEIGHT = 0.5
 
 @dataclass
 class _Entry:
-    """One indexed file: its document, passages, and the vectors of its title and sentences."""
+    """One indexed file. A file kept from the previous version is known by its segment alone;
+    a new or changed one (or one whose segment is merged) carries its document, passages and
+    vectors: row 0 the title's, then every sentence of every passage."""
 
     path: str
     digest: str
-    document: Document
-    passages: list[Passage]
-    vectors: np.ndarray | None = None  # row 0: title; then every sentence of every passage
+    doc_id: str
+    segment: str | None = None
+    document: Document | None = None
+    passages: list[Passage] = field(default_factory=list)
+    vectors: np.ndarray | None = None
     known_passage_vectors: np.ndarray | None = None  # from the previous version, when unchanged
+    tokens: list[list[str]] | None = None
 
     def texts_to_embed(self) -> list[str]:
         text = self.document.text
@@ -126,6 +133,11 @@ class _Entry:
             rows.append(unit_vector(unit_vector(mean) + TITLE_WEIGHT * title))
             start += len(passage.sentences)
         return np.asarray(rows, dtype=np.float32)
+
+    def keyword_tokens(self) -> list[list[str]]:
+        if self.tokens is None:
+            self.tokens = [tokenize(keyword_text(p, self.document)) or [EMPTY] for p in self.passages]
+        return self.tokens
 
 
 def keyword_text(passage: Passage, document: Document) -> str:
@@ -151,15 +163,51 @@ def load_index(index_dir: Path, database: str | None = None) -> Index:
     if version is None:
         raise IndexNotFound(f"no index in {index_dir}; run `newsbot index` first")
     manifest = store.read_json(version / "manifest.json")
-    documents = {d["doc_id"]: Document.from_dict(d) for d in store.read_json(version / "documents.json")}
-    passages = [Passage.from_dict(p) for p in store.read_json(version / "passages.json")]
-    vectors = np.load(version / "passage_vectors.npy")
-    sentence_vectors = np.load(version / "sentence_vectors.npy")
+    if manifest.get("pipeline") != PIPELINE_VERSION:
+        raise IndexNotFound(f"the index in {index_dir} was built by another version of newsbot; run `newsbot index`")
+    live = _live_documents(manifest)
+    parts = [_live_part(version / SEGMENTS / name, live[name]) for name in manifest["segments"]]
+    documents = {d.doc_id: d for part in parts for d in part.documents}
+    passages = [p for part in parts for p in part.passages]
     sentence_rows = np.cumsum([0] + [len(p.sentences) for p in passages])[:-1]
-    keyword = KeywordIndex.load(version / "keyword")
     return Index(
-        documents, passages, vectors, sentence_vectors, sentence_rows, keyword, manifest["model"], manifest["files"]
+        documents,
+        passages,
+        _concatenate([part.passage_vectors for part in parts]),
+        _concatenate([part.sentence_vectors for part in parts]),
+        sentence_rows,
+        KeywordIndex.load(version / "keyword"),
+        manifest["model"],
+        manifest["files"],
     )
+
+
+def _live_documents(manifest: dict) -> dict[str, set[str]]:
+    """Per segment, the ids of its documents that the version still indexes."""
+    live: dict[str, set[str]] = {name: set() for name in manifest["segments"]}
+    for info in manifest["files"].values():
+        live[info["segment"]].add(info["doc_id"])
+    return live
+
+
+def _live_part(folder: Path, live_doc_ids: set[str]) -> segments.SegmentData:
+    data = segments.read(folder)
+    passage_mask = segments.live_passages(segments.layout(folder), live_doc_ids)
+    if passage_mask.all():
+        return data
+    sentence_mask = np.repeat(passage_mask, [len(p.sentences) for p in data.passages]).astype(bool)
+    return segments.SegmentData(
+        [d for d in data.documents if d.doc_id in live_doc_ids],
+        [p for p, alive in zip(data.passages, passage_mask, strict=True) if alive],
+        data.title_vectors,
+        data.sentence_vectors[sentence_mask],
+        data.passage_vectors[passage_mask],
+        [],
+    )
+
+
+def _concatenate(arrays: list[np.ndarray]) -> np.ndarray:
+    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
 
 
 def build_index(
@@ -184,13 +232,14 @@ def build_index(
         report.removed_documents = len(set(previous) - {e.path for e in entries})
         report.changed = bool(report.embedded_documents or report.removed_documents)
         if report.changed:
-            _embed_missing(entries, embedder or Embedder(model_name), progress)
+            merged = set() if database else _merge_segments(index_dir, entries)
+            _embed_missing(entries, embedder or Embedder(model_name, quick_start=True), progress)
             if database:
                 pgstore.write_version(database, entries, model_name, PIPELINE_VERSION, keyword_text)
             else:
-                _write_version(index_dir, entries, model_name)
+                _write_version(index_dir, entries, model_name, merged)
         report.documents = len(entries)
-        report.passages = sum(len(e.passages) for e in entries)
+        report.passages = _passage_count(index_dir, entries, database)
         return report
 
 
@@ -206,73 +255,109 @@ def _build_lock(index_dir: Path) -> Iterator[None]:
 
 
 def _previous_entries(index_dir: Path, model_name: str) -> dict[str, _Entry]:
-    try:
-        index = load_index(index_dir)
-    except IndexNotFound:
+    """The files of the live version, known by segment, when it was built with this model and
+    pipeline; else nothing, so everything is embedded again."""
+    version = store.current_version(index_dir)
+    if version is None:
         return {}
+    try:
+        manifest = store.read_json(version / "manifest.json")
+        if manifest.get("model") != model_name or manifest.get("pipeline") != PIPELINE_VERSION:
+            return {}
+        for name in manifest["segments"]:
+            segments.layout(version / SEGMENTS / name)
+        files = manifest["files"]
+        return {path: _Entry(path, i["digest"], i["doc_id"], i["segment"]) for path, i in files.items()}
     except Exception as exc:  # a damaged index is rebuilt, not fatal
         log.warning("previous index unreadable (%s); rebuilding from scratch", exc)
         return {}
-    manifest = store.read_json(store.current_version(index_dir) / "manifest.json")
-    if index.model_name != model_name or manifest.get("pipeline") != PIPELINE_VERSION:
-        return {}
-    rows_by_doc: dict[str, list[int]] = {}
-    for row, passage in enumerate(index.passages):
-        rows_by_doc.setdefault(passage.doc_id, []).append(row)
-    titles = np.load(store.current_version(index_dir) / "title_vectors.npy")
-    entries = {}
-    for number, (path, info) in enumerate(index.files.items()):
-        rows = rows_by_doc.get(info["doc_id"], [])
-        passages = [index.passages[r] for r in rows]
-        sentences = [index.sentence_vectors_of(r) for r in rows]
-        vectors = np.concatenate([titles[number : number + 1], *sentences])
-        document = index.documents[info["doc_id"]]
-        entries[path] = _Entry(path, info["digest"], document, passages, vectors, index.vectors[rows])
-    return entries
 
 
 def _database_entries(database: str, model_name: str) -> dict[str, _Entry]:
     files = pgstore.previous_files(database, model_name, PIPELINE_VERSION)
-    return {entry[0]: _Entry(*entry) for entry in files}
+    return {
+        path: _Entry(path, digest, document.doc_id, document=document, passages=passages, vectors=vectors)
+        for path, digest, document, passages, vectors in files
+    }
 
 
 def _read_entries(documents_dir: Path, previous: dict[str, _Entry], report: BuildReport) -> list[_Entry]:
     entries: list[_Entry] = []
     seen_ids: set[str] = set()
-    for path in list_files(documents_dir):
-        rel = path.relative_to(documents_dir).as_posix()
+    for rel in relative_files(documents_dir):
         try:
-            entry = _read_entry(path, rel, documents_dir, previous.get(rel), report)
+            entry = _read_entry(rel, documents_dir, previous.get(rel), report)
         except SkippedFile as exc:
             log.warning("skipped %s: %s", rel, exc)
             report.skipped.append((rel, str(exc)))
             continue
-        if entry.document.doc_id in seen_ids:
-            report.skipped.append((rel, f"same document id as another file ({entry.document.doc_id})"))
+        if entry.doc_id in seen_ids:
+            report.skipped.append((rel, f"same document id as another file ({entry.doc_id})"))
             continue
-        seen_ids.add(entry.document.doc_id)
+        seen_ids.add(entry.doc_id)
         entries.append(entry)
     return entries
 
 
-def _read_entry(path: Path, rel: str, folder: Path, old: _Entry | None, report: BuildReport) -> _Entry:
+def _read_entry(rel: str, folder: Path, old: _Entry | None, report: BuildReport) -> _Entry:
     try:
-        digest = file_digest(path)
+        digest = file_digest(os.path.join(folder, rel))
     except OSError as exc:
         raise SkippedFile(f"cannot read file: {exc.strerror or exc}") from exc
-    if old is not None and old.digest == digest and old.document.doc_id == doc_id_for(path, folder):
+    if old is not None and old.digest == digest and old.doc_id == doc_id_for(rel):
         report.reused_documents += 1
         return old
-    document = read_document(path, folder)
+    document = read_document(folder / rel, folder)
     passages = make_passages(document)
     if not passages:
         raise SkippedFile("no sentences found in the article text")
     report.embedded_documents += 1
-    return _Entry(rel, digest, document, passages)
+    return _Entry(rel, digest, document.doc_id, document=document, passages=passages)
+
+
+def _merge_segments(index_dir: Path, entries: list[_Entry]) -> set[str]:
+    """Choose the previous version's segments to rewrite into the new one, and load their
+    entries' documents, passages, vectors and tokens so they can be."""
+    version = store.current_version(index_dir)
+    kept = [e for e in entries if e.segment is not None]
+    if version is None or not kept:
+        return set()
+    manifest = store.read_json(version / "manifest.json")
+    live: dict[str, set[str]] = {name: set() for name in manifest["segments"]}
+    for entry in kept:
+        live[entry.segment].add(entry.doc_id)
+    sizes = {}
+    for name, doc_ids in live.items():
+        docs = segments.layout(version / SEGMENTS / name)
+        sizes[name] = (sum(d["passages"] for d in docs if d["doc_id"] in doc_ids), sum(d["passages"] for d in docs))
+    merged = segments.to_merge(sizes)
+    for name in merged:
+        _load_entries(version / SEGMENTS / name, [e for e in kept if e.segment == name])
+    return merged
+
+
+def _load_entries(folder: Path, entries: list[_Entry]) -> None:
+    """Fill in the data of entries kept in the segment at folder, so it can be rewritten."""
+    data = segments.read(folder, with_tokens=True)
+    passage_at = sentence_at = 0
+    spans = {}
+    for number, doc in enumerate(segments.layout(folder)):
+        spans[doc["doc_id"]] = (number, passage_at, doc["passages"], sentence_at, doc["sentences"])
+        passage_at += doc["passages"]
+        sentence_at += doc["sentences"]
+    for entry in entries:
+        number, first, count, first_sentence, sentences = spans[entry.doc_id]
+        entry.document = data.documents[number]
+        entry.passages = data.passages[first : first + count]
+        title = data.title_vectors[number : number + 1]
+        entry.vectors = np.concatenate([title, data.sentence_vectors[first_sentence : first_sentence + sentences]])
+        entry.known_passage_vectors = data.passage_vectors[first : first + count]
+        entry.tokens = data.tokens[first : first + count]
+        entry.segment = None
 
 
 def _embed_missing(entries: list[_Entry], embedder: Embedder, progress: bool) -> None:
-    todo = [e for e in entries if e.vectors is None]
+    todo = [e for e in entries if e.vectors is None and e.segment is None]
     texts = [text for e in todo for text in e.texts_to_embed()]
     if not texts:
         return
@@ -291,25 +376,64 @@ def _embed_missing(entries: list[_Entry], embedder: Embedder, progress: bool) ->
         row += size
 
 
-def _write_version(index_dir: Path, entries: list[_Entry], model_name: str) -> None:
+def _write_version(index_dir: Path, entries: list[_Entry], model_name: str, merged: set[str]) -> None:
+    """Publish a version: the previous version's unchanged segments, linked, plus one new
+    segment for new, changed and merged files; the keyword index over all of them."""
+    previous = store.current_version(index_dir)
     staged = store.staging_dir(index_dir)
     try:
-        passages = [p for e in entries for p in e.passages]
-        texts = [keyword_text(p, e.document) for e in entries for p in e.passages]
-        np.save(staged / "passage_vectors.npy", np.concatenate([e.passage_vectors() for e in entries]))
-        np.save(staged / "sentence_vectors.npy", np.concatenate([e.vectors[1:] for e in entries]))
-        np.save(staged / "title_vectors.npy", np.stack([e.vectors[0] for e in entries]))
-        store.write_json(staged / "passages.json", [p.to_dict() for p in passages])
-        store.write_json(staged / "documents.json", [e.document.to_dict() for e in entries])
+        names = list(dict.fromkeys(e.segment for e in entries if e.segment is not None))
+        for name in names:
+            segments.link(previous / SEGMENTS / name, staged / SEGMENTS / name)
+        fresh = [e for e in entries if e.segment is None]
+        if fresh:
+            name = segments.new_name()
+            segments.write(staged / SEGMENTS / name, _segment_data(fresh))
+            for entry in fresh:
+                entry.segment = name
+            names.append(name)
+        files = {e.path: {"digest": e.digest, "doc_id": e.doc_id, "segment": e.segment} for e in entries}
+        manifest = {"model": model_name, "pipeline": PIPELINE_VERSION, "segments": names, "files": files}
         (staged / "keyword").mkdir()
-        KeywordIndex.build(texts).save(staged / "keyword")
-        files = {e.path: {"digest": e.digest, "doc_id": e.document.doc_id} for e in entries}
-        manifest = {"model": model_name, "pipeline": PIPELINE_VERSION, "files": files}
+        _keyword_index(staged / SEGMENTS, _live_documents(manifest)).save(staged / "keyword")
         store.write_json(staged / "manifest.json", manifest)
     except BaseException:
         store.discard(staged)
         raise
     store.publish(index_dir, staged)
+
+
+def _segment_data(entries: list[_Entry]) -> segments.SegmentData:
+    return segments.SegmentData(
+        [e.document for e in entries],
+        [p for e in entries for p in e.passages],
+        np.stack([e.vectors[0] for e in entries]),
+        np.concatenate([e.vectors[1:] for e in entries]),
+        np.concatenate([e.passage_vectors() for e in entries]),
+        [row for e in entries for row in e.keyword_tokens()],
+    )
+
+
+def _keyword_index(folder: Path, live: dict[str, set[str]]) -> KeywordIndex:
+    """BM25 over the live passages of every segment, in load order, from their stored tokens."""
+    vocab: dict[str, int] = {}
+    rows: list[list[int]] = []
+    for name, doc_ids in live.items():
+        segment_vocab, ids, offsets = segments.read_tokens(folder / name)
+        positions = np.array([vocab.setdefault(t, len(vocab)) for t in segment_vocab.tolist()], dtype=np.int64)
+        ids = positions[ids] if len(ids) else ids
+        mask = segments.live_passages(segments.layout(folder / name), doc_ids)
+        rows += [ids[offsets[i] : offsets[i + 1]].tolist() for i in np.flatnonzero(mask)]
+    return KeywordIndex.from_token_ids(rows, vocab)
+
+
+def _passage_count(index_dir: Path, entries: list[_Entry], database: str | None) -> int:
+    if database:
+        return sum(len(e.passages) for e in entries)
+    version = store.current_version(index_dir)
+    manifest = store.read_json(version / "manifest.json")
+    live = _live_documents(manifest)
+    return sum(int(segments.live_passages(segments.layout(version / SEGMENTS / n), d).sum()) for n, d in live.items())
 
 
 def _nothing_message(documents_dir: Path, report: BuildReport) -> str:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -42,6 +40,9 @@ def stopwords() -> frozenset[str]:
     return frozenset(STOPWORDS_EN) | _FUNCTION_WORDS
 
 
+EMPTY = "_empty_"  # the one token of a passage with no content words, so every row has one
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stemmed content words: what keyword search and term matching compare."""
     # A doubled final "y" is a common transliteration variant (Zelenskyy / Zelensky).
@@ -66,32 +67,37 @@ class TermStats:
 class KeywordIndex(TermStats):
     """BM25 scores for every passage, plus document frequencies for term weighting."""
 
-    def __init__(self, retriever, doc_freq: dict[str, int], size: int) -> None:
-        super().__init__(doc_freq, size)
+    def __init__(self, retriever) -> None:
+        # bm25s keeps one row of scores per term: its length is the term's document frequency.
+        counts = np.diff(retriever.scores["indptr"])
+        doc_freq = {term: int(counts[i]) for term, i in retriever.vocab_dict.items() if i < len(counts) and counts[i]}
+        super().__init__(doc_freq, int(retriever.scores["num_docs"]))
         self._retriever = retriever
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> KeywordIndex:
+        vocab: dict[str, int] = {}
+        rows = [[vocab.setdefault(t, len(vocab)) for t in tokenize(text) or [EMPTY]] for text in texts]
+        return cls.from_token_ids(rows, vocab)
+
+    @classmethod
+    def from_token_ids(cls, rows: Sequence[Sequence[int]], vocab: dict[str, int]) -> KeywordIndex:
+        """From passages already tokenized: rows of positions in vocab (term -> position)."""
         import bm25s
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)
-        tokens = [tokenize(text) or ["_empty_"] for text in texts]
         retriever = bm25s.BM25()
-        retriever.index(tokens, show_progress=False)
-        doc_freq = Counter(token for row in tokens for token in set(row))
-        return cls(retriever, dict(doc_freq), len(texts))
+        retriever.index((rows, vocab), show_progress=False)
+        return cls(retriever)
 
     def save(self, folder: Path) -> None:
         self._retriever.save(str(folder), show_progress=False)
-        (folder / "doc_freq.json").write_text(json.dumps({"size": self.size, "doc_freq": self.doc_freq}))
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex:
         import bm25s
 
-        retriever = bm25s.BM25.load(str(folder), show_progress=False)
-        data = json.loads((folder / "doc_freq.json").read_text())
-        return cls(retriever, data["doc_freq"], data["size"])
+        return cls(bm25s.BM25.load(str(folder), show_progress=False))
 
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         known = [t for t in query_tokens if t in self._retriever.vocab_dict]

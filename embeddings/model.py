@@ -13,6 +13,8 @@ import numpy as np
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED_NAMES = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
 BATCH_SIZE = 64
+# Up to this many texts (an article or two) the numpy encoder is quicker than loading torch.
+QUICK_TEXTS = 256
 
 
 def unit_vector(vector: np.ndarray) -> np.ndarray:
@@ -80,6 +82,11 @@ class Embedder:
 
     def embed_texts(self, texts: Sequence[str], on_batch: Callable[[int], None] | None = None) -> np.ndarray:
         """Embed texts in batches, calling on_batch(n) after each batch of n texts."""
+        if self._full is None and self._quick is not None and len(texts) <= QUICK_TEXTS:
+            vectors = np.asarray([self._quick.embed(text) for text in texts], dtype=np.float32)
+            if on_batch:
+                on_batch(len(texts))
+            return vectors.reshape(len(texts), -1)
         model = self._load()
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)

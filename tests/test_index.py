@@ -1,11 +1,12 @@
 """Building, updating and loading the index; a failed build never harms the live index."""
 
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from embeddings import Embedder, NothingToIndex, build_index, load_index
+from embeddings import Embedder, NothingToIndex, build_index, load_index, segments, tokenize
 from embeddings.store import current_version
 
 
@@ -42,6 +43,58 @@ def test_reused_vectors_equal_fresh_ones(planted_copy, tmp_path, embedder):
     assert [p.key for p in updated.passages] == [p.key for p in fresh.passages]
     np.testing.assert_allclose(updated.vectors, fresh.vectors, atol=1e-5)
     np.testing.assert_allclose(updated.sentence_vectors, fresh.sentence_vectors, atol=1e-5)
+
+
+def test_an_update_adds_one_segment_and_shares_the_others(planted_copy, tmp_path, embedder):
+    index_dir = tmp_path / "index"
+    build_index(planted_copy, index_dir, embedder=embedder)
+    before = current_version(index_dir)
+    (planted_copy / "new.md").write_text("The Osmark parliament approved the accord by 80 votes to 12 on Friday.\n")
+    build_index(planted_copy, index_dir, embedder=embedder)
+    after = current_version(index_dir)
+    old, new = {p.name for p in (before / "segments").iterdir()}, {p.name for p in (after / "segments").iterdir()}
+    assert old < new and len(new - old) == 1
+    for name in old:  # the same files on disk, not copies
+        assert (before / "segments" / name / "sentence_vectors.npy").samefile(
+            after / "segments" / name / "sentence_vectors.npy"
+        )
+
+
+@pytest.mark.parametrize("max_segments", [3, segments.MAX_SEGMENTS])
+def test_index_updated_file_by_file_equals_one_built_at_once(
+    planted_copy, tmp_path, embedder, monkeypatch, max_segments
+):
+    monkeypatch.setattr(segments, "MAX_SEGMENTS", max_segments)
+    folder, piecemeal = tmp_path / "growing", tmp_path / "piecemeal"
+    folder.mkdir()
+    counts = []
+    for path in sorted(planted_copy.iterdir()):
+        shutil.copy(path, folder / path.name)
+        build_index(folder, piecemeal, embedder=embedder)
+        counts.append(len(list((current_version(piecemeal) / "segments").iterdir())))
+    first = sorted(folder.iterdir())[0]
+    first.write_text(first.read_text() + "\nThe council met again on 3 May 2031.\n")
+    sorted(folder.iterdir())[-1].unlink()
+    build_index(folder, piecemeal, embedder=embedder)
+    build_index(folder, tmp_path / "at-once", embedder=embedder)
+
+    updated, fresh = load_index(piecemeal), load_index(tmp_path / "at-once")
+    assert max(counts) <= max_segments
+    assert updated.documents == fresh.documents
+    assert sorted(p.key for p in updated.passages) == sorted(p.key for p in fresh.passages)
+    _assert_same_by_key(updated, fresh, lambda index, row: index.vector(row))
+    _assert_same_by_key(updated, fresh, lambda index, row: index.sentence_vectors_of(row))
+    assert updated.keyword.doc_freq == fresh.keyword.doc_freq
+    for document in fresh.documents.values():  # BM25 uses statistics of the whole index
+        terms = tokenize(document.title)
+        scores = updated.keyword.scores(terms), fresh.keyword.scores(terms)
+        _assert_same_by_key(updated, fresh, lambda index, row, s=scores: s[index is fresh][row])
+
+
+def _assert_same_by_key(one, other, value) -> None:
+    rows = {p.key: row for row, p in enumerate(other.passages)}
+    for row, passage in enumerate(one.passages):
+        np.testing.assert_allclose(value(one, row), value(other, rows[passage.key]), atol=1e-5)
 
 
 def test_nothing_to_index_keeps_previous_index(planted_copy, tmp_path, embedder):
