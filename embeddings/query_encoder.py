@@ -52,7 +52,8 @@ class QueryEncoder:
         self.tokenizer.enable_truncation(limits.get("max_seq_length", 256))
         self.tokenizer.no_padding()
         weights = load_file(str(model_dir / "model.safetensors"))
-        self.w = {k.removeprefix("bert."): v for k, v in weights.items()}
+        # Dense layers' weights stored transposed, so each product reads memory in order.
+        self.w = {k.removeprefix("bert."): _dense_ready(k, v) for k, v in weights.items()}
 
     def embed(self, text: str) -> np.ndarray:
         encoding = self.tokenizer.encode(text)
@@ -89,12 +90,18 @@ class QueryEncoder:
         return (scores @ v).transpose(1, 0, 2).reshape(n, width)
 
     def _dense(self, x: np.ndarray, name: str) -> np.ndarray:
-        return x @ self.w[name + ".weight"].T + self.w[name + ".bias"]
+        return x @ self.w[name + ".weight"] + self.w[name + ".bias"]
 
     def _norm(self, x: np.ndarray, name: str) -> np.ndarray:
         mean = x.mean(axis=-1, keepdims=True)
         var = x.var(axis=-1, keepdims=True)
         return (x - mean) / np.sqrt(var + self.eps) * self.w[name + ".weight"] + self.w[name + ".bias"]
+
+
+def _dense_ready(name: str, weight: np.ndarray) -> np.ndarray:
+    if weight.ndim == 2 and "embeddings" not in name:
+        return np.ascontiguousarray(weight.T)
+    return weight
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
