@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -11,12 +13,13 @@ from bot.answer import Answer, compose, time_fit_of
 from bot.conversation import Turn, is_ellipsis, standalone
 from bot.factcheck import Verdict, check
 from bot.question import Question, analyse
-from embeddings import Embedder, Hit, Index, build_index, is_current, load_index, search
+from embeddings import Embedder, Hit, Index, build_index, is_current, live_version, load_index, search
 from embeddings.model import unit_vector
 
 log = logging.getLogger(__name__)
 CANDIDATE_PASSAGES = 8
 TIME_PREFERENCE = 0.3
+RELOAD_CHECK_SECONDS = 1.0
 
 
 class BadQuestion(ValueError):
@@ -27,13 +30,24 @@ class Bot:
     """Answers questions from one index with one embedding model."""
 
     def __init__(
-        self, index: Index, embedder: Embedder, top_k: int = 3, max_question_chars: int = 2000, max_sentences: int = 3
+        self,
+        index: Index,
+        embedder: Embedder,
+        top_k: int = 3,
+        max_question_chars: int = 2000,
+        max_sentences: int = 3,
+        follow: tuple[Path, str | None] | None = None,
     ) -> None:
+        """follow: the (index folder, database URL) the index came from, to switch to each
+        version a build publishes there later."""
         self._index = index
         self.embedder = embedder
         self.top_k = top_k
         self.max_question_chars = max_question_chars
         self.max_sentences = max_sentences
+        self._follow = follow
+        self._next_check = time.monotonic() + RELOAD_CHECK_SECONDS
+        self._reloading = threading.Lock()
 
     @classmethod
     def open(
@@ -52,18 +66,37 @@ class Bot:
         embedder = Embedder(model, quick_start=quick_start)
         if not is_current(index_dir, model, database):
             log.info("building the index from %s", documents)
-            build_index(documents, index_dir, model, embedder=embedder, progress=progress, database=database)
-        return cls(load_index(index_dir, database), embedder, top_k, max_question_chars)
+            report = build_index(documents, index_dir, model, embedder=embedder, progress=progress, database=database)
+            for path, reason in report.skipped:
+                log.warning("skipped %s: %s", path, reason)
+        index = load_index(index_dir, database)
+        return cls(index, embedder, top_k, max_question_chars, follow=(index_dir, database))
 
     @property
     def index(self) -> Index:
+        """The index questions are answered from: the one loaded, until a newer published
+        version has been loaded in the background; then that one, for questions asked after."""
+        now = time.monotonic()
+        if self._follow and now >= self._next_check and not self._reloading.locked():
+            self._next_check = now + RELOAD_CHECK_SECONDS
+            threading.Thread(target=self._load_newer, name="load-new-index", daemon=True).start()
         return self._index
+
+    def _load_newer(self) -> None:
+        with self._reloading:
+            try:
+                live = live_version(*self._follow)
+                if live is not None and live != str(self._index.version):
+                    self._index = load_index(*self._follow)
+                    log.info("now answering from index version %s", live)
+            except Exception as exc:  # keep answering from the version already loaded
+                log.warning("could not load the new index version (%s); answering from the previous one", exc)
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         """A cited answer to question, read in the light of the conversation so far."""
         text = self.validate(question)
         query, leaned_on = standalone(text, history)
-        index = self._index
+        index = self.index
         query_vector = self.embedder.embed_query(query)
         question_info = _analysed(text, query, leaned_on)
         hits = _prefer_named_time(question_info, search(index, query, query_vector, k=CANDIDATE_PASSAGES * 2))
@@ -75,13 +108,13 @@ class Bot:
     def check(self, claim: str) -> Verdict:
         """Verdict on a claim (supported, refuted, not_enough_info) with stance-labelled evidence."""
         text = self.validate(claim, what="claim")
-        index = self._index
+        index = self.index
         query_vector = self.embedder.embed_query(text)
         hits = _prefer_named_time(analyse(text), search(index, text, query_vector, k=CANDIDATE_PASSAGES * 2))
         return check(text, hits, index, query_vector, self.top_k)
 
     def health(self) -> dict:
-        index = self._index
+        index = self.index
         return {"status": "ok", "documents": len(index.documents), "passages": len(index.passages)}
 
     def validate(self, text: object, what: str = "question") -> str:

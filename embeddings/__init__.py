@@ -2,7 +2,16 @@
 
 from embeddings.chunking import Passage
 from embeddings.documents import Document, SkippedFile
-from embeddings.index import BuildReport, Index, IndexNotFound, NothingToIndex, build_index, is_current, load_index
+from embeddings.index import (
+    BuildReport,
+    Index,
+    IndexNotFound,
+    NothingToIndex,
+    build_index,
+    is_current,
+    live_version,
+    load_index,
+)
 from embeddings.keyword import tokenize
 from embeddings.model import DEFAULT_MODEL, Embedder, ModelNotFound
 from embeddings.pgstore import DatabaseUnavailable
@@ -23,6 +32,7 @@ __all__ = [
     "SkippedFile",
     "build_index",
     "is_current",
+    "live_version",
     "load_index",
     "search",
     "tokenize",

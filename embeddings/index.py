@@ -50,6 +50,7 @@ class Index:
     keyword: KeywordIndex
     model_name: str
     files: dict[str, dict] = field(default_factory=dict)
+    version: str = ""
 
     def document_of(self, passage: Passage) -> Document:
         return self.documents[passage.doc_id]
@@ -155,6 +156,15 @@ def is_current(index_dir: Path, model_name: str, database: str | None = None) ->
     return bool(manifest) and manifest.get("pipeline") == PIPELINE_VERSION and manifest.get("model") == model_name
 
 
+def live_version(index_dir: Path, database: str | None = None) -> str | None:
+    """The name of the published version (it changes whenever a build publishes), or None."""
+    if database:
+        manifest = pgstore.PgStore(database).manifest()
+        return str(manifest["version"]) if manifest else None
+    version = store.current_version(index_dir)
+    return version.name if version else None
+
+
 def load_index(index_dir: Path, database: str | None = None) -> Index:
     """Load the live version of the index in index_dir, or in the PostgreSQL database at that URL."""
     if database:
@@ -179,6 +189,7 @@ def load_index(index_dir: Path, database: str | None = None) -> Index:
         KeywordIndex.load(version / "keyword"),
         manifest["model"],
         manifest["files"],
+        version.name,
     )
 
 
@@ -283,28 +294,29 @@ def _database_entries(database: str, model_name: str) -> dict[str, _Entry]:
 
 def _read_entries(documents_dir: Path, previous: dict[str, _Entry], report: BuildReport) -> list[_Entry]:
     entries: list[_Entry] = []
-    seen_ids: set[str] = set()
+    first_with: dict[str, str] = {}  # document id or content digest -> the file that had it first
     for rel in relative_files(documents_dir):
         try:
-            entry = _read_entry(rel, documents_dir, previous.get(rel), report)
+            entry = _read_entry(rel, documents_dir, previous.get(rel), report, first_with)
         except SkippedFile as exc:
-            log.warning("skipped %s: %s", rel, exc)
+            log.info("skipped %s: %s", rel, exc)  # the report lists them; callers show them
             report.skipped.append((rel, str(exc)))
             continue
-        if entry.doc_id in seen_ids:
-            report.skipped.append((rel, f"same document id as another file ({entry.doc_id})"))
-            continue
-        seen_ids.add(entry.doc_id)
+        first_with.update({entry.doc_id: rel, entry.digest: rel})
         entries.append(entry)
     return entries
 
 
-def _read_entry(rel: str, folder: Path, old: _Entry | None, report: BuildReport) -> _Entry:
+def _read_entry(rel: str, folder: Path, old: _Entry | None, report: BuildReport, first_with: dict) -> _Entry:
     try:
         digest = file_digest(os.path.join(folder, rel))
     except OSError as exc:
         raise SkippedFile(f"cannot read file: {exc.strerror or exc}") from exc
-    if old is not None and old.digest == digest and old.doc_id == doc_id_for(rel):
+    doc_id = doc_id_for(rel)
+    for key, what in ((doc_id, "document id"), (digest, "content")):
+        if key in first_with:
+            raise SkippedFile(f"same {what} as {first_with[key]}")
+    if old is not None and old.digest == digest and old.doc_id == doc_id:
         report.reused_documents += 1
         return old
     document = read_document(folder / rel, folder)

@@ -225,7 +225,7 @@ def previous_files(url: str, model_name: str, pipeline: int) -> list[tuple[str, 
 class PgIndex:
     """The live version in the database, with the same interface as the embedded Index:
     first-stage retrieval runs in PostgreSQL (HNSW, full-text search); rows it returns are
-    fetched once and kept. A newer published version is picked up at the next search."""
+    fetched once and kept. One object serves one version; `Bot` swaps in a newer one."""
 
     def __init__(self, url: str) -> None:
         self.pg = PgStore(url)
@@ -250,18 +250,11 @@ class PgIndex:
         self._rows: dict[int, tuple[Passage, np.ndarray, np.ndarray]] = {}
         self._store = self.pg.vector_store(self.version, manifest["dim"])
 
-    def refresh(self) -> None:
-        """Switch to the live version if another process published a newer one."""
-        manifest = self._manifest()
-        if manifest["version"] != self.version:
-            self._load(manifest)
-
     def candidates(self, query: str, query_vector: np.ndarray, n: int):
         from llama_index.core.vector_stores.types import VectorStoreQuery, VectorStoreQueryMode
 
         from embeddings.index import KEYWORD_WEIGHT, Candidates
 
-        self.refresh()
         dense_hits = self._store.query(VectorStoreQuery(query_embedding=query_vector.tolist(), similarity_top_k=n))
         keyword: dict[int, float] = {}
         if re.search(r"\w", query):
