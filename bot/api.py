@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 from bot.config import Settings
@@ -123,6 +123,10 @@ def create_app(bot: Bot, settings: Settings) -> FastAPI:
     def health() -> dict:
         """Liveness, and the size of the index being served."""
         return bot.health()
+
+    @app.get("/embed", include_in_schema=False)
+    def embed_without_slash() -> RedirectResponse:
+        return RedirectResponse("embed/")  # relative, so it also works behind a path prefix
 
     _add_guards(app, settings)
     return _mount_pages(app, bot, settings, feedback)

@@ -4,6 +4,7 @@ tab) at /, and a compact chat for an iframe at /embed."""
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import gradio as gr
@@ -16,6 +17,8 @@ from bot.feedback import FeedbackStore
 
 EXAMPLES_FILE = ".newsbot-examples"
 CLAIMS_FILE = ".newsbot-claims"
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>])")
+_ESCAPED_PUNCTUATION = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
 CSS = """
 .nb-timeline { position: relative; height: 2.6em; margin: .4em 1em 1.2em 1em; border-bottom: 2px solid #999; }
 .nb-timeline .nb-dot { position: absolute; bottom: -7px; width: 12px; height: 12px; margin-left: -6px;
@@ -70,12 +73,22 @@ def example_claims(documents: Path) -> list[str]:
 
 
 def chat_message(answer: Answer) -> str:
-    """The answer for the chat bubble: escaped text with [n] linked to the source panel."""
-    text = html.escape(answer.text)
+    """The answer for the chat bubble: inert text with [n] linked to the source panel."""
+    text = literal_markdown(answer.text)
     for citation in answer.citations:
-        text = text.replace(f"[{citation.id}]", f"[[{citation.id}]](#nb-cite-{citation.id})")
-    sources = " · ".join(f"[{c.id}] {html.escape(source_line(c))}" for c in answer.citations)
+        text = text.replace(f"\\[{citation.id}\\]", f"[[{citation.id}]](#nb-cite-{citation.id})")
+    sources = " · ".join(f"[{c.id}] {literal_markdown(source_line(c))}" for c in answer.citations)
     return f"{text}\n\n<small>{sources}</small>" if sources else text
+
+
+def literal_markdown(text: str) -> str:
+    """Text the chat's Markdown shows exactly as written: HTML escaped and Markdown's punctuation
+    backslashed, so an article or a question can add no tag, link or image (no request leaves)."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def _plain(markdown: str) -> str:
+    return html.unescape(_ESCAPED_PUNCTUATION.sub(r"\1", markdown))
 
 
 def build_ui(bot: Bot, documents: Path, feedback: FeedbackStore) -> gr.Blocks:
@@ -147,8 +160,9 @@ def _wire_chat(bot: Bot, parts: tuple[gr.Chatbot, gr.Textbox, gr.Button], source
             answer = bot.ask(message, _turns(history))
         except BadQuestion as exc:
             return message, history, _problem(exc)
+        asked = {"role": "user", "content": literal_markdown(message)}
         reply = {"role": "assistant", "content": chat_message(answer)}
-        return "", [*history, {"role": "user", "content": message}, reply], sources_html(answer)
+        return "", [*history, asked, reply], sources_html(answer)
 
     box.submit(respond, [box, chat], [box, chat, sources], api_name="ask")
     ask.click(respond, [box, chat], [box, chat, sources], api_name=False)
@@ -178,9 +192,9 @@ def _turns(history: list[dict]) -> list[Turn]:
 def _text(message: dict) -> str:
     """A chat message's text; Gradio may hold its content as a list of parts."""
     content = message.get("content")
-    if isinstance(content, str):
-        return content
-    return " ".join(str(part.get("text", "")) if isinstance(part, dict) else str(part) for part in content or [])
+    if not isinstance(content, str):
+        content = " ".join(str(p.get("text", "")) if isinstance(p, dict) else str(p) for p in content or [])
+    return _plain(content)
 
 
 def _listed(path: Path) -> list[str]:

@@ -134,11 +134,12 @@ def _from_text(doc_id: str, text: str) -> Document:
     try:
         post = frontmatter.loads(text)
     except Exception as exc:  # the YAML parser raises many types
-        log.warning("%s: front matter unreadable (%s); reading it as plain text", doc_id, exc)
+        reason = " ".join(str(exc).split())
+        log.warning("%s: front matter unreadable (%s); reading the file as plain text", doc_id, reason)
         post = frontmatter.Post(text)
     body_text = post.content
     meta = {key: value for key, value in post.metadata.items() if value not in (None, "")}
-    url = str(meta["url"]) if "url" in meta else _find_url(body_text)
+    url = _web_url(str(meta["url"])) if "url" in meta else _find_url(body_text)
     title = str(meta.get("title") or furniture.infer_title(body_text) or _title_from_url(url) or doc_id)
     date = _as_date(meta.get("date")) or find_date(body_text[:HEAD_CHARS]) or _date_from_url(url)
     source = str(meta.get("source") or _infer_source(body_text, url))
@@ -153,7 +154,7 @@ def _from_html(doc_id: str, html: str) -> Document:
         raise SkippedFile("no article text found in HTML")
     text = extracted.text
     title = extracted.title or furniture.infer_title(text) or doc_id
-    url = extracted.url or _find_url(text)
+    url = _web_url(extracted.url) or _find_url(text)
     date = _as_date(extracted.date) or find_date(text[:HEAD_CHARS]) or _date_from_url(url)
     source = extracted.sitename or _infer_source(text, url)
     return Document(doc_id, title, source, date, url, text, furniture.body_blocks(text, title))
@@ -167,6 +168,13 @@ def _as_date(value: object) -> dt.date | None:
     if isinstance(value, str) and value.strip():
         return find_date(value)
     return None
+
+
+def _web_url(url: str | None) -> str | None:
+    """The link to the original, if it is a web address (never javascript: or data:)."""
+    url = (url or "").strip()
+    parts = urlparse(url)
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def _find_url(text: str) -> str | None:

@@ -91,8 +91,8 @@ def _is_fragment(text: str) -> bool:
 
 
 def _is_dateline(text: str) -> bool:
-    """No lower-case word at all: a dateline or label, not reporting."""
-    return not re.search(r"\b[a-z]", text)
+    """No lower-case word at all, in any alphabet: a dateline or label, not reporting."""
+    return not any(word[0].islower() for word in _WORD.findall(text))
 
 
 def _words(text: str) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -14,11 +15,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT
+from conftest import PLANTED, ROOT, Server, server_env
 
 from bot.feedback import FILE_NAME, FeedbackStore
 
 CHROMIUM = Path("/usr/bin/chromium")
+HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 README_HOST = "http://newsbot.example.internal:7860"
@@ -137,6 +139,48 @@ def test_readme_iframe_snippet_works_in_a_wiki_page(browser, server, wiki_page, 
     assert no_horizontal_scroll(frame), "readable at 360 px without scrolling sideways"
     page.screenshot(path=SHOTS / "embed-in-wiki-citation.png", full_page=True)
     assert not page.errors
+    assert outside_requests == []
+
+
+HOSTILE_QUESTIONS = [
+    "When will the night ferry service start?",
+    "Where is the timetable of the night ferry?",
+    "How much will tickets for the night ferry cost?",
+]
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory) -> Iterator[Server]:
+    """`newsbot serve` over the planted articles plus one carrying scripts, event handlers,
+    javascript: links and an image on an outside host, in its text and its front matter."""
+    documents = tmp_path_factory.mktemp("hostile-articles")
+    for path in [*PLANTED.iterdir(), *HOSTILE.iterdir()]:
+        shutil.copy(path, documents / path.name)
+    index_dir = tmp_path_factory.mktemp("hostile-index")
+    server = Server(server_env(index_dir, documents), tmp_path_factory.mktemp("hostile-server"))
+    try:
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("path", ["/", "/embed"])
+def test_hostile_article_shows_as_inert_text(browser, hostile_server, outside_requests, path):
+    page = new_page(browser, outside_requests)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(hostile_server.url + path)
+    for number, question in enumerate(HOSTILE_QUESTIONS):
+        ask_in(page, question)
+        page.locator("a[href='#nb-cite-1']").nth(number).wait_for(timeout=30_000)
+    open_first_citation(page)
+    shown = page.locator("body").inner_text()
+    assert "<script>" in shown and "onerror=" in shown, "the markup is shown as text"
+    assert page.evaluate("() => window.__pwned") is None, "no script from the article ran"
+    assert page.locator("img[src*='203.0.113'], a[href^='javascript:' i]").count() == 0
+    assert not page.evaluate("() => [...document.scripts].some(s => s.textContent.includes('__pwned'))")
+    assert not dialogs and not page.errors
     assert outside_requests == []
 
 

@@ -1,12 +1,18 @@
 """The CLI in process: exact JSON contract, clear errors, index summary."""
 
 import json
+import os
+import re
+import shutil
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
 from conftest import BUNDLED
 
 from bot.cli import cli
+from embeddings import load_index
 
 CITATION_KEYS = {"id", "doc_id", "title", "source", "date", "url", "text", "start", "end", "score"}
 
@@ -84,3 +90,53 @@ def test_ask_without_question_keeps_the_conversation(env):
         text = text[end:].strip()
     assert len(answers) == 2 and "Umierov" in answers[0]["answer"]
     assert answers[1]["grounded"] and "National Security and Defence Council" in answers[1]["answer"]
+
+
+CYRILLIC = (
+    "Переговоры в Стамбуле завершились 16 мая 2025 года, сообщило агентство. "
+    "Делегации договорились об обмене пленными. Следующая встреча пройдёт в июле.\n"
+)
+LATIN = "Café owners in Málaga said the new tax would cost them 3,000 euros a year, the council reported.\n"
+
+
+def test_index_skips_each_bad_file_with_its_reason_and_indexes_the_rest(planted_copy, tmp_path):
+    (planted_copy / "empty.txt").write_text("")
+    (planted_copy / "binary.md").write_bytes(bytes(range(256)) * 8)
+    (planted_copy / "huge.txt").write_bytes(b"The harbour opened. " * (50 * 2**20 // 20))
+    (planted_copy / "locked.md").write_text("The council met on Monday.\n")
+    (planted_copy / "locked.md").chmod(0)
+    (planted_copy / "copy-of-bridge.md").write_bytes((planted_copy / "bridge-2029.md").read_bytes())
+    (planted_copy / "broken-front-matter.md").write_text("---\ntitle: [unclosed\n---\nThe mayor approved it.\n")
+    (planted_copy / "cyrillic-1251.txt").write_bytes(CYRILLIC.encode("cp1251"))
+    (planted_copy / "latin-1.txt").write_bytes(LATIN.encode("latin-1"))
+    (planted_copy / "loop").symlink_to(".", target_is_directory=True)
+    index_dir = tmp_path / "index"
+
+    result = run_without_root_powers(["index", "--documents", str(planted_copy), "--index-dir", str(index_dir)])
+
+    assert result.returncode == 0, result.stderr
+    assert "Indexed 9 documents" in result.stdout
+    skipped = dict(re.findall(r"^Skipped (\S+): (.+)$", result.stderr, re.MULTILINE))
+    assert skipped == {
+        "binary.md": "binary file, not text",
+        "copy-of-bridge.md": "same content as bridge-2029.md",
+        "empty.txt": "empty file",
+        "huge.txt": "file too large (50 MB; limit 20 MB)",
+        "locked.md": "cannot read file: Permission denied",
+    }
+    assert "Traceback" not in result.stderr
+    documents = load_index(index_dir).documents
+    assert "Стамбуле" in documents["cyrillic-1251"].text and "Málaga" in documents["latin-1"].text
+    assert "approved" in documents["broken-front-matter"].text
+
+
+def run_without_root_powers(args: list[str]) -> subprocess.CompletedProcess:
+    """`newsbot ARGS` in a fresh process; as root, without the power to read any file whatever
+    its permissions, so an unreadable file is unreadable as it would be for anyone else."""
+    prefix = []
+    if os.geteuid() == 0:
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+        if not shutil.which("setpriv") or subprocess.run([*prefix, "true"], capture_output=True).returncode:
+            pytest.skip("running as root, and setpriv cannot drop the power to read unreadable files")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSBOT_")}
+    return subprocess.run([*prefix, sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=env)
