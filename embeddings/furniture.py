@@ -35,6 +35,7 @@ _DATE_WORDS = (
 )
 _DATE_TOKEN = re.compile(rf"\b({_DATE_WORDS})\b|\d+", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+_NUMBER_OR_QUOTE = re.compile(r"\d|[\"“”«»]")
 HEADLINE_RUN = 3
 HEADLINE_MAX_WORDS = 25
 SHORT_LINE_WORDS = 5
@@ -171,6 +172,8 @@ def _is_furniture_line(text: str) -> bool:
     words = _word_count(text)
     if words == 0 or text.startswith("#") or _URL.match(text) or _NAVIGATION.match(text) or _LEAD_IN.match(text):
         return True
+    if _reports(text, words):
+        return False
     if words <= CTA_MAX_WORDS and _CALL_TO_ACTION.match(text):
         return True
     if words <= CREDIT_MAX_WORDS and _CREDIT.search(text):
@@ -178,6 +181,12 @@ def _is_furniture_line(text: str) -> bool:
     if not text.endswith(TERMINAL) and words < SHORT_LINE_WORDS:
         return True
     return _is_dateline(text)
+
+
+def _reports(text: str, words: int) -> bool:
+    """A whole sentence holding a number or a quotation is reporting, whatever its first word
+    ("Share prices fell 3%.", "Watch crews said: \"…\"."), never a button or a credit."""
+    return words >= SHORT_LINE_WORDS and text.endswith(TERMINAL) and bool(_NUMBER_OR_QUOTE.search(text))
 
 
 def _is_dateline(text: str) -> bool:
