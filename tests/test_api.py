@@ -28,6 +28,12 @@ def client(bundled_bot, tmp_path_factory):
         ({}, 422, "question: Field required"),
         ({"question": "Who?", "history": [{"role": "system", "content": "x"}]}, 422, "history.0.role"),
         ({"question": "Who?", "colour": "red"}, 422, "colour: Extra inputs are not permitted"),
+        ({"question": "\x00\x01\x7f\u200b"}, 422, "empty"),
+        ({"question": "Who? " * 2500}, 422, "too long"),
+        ({"question": None}, 422, "question"),
+        ({"question": {"text": "Who?"}}, 422, "question"),
+        ([], 422, "body"),
+        ("Who?", 422, "body"),
     ],
 )
 def test_bad_requests_get_4xx_with_error(client, body, status, message):
@@ -35,6 +41,20 @@ def test_bad_requests_get_4xx_with_error(client, body, status, message):
     assert response.status_code == status
     assert set(response.json()) == {"error"}
     assert message in response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who heads Ukraine's delegation? 🇺🇦😀",
+        "من يرأس الوفد الأوكراني؟ Who heads the delegation?",
+        "Who\x07 heads\x1b the delegation?",
+    ],
+)
+def test_odd_but_valid_questions_get_answers(client, question):
+    response = client.post("/api/ask", json={"question": question})
+    assert response.status_code == 200
+    assert set(response.json()) == {"answer", "grounded", "citations"}
 
 
 def test_invalid_json_is_400(client):

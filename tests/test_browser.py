@@ -14,6 +14,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from conftest import PLANTED, ROOT, Server, server_env
 
@@ -98,6 +99,8 @@ def test_chat_answers_and_opens_a_citation(browser, server, outside_requests):
         assert link.first.get_attribute("target") == "_blank", "the original opens beside the chat"
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / "chat.png", full_page=True)
+    ask_in(page, "   ")
+    page.get_by_text("The question is empty.").wait_for(timeout=10_000)
     assert not page.errors
     assert outside_requests == []
 
@@ -182,6 +185,13 @@ def test_hostile_article_shows_as_inert_text(browser, hostile_server, outside_re
     assert not page.evaluate("() => [...document.scripts].some(s => s.textContent.includes('__pwned'))")
     assert not dialogs and not page.errors
     assert outside_requests == []
+
+
+def test_hostile_article_comes_back_from_the_api_as_plain_text(hostile_server):
+    answer = httpx.post(hostile_server.url + "/api/ask", json={"question": HOSTILE_QUESTIONS[2]}, timeout=30).json()
+    cited = answer["citations"][0]
+    assert "<img" in cited["text"] and "onerror" in cited["text"], "returned as written, not stripped or rendered"
+    assert cited["url"] is None, "a javascript: link to the original is dropped"
 
 
 @pytest.fixture()
