@@ -115,9 +115,13 @@ class Answer:
     text: str
     grounded: bool
     citations: tuple[Citation, ...] = field(default_factory=tuple)
+    mode: str = "extractive"  # or "generative": written by the configured LLM, then checked
+    generated: int = 0  # sentences the LLM wrote, kept or not
+    removed: int = 0  # generated sentences dropped for want of support
 
     def to_dict(self) -> dict:
-        return {"answer": self.text, "grounded": self.grounded, "citations": [c.to_dict() for c in self.citations]}
+        citations = [c.to_dict() for c in self.citations]
+        return {"answer": self.text, "grounded": self.grounded, "citations": citations, "mode": self.mode}
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,10 @@ class AskResponse(BaseModel):
     answer: str
     grounded: bool
     citations: list[CitationOut]
+    mode: Literal["extractive", "generative"] = Field(
+        description="extractive: sentences quoted from the articles; generative: written by the configured LLM, "
+        "each sentence checked against the passages it cites"
+    )
 
 
 class CheckRequest(BaseModel):

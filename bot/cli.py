@@ -184,10 +184,12 @@ def evaluate(questions: Path, split: str, no_naive: bool, as_json: bool, **flags
 
 def _open_bot(settings: Settings, quick_start: bool = False):
     from bot.core import Bot
+    from bot.generate import LLMUnavailable
     from embeddings import DatabaseUnavailable, ModelNotFound, NothingToIndex
 
     try:
-        return Bot.open(
+        llm = settings.make_llm()
+        bot = Bot.open(
             settings.documents,
             settings.index_dir,
             settings.model,
@@ -197,8 +199,10 @@ def _open_bot(settings: Settings, quick_start: bool = False):
             database=settings.database,
             quick_start=quick_start,
         )
-    except (NothingToIndex, ModelNotFound, DatabaseUnavailable, ImportError) as exc:
+    except (NothingToIndex, ModelNotFound, DatabaseUnavailable, LLMUnavailable, ImportError) as exc:
         raise click.ClickException(str(exc)) from None
+    bot.llm = llm
+    return bot
 
 
 def main() -> None:

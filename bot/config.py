@@ -34,6 +34,10 @@ class Settings(BaseModel):
     ui_login: SecretStr | None = Field(None, description="'user:password' pairs, comma-separated, for the chat pages")
     rate_limit: str = Field("120/minute", description="questions and claims per client, e.g. '30/minute'; 'off'")
     max_request_bytes: int = Field(65536, ge=1024, description="largest request body accepted")
+    llm: str = Field("none", description="'none' (extractive answers), 'openai-like' or 'ollama'")
+    llm_base_url: str | None = Field(None, description="the LLM server's address, e.g. http://127.0.0.1:8080/v1")
+    llm_model: str | None = Field(None, description="the model name the LLM server knows")
+    llm_api_key: SecretStr | None = Field(None, description="key for the LLM server, if it wants one")
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -68,6 +72,20 @@ class Settings(BaseModel):
             return []
         pairs = (pair.strip().split(":", 1) for pair in self.ui_login.get_secret_value().split(","))
         return [(user, password) for user, password in pairs]
+
+    @field_validator("llm")
+    @classmethod
+    def _known_llm(cls, value: str) -> str:
+        if value in ("none", "openai-like", "ollama"):
+            return value
+        raise ValueError(f"unknown LLM backend {value!r}; use 'none', 'openai-like' or 'ollama'")
+
+    def make_llm(self):
+        """The configured llama-index LLM, or None for extractive answers."""
+        from bot.generate import make_llm
+
+        key = self.llm_api_key.get_secret_value() if self.llm_api_key else None
+        return make_llm(self.llm, self.llm_base_url, self.llm_model, key)
 
     @field_validator("store")
     @classmethod

@@ -37,6 +37,7 @@ class Bot:
         max_question_chars: int = 2000,
         max_sentences: int = 3,
         follow: tuple[Path, str | None] | None = None,
+        llm=None,
     ) -> None:
         """follow: the (index folder, database URL) the index came from, to switch to each
         version a build publishes there later."""
@@ -46,6 +47,7 @@ class Bot:
         self.max_question_chars = max_question_chars
         self.max_sentences = max_sentences
         self._follow = follow
+        self.llm = llm  # a llama-index LLM for generative answers; None: extractive only
         self._next_check = time.monotonic() + RELOAD_CHECK_SECONDS
         self._reloading = threading.Lock()
 
@@ -103,7 +105,12 @@ class Bot:
         if leaned_on is not None:
             # Sentences are judged against the follow-up itself as much as against its context.
             query_vector = unit_vector(query_vector + self.embedder.embed_query(text))
-        return compose(question_info, hits, index, query_vector, self.top_k, self.max_sentences)
+        answer = compose(question_info, hits, index, query_vector, self.top_k, self.max_sentences)
+        if self.llm is None:
+            return answer
+        from bot.generate import generate
+
+        return generate(self.llm, text, hits, answer, index, self.embedder, self.max_sentences)[0]
 
     def check(self, claim: str) -> Verdict:
         """Verdict on a claim (supported, refuted, not_enough_info) with stance-labelled evidence."""

@@ -44,6 +44,9 @@ class Outcome:
     cited_docs: list[str]
     cited_texts: list[str]
     milliseconds: float
+    generated: int = 0  # generative mode: sentences the LLM wrote
+    kept: int = 0  # and kept after the grounding check
+    precise: int = 0  # kept sentences whose names and numbers are all in the passages they cite
 
 
 @dataclass
@@ -98,7 +101,17 @@ def run_bot(bot: Bot, item: Item) -> Outcome:
     answer = bot.ask(item.question, item.history)
     elapsed = (time.perf_counter() - start) * 1000
     docs = [c.hit.document.doc_id for c in answer.citations]
-    return Outcome(answer.text, answer.grounded, docs, [c.hit.passage.text for c in answer.citations], elapsed)
+    outcome = Outcome(answer.text, answer.grounded, docs, [c.hit.passage.text for c in answer.citations], elapsed)
+    if answer.generated:
+        from bot.generate import cited_sentences, facts_of
+
+        kept = cited_sentences(answer) if answer.mode == "generative" else []
+        outcome.generated, outcome.kept = answer.generated, len(kept)
+        outcome.precise = sum(
+            all(fact_found(fact, " ".join(h.passage.text for h in hits)) for fact in facts_of(claim))
+            for claim, hits in kept
+        )
+    return outcome
 
 
 def run_naive(naive: NaivePipeline, item: Item) -> Outcome:
@@ -163,6 +176,19 @@ def measures(items: list[Item], outcomes: list[Outcome]) -> dict[str, float | in
         "junk_citations": sum(has_junk(text) for o in outcomes for text in o.cited_texts),
         "latency_p50_ms": _percentile(latencies, 0.5),
         "latency_p95_ms": _percentile(latencies, 0.95),
+        **_generative_measures(outcomes),
+    }
+
+
+def _generative_measures(outcomes: list[Outcome]) -> dict[str, float]:
+    """Only in generative mode: the share of generated sentences kept, and of kept sentences whose
+    names and numbers the cited passages hold (citation precision)."""
+    generated, kept = sum(o.generated for o in outcomes), sum(o.kept for o in outcomes)
+    if not generated:
+        return {}
+    return {
+        "generated_sentences_kept": round(kept / generated, 3),
+        "kept_citation_precision": round(sum(o.precise for o in outcomes) / kept, 3) if kept else 0.0,
     }
 
 
@@ -174,7 +200,7 @@ def format_report(report: Report) -> str:
         "| --- |" + " --- |" * len(names),
     ]
     for measure in next(iter(report.measures.values())):
-        values = [_show(report.measures[name][measure]) for name in names]
+        values = [_show(report.measures[name].get(measure)) for name in names]
         lines.append(f"| {measure} | " + " | ".join(values) + " |")
     return "\n".join(lines)
 

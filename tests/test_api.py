@@ -54,7 +54,7 @@ def test_bad_requests_get_4xx_with_error(client, body, status, message):
 def test_odd_but_valid_questions_get_answers(client, question):
     response = client.post("/api/ask", json={"question": question})
     assert response.status_code == 200
-    assert set(response.json()) == {"answer", "grounded", "citations"}
+    assert set(response.json()) == {"answer", "grounded", "citations", "mode"}
 
 
 def test_invalid_json_is_400(client):
