@@ -110,7 +110,11 @@ class Bot:
             return answer
         from bot.generate import generate
 
-        return generate(self.llm, text, hits, answer, index, self.embedder, self.max_sentences)[0]
+        try:
+            return generate(self.llm, text, hits, answer, index, self.embedder, self.max_sentences)[0]
+        except Exception as exc:  # the LLM server is down or misbehaves: the quoted answer stands
+            log.warning("the LLM failed (%s); answering with quoted sentences", exc)
+            return answer
 
     def check(self, claim: str) -> Verdict:
         """Verdict on a claim (supported, refuted, not_enough_info) with stance-labelled evidence."""

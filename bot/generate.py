@@ -70,6 +70,7 @@ def make_llm(kind: str, base_url: str | None, model: str | None, api_key: str | 
             is_chat_model=True,
             timeout=timeout,
             max_tokens=256,
+            max_retries=1,
         )
     try:
         from llama_index.llms.ollama import Ollama

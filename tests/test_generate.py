@@ -122,3 +122,11 @@ def test_a_weak_model_invents_and_the_check_removes_it(planted_bot, llama_server
     assert any(not j.kept for j in judged_all), "the weak model invented nothing to remove"
     response = bot.ask(planted_questions()[0]).to_dict()
     assert response["mode"] in ("generative", "extractive") and response["citations"]
+
+
+def test_an_unreachable_llm_falls_back_to_the_extractive_answer(planted_bot):
+    llm = make_llm("openai-like", f"http://127.0.0.1:{free_port()}/v1", "gemma", None, timeout=5)
+    question = planted_questions()[0]
+    answer = Bot(planted_bot.index, planted_bot.embedder, llm=llm).ask(question)
+    assert answer.to_dict() == planted_bot.ask(question).to_dict()
+    assert answer.mode == "extractive" and answer.grounded
