@@ -36,9 +36,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
 
-# The test extra adds llama-cpp-python, compiled here (about 6 minutes on 2 cores).
+# The test extra adds llama-cpp-python, compiled here (about 6 minutes on 2 cores); never from
+# pip's wheel cache, which may hold a build made with other flags.
 $(TEST_STAMP): $(STAMP)
-	CMAKE_ARGS="$(LLAMA_CMAKE)" $(BIN)/python -m pip install --quiet -e '.[test]'
+	CMAKE_ARGS="$(LLAMA_CMAKE)" $(BIN)/python -m pip install --quiet --no-cache-dir 'llama-cpp-python[server]==0.3.36'
+	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(TEST_STAMP)
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
