@@ -17,6 +17,7 @@ import numpy as np
 
 from bot.answer import Answer, Citation
 from embeddings import Embedder, Hit, Index
+from embeddings.keyword import stopwords
 
 GENERATED_PASSAGES = 4
 MIN_SIMILARITY = 0.6  # to the closest sentence of a cited passage
@@ -137,7 +138,7 @@ def judge(sentence: str, hits: Sequence[Hit], index: Index, embedder: Embedder) 
 def facts_of(sentence: str) -> list[str]:
     """The names, numbers and dates a sentence states, each of which its sources must hold."""
     numbers = [n.rstrip(".,") for n in _NUMBER.findall(sentence)]
-    names = [name for name in _NAME.findall(sentence) if name.lower() not in _COMMON]
+    names = [name for name in _NAME.findall(sentence) if name.lower() not in stopwords()]
     return list(dict.fromkeys(numbers + names))
 
 
@@ -174,47 +175,3 @@ def _answer(kept: list[Judged], removed: int, hits: Sequence[Hit], index: Index,
         spans = tuple(sorted({_closest(j.text, hits[n - 1], index, embedder)[0] for j in kept if n in j.cited}))
         citations.append(Citation(number[n], hits[n - 1], spans))
     return replace(Answer(text, True, tuple(citations)), mode="generative", removed=removed)
-
-
-_COMMON = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "and",
-        "but",
-        "in",
-        "on",
-        "at",
-        "of",
-        "to",
-        "for",
-        "by",
-        "with",
-        "from",
-        "as",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "he",
-        "she",
-        "they",
-        "we",
-        "i",
-        "however",
-        "meanwhile",
-        "according",
-        "after",
-        "before",
-        "during",
-        "while",
-        "when",
-        "where",
-        "also",
-        "both",
-        "talks",
-    ]
-)

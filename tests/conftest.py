@@ -149,3 +149,13 @@ def assert_offsets_valid(answer: dict, documents: dict) -> None:
 
 def markers(text: str) -> set[int]:
     return {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+
+
+def eventually(condition, timeout: float = 10, interval: float = 0.2) -> bool:
+    """Poll condition until it holds (True) or timeout seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return False

@@ -8,7 +8,6 @@ import functools
 import re
 import shutil
 import threading
-import time
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -16,7 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from conftest import PLANTED, ROOT, Server, server_env
+from conftest import PLANTED, ROOT, Server, eventually, server_env
 
 from bot.feedback import FILE_NAME, FeedbackStore
 
@@ -113,7 +112,7 @@ def test_thumbs_up_is_stored(browser, server, bundled_index_dir, outside_request
     page.locator("a[href='#nb-cite-1']").first.wait_for(timeout=30_000)
     page.get_by_label("Like").last.click()
     store = FeedbackStore(bundled_index_dir / FILE_NAME)
-    assert _eventually(lambda: any(r["question"] == question and r["helpful"] == 1 for r in store.all()))
+    assert eventually(lambda: any(r["question"] == question and r["helpful"] == 1 for r in store.all()))
     assert outside_requests == []
 
 
@@ -223,12 +222,3 @@ def readme_iframe_snippet() -> str:
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
-
-
-def _eventually(condition, timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False

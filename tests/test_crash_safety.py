@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import PLANTED_QUESTIONS, Server, server_env
+from conftest import PLANTED_QUESTIONS, Server, eventually, server_env
 
 from bot.core import Bot
 from embeddings import build_index, live_version, load_index
@@ -62,7 +62,9 @@ def test_killed_index_runs_never_harm_the_live_index(planted_copy, tmp_path, emb
     for kill in range(KILLS):
         process = newsbot("index", env=env)
         if kill < 2:  # while the new version is being written, the moment that matters most
-            writing = _eventually(lambda p=process: list(index_dir.glob("tmp-*")) or p.poll() is not None, full_run * 3)
+            writing = eventually(
+                lambda p=process: list(index_dir.glob("tmp-*")) or p.poll() is not None, full_run * 3, interval=0.001
+            )
             assert writing
             if process.poll() is not None:  # nothing left to do: a killed run had published
                 assert live_version(index_dir) != before
@@ -116,12 +118,3 @@ def test_serve_answers_throughout_an_update_then_from_the_new_version(planted_co
         server.stop()
     assert len(results) > 3
     assert all(status == 200 and grounded for status, grounded in results), results
-
-
-def _eventually(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.001)
-    return False
