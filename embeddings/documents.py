@@ -26,6 +26,29 @@ _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,[^.\n]{0,30}\.\s*/([A-Za-z][\w ]{1,20})/\.", re.MULTILINE)
 _WIRE_PAREN = re.compile(r"^[A-Z][A-Z .,'-]+\(([A-Z][\w ]{1,20})\)\s*[-–—]", re.MULTILINE)
 HEAD_CHARS = 800
+# A plain-text export's header: "Title: …", "Source: …", "URL: …", "Date: …" lines at the top.
+_HEADER_KEYS = {
+    "title": "title",
+    "headline": "title",
+    "source": "source",
+    "outlet": "source",
+    "publisher": "source",
+    "publication": "source",
+    "site": "source",
+    "site name": "source",
+    "url": "url",
+    "link": "url",
+    "canonical url": "url",
+    "date": "date",
+    "published": "date",
+    "publication date": "date",
+    "date published": "date",
+    "author": "author",
+    "authors": "author",
+    "by": "author",
+    "byline": "author",
+}
+_HEADER_LINE = re.compile(r"^[ \t]*([A-Za-z][A-Za-z ]{0,20}?)[ \t]*:[ \t]*(\S.*?)[ \t]*$")
 
 
 class SkippedFile(Exception):
@@ -137,13 +160,47 @@ def _from_text(doc_id: str, text: str) -> Document:
         reason = " ".join(str(exc).split())
         log.warning("%s: front matter unreadable (%s); reading the file as plain text", doc_id, reason)
         post = frontmatter.Post(text)
-    body_text = post.content
-    meta = {key: value for key, value in post.metadata.items() if value not in (None, "")}
+    header, body_text = header_block(post.content)
+    meta = {**header, **{key: value for key, value in post.metadata.items() if value not in (None, "")}}
     url = _web_url(str(meta["url"])) if "url" in meta else _find_url(body_text)
     title = str(meta.get("title") or furniture.infer_title(body_text) or _title_from_url(url) or doc_id)
     date = _as_date(meta.get("date")) or find_date(body_text[:HEAD_CHARS]) or _date_from_url(url)
     source = str(meta.get("source") or _infer_source(body_text, url))
+    if meta.get("title"):
+        body_text = with_headline(body_text, title)
     return Document(doc_id, title, source, date, url, body_text, furniture.body_blocks(body_text, title))
+
+
+def header_block(text: str) -> tuple[dict[str, str], str]:
+    """Metadata from a header block of known "Key: value" lines at the top of a plain-text
+    file (two or more, or one followed by a blank line), and the text after it."""
+    meta: dict[str, str] = {}
+    offset = 0
+    lines = text.splitlines(keepends=True)
+    while lines and not lines[0].strip():
+        offset += len(lines.pop(0))
+    count = 0
+    for line in lines:
+        match = _HEADER_LINE.match(line)
+        key = _HEADER_KEYS.get(" ".join(match.group(1).lower().split())) if match else None
+        if key is None:
+            break
+        meta.setdefault(key, match.group(2))
+        offset += len(line)
+        count += 1
+    rest = text[offset:]
+    if count >= 2 or (count == 1 and rest.startswith(("\n", "\r\n"))):
+        return {k: v for k, v in meta.items() if k != "author"}, rest.lstrip("\r\n")
+    return {}, text
+
+
+def with_headline(text: str, title: str) -> str:
+    """The text with its headline as the first line, so the headline can be found and cited
+    like a sentence; unchanged when a line of the text already is the headline."""
+    headline = " ".join(title.split())
+    if not headline or any(" ".join(line.lstrip("#").split()) == headline for line in text.splitlines()):
+        return text
+    return f"{headline}\n\n{text}"
 
 
 def _from_html(doc_id: str, html: str) -> Document:
@@ -157,6 +214,8 @@ def _from_html(doc_id: str, html: str) -> Document:
     url = _web_url(extracted.url) or _find_url(text)
     date = _as_date(extracted.date) or find_date(text[:HEAD_CHARS]) or _date_from_url(url)
     source = extracted.sitename or _infer_source(text, url)
+    if extracted.title:
+        text = with_headline(text, title)
     return Document(doc_id, title, source, date, url, text, furniture.body_blocks(text, title))
 
 

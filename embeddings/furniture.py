@@ -51,12 +51,18 @@ class Line:
 
 
 def body_blocks(text: str, title: str | None = None) -> list[tuple[int, int]]:
-    """Character spans of the article body, one per logical paragraph or line."""
+    """Character spans of the article body, one per logical paragraph or line. The first line
+    that is the headline is kept (a headline is citable); its repeats are page chrome."""
     spans: list[tuple[int, int]] = []
     repeated = _repeated_headings(text, title)
+    headline = " ".join((title or "").split())
     for paragraph in _logical_paragraphs(text):
         keep = _keep_flags(paragraph, repeated)
-        spans.extend((line.start, line.end) for line, ok in zip(paragraph, keep, strict=True) if ok)
+        for line, ok in zip(paragraph, keep, strict=True):
+            if not ok and headline and " ".join(line.text.lstrip("#").split()) == headline:
+                ok, headline = True, ""
+            if ok:
+                spans.append((line.start, line.end))
     return spans
 
 

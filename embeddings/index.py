@@ -21,7 +21,7 @@ from embeddings.model import DEFAULT_MODEL, Embedder, unit_vector
 log = logging.getLogger(__name__)
 
 # Bump when reading, cleaning or chunking changes, so every file is re-read.
-PIPELINE_VERSION = 9
+PIPELINE_VERSION = 10
 KEYWORD_WEIGHT = 0.3  # of max-normalised BM25, added to the cosine similarity
 SEGMENTS = "segments"
 

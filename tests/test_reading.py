@@ -124,3 +124,66 @@ def test_latin1_file_is_decoded(tmp_path):
     (tmp_path / "latin.txt").write_bytes(text.encode("latin-1"))
     doc = read_document(tmp_path / "latin.txt", tmp_path)
     assert "Málaga" in doc.text
+
+
+HEADER_EXPORT = """\
+Title: Harbour pilots end strike in Port Elling
+Source: Northern Ledger
+URL: https://ledger.example/2031/07/02/pilots-strike
+Date: 2 July 2031
+Author: Mira Tollan
+
+Harbour pilots in Port Elling ended a nine-day strike on Tuesday after the port authority agreed to hire 14 more pilots.
+Ships queued outside the harbour for most of the week.
+"""
+
+
+def test_plain_text_header_block_is_metadata_not_text(tmp_path):
+    (tmp_path / "pilots.txt").write_text(HEADER_EXPORT, encoding="utf-8")
+    doc = read(tmp_path, "pilots.txt")
+    assert (doc.title, doc.source, doc.date) == (
+        "Harbour pilots end strike in Port Elling",
+        "Northern Ledger",
+        dt.date(2031, 7, 2),
+    )
+    assert doc.url == "https://ledger.example/2031/07/02/pilots-strike"
+    sentences = [s for p in make_passages(doc) for s in p.sentence_texts(doc.text)]
+    assert not any(re.match(r"(Title|Source|URL|Date|Author):", s) for s in sentences)
+    assert "ledger.example" not in doc.text and "Mira Tollan" not in doc.text
+    # The headline is a sentence of its own, so it can be found and cited.
+    assert sentences[0] == "Harbour pilots end strike in Port Elling"
+    assert sentences[1].startswith("Harbour pilots in Port Elling ended a nine-day strike")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "HEADLINE: Harbour pilots end strike\nOUTLET: Northern Ledger\nLINK: https://ledger.example/p\n"
+        "PUBLISHED: 2031-07-02\nBY: Mira Tollan\n\n",
+        "headline: Harbour pilots end strike\npublisher: Northern Ledger\nlink: https://ledger.example/p\n"
+        "published: 2031-07-02\n",  # no blank line before the body
+    ],
+)
+def test_header_keys_in_any_case_and_synonyms(tmp_path, header):
+    body = "Harbour pilots ended a nine-day strike on Tuesday after the port agreed to hire 14 more pilots.\n"
+    (tmp_path / "a.txt").write_text(header + body, encoding="utf-8")
+    doc = read(tmp_path, "a.txt")
+    assert (doc.title, doc.source, doc.date, doc.url) == (
+        "Harbour pilots end strike",
+        "Northern Ledger",
+        dt.date(2031, 7, 2),
+        "https://ledger.example/p",
+    )
+    assert "Mira Tollan" not in doc.text and "Northern Ledger" not in doc.text
+
+
+def test_a_labelled_first_sentence_is_not_a_header(tmp_path):
+    text = "Details: the pilots ended their strike on Tuesday after nine days of talks with the port.\n"
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    assert "Details: the pilots" in read(tmp_path, "a.txt").text
+
+
+def test_headline_outside_the_body_is_citable():
+    doc = read(PLANTED, "harbour-accord.md")
+    first = make_passages(doc)[0]
+    assert first.sentence_texts(doc.text)[0] == doc.title
