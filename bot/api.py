@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.core import BadQuestion, Bot, Turn
 from bot.feedback import FILE_NAME, MAX_TEXT, FeedbackStore
 from bot.guard import Guard
+from bot.results import AskResponse, CheckResponse
 
 MAX_HISTORY = 50
 
@@ -34,42 +35,9 @@ class AskRequest(BaseModel):
     )
 
 
-class CitationOut(BaseModel):
-    id: int
-    doc_id: str
-    title: str
-    source: str
-    date: str | None
-    url: str | None
-    text: str
-    start: int
-    end: int
-    score: float
-
-
-class AskResponse(BaseModel):
-    answer: str
-    grounded: bool
-    citations: list[CitationOut]
-    mode: Literal["extractive", "generative"] = Field(
-        description="extractive: sentences quoted from the articles; generative: written by the configured LLM, "
-        "each sentence checked against the passages it cites"
-    )
-
-
 class CheckRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     claim: StrictStr = Field(description="The claim to check (2,000 characters at most by default).")
-
-
-class EvidenceOut(CitationOut):
-    stance: Literal["supports", "contradicts", "related"]
-
-
-class CheckResponse(BaseModel):
-    verdict: Literal["supported", "refuted", "not_enough_info"]
-    explanation: str
-    evidence: list[EvidenceOut]
 
 
 class Health(BaseModel):

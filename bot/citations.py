@@ -9,8 +9,7 @@ from collections.abc import Sequence
 
 import click
 
-from bot.answer import Answer, Citation
-from bot.factcheck import Verdict
+from bot.results import Answer, Citation, Verdict
 from embeddings.dates import resolve_dates
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from bot.answer import Answer, Citation
+from bot.results import Answer, Citation
 from embeddings import Embedder, Hit, Index
 from embeddings.keyword import stopwords
 

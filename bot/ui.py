@@ -9,11 +9,11 @@ from pathlib import Path
 
 import gradio as gr
 
-from bot.answer import Answer
 from bot.citations import source_line, sources_html, verdict_html
 from bot.conversation import Turn
 from bot.core import BadQuestion, Bot
 from bot.feedback import FeedbackStore
+from bot.results import Answer
 
 EXAMPLES_FILE = ".newsbot-examples"
 CLAIMS_FILE = ".newsbot-claims"

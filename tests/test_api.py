@@ -54,7 +54,7 @@ def test_bad_requests_get_4xx_with_error(client, body, status, message):
 def test_odd_but_valid_questions_get_answers(client, question):
     response = client.post("/api/ask", json={"question": question})
     assert response.status_code == 200
-    assert set(response.json()) == {"answer", "grounded", "citations", "mode"}
+    assert set(response.json()) == {"answer", "short_answer", "grounded", "citations", "mode"}
 
 
 def test_invalid_json_is_400(client):
@@ -64,8 +64,10 @@ def test_invalid_json_is_400(client):
 
 
 def test_openapi_documents_the_api(client):
-    paths = client.get("/openapi.json").json()["paths"]
-    assert {"/api/ask", "/api/health"} <= set(paths)
+    schema = client.get("/openapi.json").json()
+    assert {"/api/ask", "/api/health"} <= set(schema["paths"])
+    short = schema["components"]["schemas"]["AskResponse"]["properties"]["short_answer"]
+    assert {"type": "null"} in short["anyOf"] and "as written" in short["description"]
     assert client.get("/docs").status_code == 200
 
 
@@ -77,6 +79,7 @@ def test_served_api_answers_over_http(server, bundled_bot):
     assert response.status_code == 200
     answer = response.json()
     assert answer["grounded"] and "Umierov" in answer["answer"]
+    assert "Umierov" in answer["short_answer"] and answer["answer"].startswith(answer["short_answer"])
     assert answer["citations"][0]["date"] == "2025-07-23"
     assert markers(answer["answer"]) == {c["id"] for c in answer["citations"]}
     assert_offsets_valid(answer, bundled_bot.index.documents)

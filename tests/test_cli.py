@@ -28,7 +28,7 @@ def test_ask_json_prints_the_api_object(env):
     )
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
-    assert set(answer) == {"answer", "grounded", "citations", "mode"}
+    assert set(answer) == {"answer", "short_answer", "grounded", "citations", "mode"}
     assert answer["grounded"] is True
     assert "Umierov" in answer["answer"]
     assert answer["citations"][0]["date"] == "2025-07-23" and answer["citations"][0]["source"] == "Ukrainska Pravda"

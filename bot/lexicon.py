@@ -1,0 +1,38 @@
+"""Words and patterns shared by question analysis, ranking, answers and fact checks."""
+
+from __future__ import annotations
+
+import re
+
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Number words as a regex alternation, for spotting counts written out.
+NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+    "hundred|thousand|million|billion|dozen|several|once|twice"
+)
+NUMBER_VALUES = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "hundred": 100, "once": 1, "twice": 2,
+}  # fmt: skip
+RELATIVE_TIME = re.compile(
+    rf"\b({'|'.join(WEEKDAYS)}|today|tomorrow|yesterday|"
+    r"(last|next|this) (week|month|year|spring|summer|autumn|winter))\b",
+    re.I,
+)
+# A proper name: capitalised words in a row ("Rustem Umierov", "Port Elling").
+NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*")
