@@ -6,21 +6,25 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.lexicon import MONTHS, NAME
 from bot.question import QUESTION_WORDS
+from bot.results import NOT_FOUND
 from embeddings import tokenize
 from embeddings.keyword import stopwords
 
 _REFERENCE = re.compile(r"\b(he|him|his|she|her|they|them|their|it|its|this|these|those)\b", re.I)
-_ELLIPSIS = re.compile(r"^\s*(and|but|what about|how about|and what about|what of|same for)\b[\s,]*", re.I)
+_ELLIPSIS = re.compile(
+    r"^\s*(and what about|and how about|what about|how about|and|but|what of|same for)\b[\s,]*", re.I
+)
 _REACTION = re.compile(r"\b(respond|responded|react|reacted|reply|replied|answer|answered)\b", re.I)
 _TIME = re.compile(
     r"\b(in|at|during|on|for)?\s*((january|february|march|april|may|june|july|august|september|october|"
-    r"november|december)\s*)?(19|20)\d\d\b|\b(in|at|during)\s+(the\s+)?(january|february|march|april|june|"
+    r"november|december)\s*)?(19|20)\d\d\b|\b(in|at|during|of|by|since|until)\s+(the\s+)?(january|february|march|april|june|"
     r"july|august|september|october|november|december)\b",
     re.I,
 )
-_NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*")
 SHORT_QUESTION_WORDS = 6
+_PREPOSITION_BEFORE = re.compile(r"\b(in|at|from|for|to|on|by|with|near|of)\s+(the\s+)?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -41,13 +45,48 @@ def standalone(question: str, history: Sequence[Turn]) -> tuple[str, str | None]
     if not previous or not is_follow_up(question):
         return question, None
     last_question = previous[-1]
-    replies = [t.content for t in history if t.role == "assistant"]
+    # A reply that found nothing says nothing about the topic.
+    replies = [t.content for t in history if t.role == "assistant" and not t.content.startswith(NOT_FOUND)]
     fragment = _ELLIPSIS.sub("", question).strip()
-    reply = _gist(replies[-1]) if replies else ""
-    if _TIME.search(fragment):
-        # "What about July 2025?" replaces the time the conversation was about.
-        last_question, reply = _TIME.sub(" ", last_question), _TIME.sub(" ", reply)
+    new_time, new_names = bool(_TIME.search(fragment)), _new_names(fragment, last_question)
+    if is_ellipsis(question) and (new_time or new_names):
+        # "And in 2022?", "What about Spain?": the last question with that part replaced; the
+        # last answer speaks of the other time or entity, so it is left out.
+        if new_time:
+            last_question = _TIME.sub(" ", last_question)
+        if new_names:
+            last_question = _without_names(last_question, _in_slot(fragment))
+        return " ".join([fragment, last_question]), previous[-1]
+    reply = gist(replies[-1]) if replies else ""
     return " ".join([fragment, *_names(reply), reply, last_question]), previous[-1]
+
+
+def _new_names(fragment: str, last_question: str) -> list[str]:
+    """Names in a follow-up fragment that the last question did not have (months are times)."""
+    asked = set(tokenize(last_question))
+    names = [m.group() for m in NAME.finditer(fragment)]
+    return [
+        n for n in names if not set(n.lower().split()) <= set(MONTHS) and not set(tokenize(n)) <= asked | stopwords()
+    ]
+
+
+def _without_names(question: str, prepositional: bool) -> str:
+    """The question without the names a new one replaces: those after a preposition ("from
+    Nevada") for "And in Iowa?", the others ("did Joe Biden win") for "What about Sanders?".
+    Months stay; they are times."""
+
+    def replaced(match: re.Match) -> str:
+        if match.start() == 0 or match.group().split()[0].lower() in MONTHS:
+            return match.group()
+        after_preposition = bool(_PREPOSITION_BEFORE.search(question[: match.start()]))
+        return " " if after_preposition == prepositional else match.group()
+
+    return NAME.sub(replaced, question)
+
+
+def _in_slot(fragment: str) -> bool:
+    """Does a follow-up fragment name its thing after a preposition ("in Iowa")?"""
+    return bool(re.match(r"^(in|at|from|for|to|on|by|with|near)\b", fragment, re.I))
 
 
 def is_follow_up(question: str) -> bool:
@@ -56,11 +95,11 @@ def is_follow_up(question: str) -> bool:
         return True
     words = question.split()
     own_terms = [t for t in tokenize(question) if t not in QUESTION_WORDS]
-    has_name = any(_NAME.fullmatch(w.strip("?,.!")) for w in words[1:])
+    has_name = any(NAME.fullmatch(w.strip("?,.!")) for w in words[1:])
     return len(own_terms) <= 1 or (len(words) <= SHORT_QUESTION_WORDS and not has_name)
 
 
-def _gist(reply: str, max_words: int = 30) -> str:
+def gist(reply: str, max_words: int = 30) -> str:
     """The start of an earlier answer, without markers, markup and "X reported on D that"."""
     text = re.sub(r"\[\d+\]|<[^>]+>|\(#[^)]*\)", " ", reply)
     text = re.sub(r"^.{0,80}? reported(?: on [^,]{4,30}?)? that ", "", text.strip())
@@ -70,7 +109,7 @@ def _gist(reply: str, max_words: int = 30) -> str:
 def _names(text: str) -> list[str]:
     """Proper names in an earlier answer ("Rustem Umierov"), minus attribution boilerplate."""
     found = []
-    for match in _NAME.finditer(text):
+    for match in NAME.finditer(text):
         words = match.group().split()
         while words and words[0].lower() in stopwords():
             words.pop(0)  # "In Istanbul" -> "Istanbul"

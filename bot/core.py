@@ -6,20 +6,33 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.answer import Answer, compose, time_fit_of
-from bot.conversation import Turn, is_ellipsis, standalone
-from bot.factcheck import Verdict, check
-from bot.question import Question, analyse
-from embeddings import Embedder, Hit, Index, build_index, is_current, live_version, load_index, search
+import numpy as np
+
+from bot.answer import compose
+from bot.conversation import Turn, gist, is_ellipsis, standalone
+from bot.factcheck import check
+from bot.question import Question, analyse, standalone_part
+from bot.ranking import time_fit_of
+from bot.results import NOT_FOUND, Answer, Verdict
+from embeddings import Embedder, Hit, Index, build_index, is_current, live_version, load_index, search, tokenize
 from embeddings.model import unit_vector
 
 log = logging.getLogger(__name__)
 CANDIDATE_PASSAGES = 8
 TIME_PREFERENCE = 0.3
 RELOAD_CHECK_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    text: str  # the question as asked, cleaned
+    question: Question  # what it asks, read with the conversation
+    hits: list[Hit]
+    index: Index
+    query_vector: np.ndarray
 
 
 class BadQuestion(ValueError):
@@ -96,25 +109,49 @@ class Bot:
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         """A cited answer to question, read in the light of the conversation so far."""
-        text = self.validate(question)
-        query, leaned_on = standalone(text, history)
-        index = self.index
-        query_vector = self.embedder.embed_query(query)
-        question_info = _analysed(text, query, leaned_on)
-        hits = _prefer_named_time(question_info, search(index, query, query_vector, k=CANDIDATE_PASSAGES * 2))
-        if leaned_on is not None:
-            # Sentences are judged against the follow-up itself as much as against its context.
-            query_vector = unit_vector(query_vector + self.embedder.embed_query(text))
-        answer = compose(question_info, hits, index, query_vector, self.top_k, self.max_sentences)
+        found = self.retrieve(question, history)
+        answer = compose(
+            found.question,
+            found.hits,
+            found.index,
+            found.query_vector,
+            self.top_k,
+            self.max_sentences,
+            search_part=lambda part: self._search_part(part, found),
+        )
         if self.llm is None:
             return answer
         from bot.generate import generate
 
         try:
-            return generate(self.llm, text, hits, answer, index, self.embedder, self.max_sentences)[0]
+            return generate(self.llm, found.text, found.hits, answer, found.index, self.embedder, self.max_sentences)[0]
         except Exception as exc:  # the LLM server is down or misbehaves: the quoted answer stands
             log.warning("the LLM failed (%s); answering with quoted sentences", exc)
             return answer
+
+    def retrieve(self, question: str, history: Sequence[Turn] = ()) -> Retrieval:
+        """The question read in context, and the passages that may answer it."""
+        text = self.validate(question)
+        query, leaned_on = standalone(text, history)
+        index = self.index
+        query_vector = self.embedder.embed_query(query)
+        replies = [t.content for t in history if t.role == "assistant" and not t.content.startswith(NOT_FOUND)]
+        question_info = _analysed(text, query, leaned_on, replies[-1] if replies else "")
+        hits = _prefer_named_time(question_info, search(index, query, query_vector, k=CANDIDATE_PASSAGES * 2))
+        if leaned_on is not None:
+            # Sentences are judged against the follow-up itself as much as against its context.
+            query_vector = unit_vector(query_vector + self.embedder.embed_query(text))
+        return Retrieval(text, question_info, hits, index, query_vector)
+
+    def _search_part(self, part: Question, found: Retrieval) -> tuple[list[Hit], np.ndarray]:
+        """Passages for one part of a two-part question, searched by its own words when it has
+        enough of them, beside those found for the whole question."""
+        if not standalone_part(part):
+            return found.hits, found.query_vector
+        vector = self.embedder.embed_query(part.text)
+        own = search(found.index, part.text, vector, k=CANDIDATE_PASSAGES)
+        seen = {hit.passage.key for hit in own}
+        return own + [hit for hit in found.hits if hit.passage.key not in seen], vector
 
     def check(self, claim: str) -> Verdict:
         """Verdict on a claim (supported, refuted, not_enough_info) with stance-labelled evidence."""
@@ -140,13 +177,14 @@ class Bot:
         return cleaned
 
 
-def _analysed(text: str, query: str, leaned_on: str | None) -> Question:
+def _analysed(text: str, query: str, leaned_on: str | None, last_reply: str) -> Question:
     """What is asked: the kind and focus from the question itself, terms from the full query."""
     own = analyse(text)
     if leaned_on is None:
         return own
     kind = own.kind or (analyse(leaned_on).kind if is_ellipsis(text) else None)
-    return replace(analyse(query), kind=kind, focus=own.focus, emphasis=own.terms)
+    said = frozenset(tokenize(gist(last_reply)))
+    return replace(analyse(query), kind=kind, focus=own.focus, emphasis=own.terms, said=said)
 
 
 def _prefer_named_time(question: Question, hits: list[Hit]) -> list[Hit]:

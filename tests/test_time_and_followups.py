@@ -92,3 +92,24 @@ def test_relative_day_in_answer_gets_its_date(planted_bot):
     published = dt.date(2031, 6, 4)
     tuesday = published - dt.timedelta(days=(published.weekday() - 1) % 7 or 7)
     assert f"on Tuesday ({tuesday.day} {tuesday:%B %Y})" in answer.text
+
+
+def test_follow_up_changing_the_entity_replaces_it_and_drops_the_old_answer():
+    history = [
+        Turn("user", "How long was the Carrow Bridge closed in 2029?"),
+        Turn("assistant", "Eleven weeks. The Harwick Post reported that the bridge was closed for eleven weeks. [1]"),
+    ]
+    query, leaned_on = standalone("And what about the Osmark ferry?", history)
+    assert leaned_on == history[0].content
+    assert "Osmark" in query and "Carrow" not in query and "eleven" not in query.lower()
+    assert "closed" in query and "2029" in query
+
+
+def test_follow_up_changing_the_time_keeps_the_question_and_drops_the_old_answer():
+    history = [
+        Turn("user", "How long was the Carrow Bridge closed in 2029?"),
+        Turn("assistant", "Eleven weeks. The Harwick Post reported that the bridge was closed for eleven weeks. [1]"),
+    ]
+    query, _ = standalone("And in 2031?", history)
+    assert "2031" in query and "2029" not in query and "eleven" not in query.lower()
+    assert "Carrow Bridge closed" in query
