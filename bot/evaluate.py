@@ -14,6 +14,7 @@ from bot.naive import NaivePipeline
 from bot.question import analyse
 
 ANSWERABLE_KINDS = {"who", "when", "number", "factual", "multi", "temporal"}
+FACTOID_KINDS = {"who", "when", "number"}
 # Page furniture as a reader would recognise it, kept apart from the cleaner's own rules so
 # the measure is not the cleaner grading itself.
 JUNK = re.compile(
@@ -163,6 +164,7 @@ def measures(items: list[Item], outcomes: list[Outcome]) -> dict[str, float | in
     answerable = [(i, o) for i, o in pairs if i.kind in ANSWERABLE_KINDS]
     unanswerable = [(i, o) for i, o in pairs if i.kind == "unanswerable"]
     followups = [(i, o) for i, o in pairs if i.kind == "conversation"]
+    factoid = [(i, o) for i, o in answerable if i.kind in FACTOID_KINDS and o.grounded]
     latencies = sorted(o.milliseconds for o in outcomes)
     return {
         "doc_hit@1": _share(answerable, lambda i, o: bool(o.cited_docs) and o.cited_docs[0] in i.gold),
@@ -173,6 +175,7 @@ def measures(items: list[Item], outcomes: list[Outcome]) -> dict[str, float | in
         "abstained_when_unanswerable": _share(unanswerable, lambda i, o: not o.grounded),
         "followup_accuracy": _share(followups, _correct),
         "time_named_accuracy": _share([(i, o) for i, o in answerable + followups if _names_time(i)], _correct),
+        "factoid_answer_words_p50": _percentile(sorted(len(o.answer.split()) for i, o in factoid), 0.5),
         "junk_citations": sum(has_junk(text) for o in outcomes for text in o.cited_texts),
         "latency_p50_ms": _percentile(latencies, 0.5),
         "latency_p95_ms": _percentile(latencies, 0.95),

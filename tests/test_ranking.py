@@ -1,0 +1,31 @@
+"""The fitted sentence scorer: shipped as data, loaded offline, recording what it was fitted on."""
+
+import json
+from importlib import resources
+
+import numpy as np
+
+from bot.ranking import FEATURES, rank_sentences, ranker
+
+
+def test_shipped_model_records_its_data_and_split_by_article():
+    data = json.loads(resources.files("bot.models").joinpath("ranker.json").read_text(encoding="utf-8"))
+    assert data["features"] == list(FEATURES)
+    fitted = data["fitted"]
+    assert fitted["script"] == "benchmarks/fit.py"
+    fit, calibration = set(fitted["squad_fit_articles"]), set(fitted["squad_calibration_articles"])
+    assert len(fit) == 12 and len(calibration) == 6 and not fit & calibration
+    assert "19-35" in fitted["squad_kept_for_measurement"]
+    assert 0 < data["threshold"] < 1
+
+
+def test_scores_are_probabilities_and_rank_the_candidates(planted_bot):
+    found = planted_bot.retrieve("How long did the harbour talks in Port Elling last?")
+    candidates = rank_sentences(found.question, found.hits, found.index, found.query_vector)
+    scores = [c.score for c in candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 1 for s in scores)
+    assert set(candidates[0].features) == set(FEATURES)
+    model = ranker()
+    assert np.allclose(model.probabilities([c.features for c in candidates]), scores)
+    assert 0 <= model.confidence(candidates[0]) <= 1
