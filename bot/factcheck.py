@@ -4,13 +4,19 @@ with the sentences that match it best. Says `not_enough_info` rather than guess.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 
-from bot.answer import Candidate, Citation, context_text, coverage, rank_sentences, time_fit_of
-from bot.question import MONTHS, Question, analyse
+from bot.lexicon import MONTHS, NAME, NUMBER_VALUES, WEEKDAYS
+from bot.question import Question, analyse
+from bot.ranking import Candidate, Ranker, context_text, coverage, rank_sentences, time_fit_of
+from bot.results import Citation, Evidence, Verdict
 from embeddings import Hit, Index, tokenize
 from embeddings.dates import resolve_dates
 
@@ -24,11 +30,9 @@ RARE_SHARE = 0.6  # a missing claim word this close to the claim's rarest blocks
 PAIR_PENALTY = 0.05  # a sentence alone is better evidence than the same with its neighbour
 SLOT_REACH = 4  # words before "in <Name>" that can be what happened there
 
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "hundred": 100, "once": 1, "twice": 2,
-}  # fmt: skip
+_NUMBER_WORDS = {**NUMBER_VALUES, "single": 1}
+# Durations in minutes, so "40 minutes" and "two hours" can be compared.
+_MINUTES = {"second": 1 / 60, "minut": 1, "hour": 60, "day": 1440, "week": 10080, "month": 43200, "year": 525600}
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1}
 _QUANTITY = re.compile(
     rf"\b(\d+(?:[.,]\d+)?|{'|'.join(_NUMBER_WORDS)}|{'|'.join(_ORDINALS)})(?:[ -](\w+))?\b", re.IGNORECASE
@@ -55,27 +59,7 @@ _PARAPHRASES = (
     (re.compile(r"\b(?:have|has|had)(?: not|n't) (\w+(?: [\w'’-]+){0,4}?) since\b", re.IGNORECASE), r"last \1 in"),
     (re.compile(r"\b(?:made|make|makes|making|achieved|reached) no (?:progress|breakthrough|headway)\b"), "failed"),
 )
-_CALENDAR = set(MONTHS) | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-
-
-@dataclass(frozen=True)
-class Evidence:
-    citation: Citation
-    stance: str  # supports | contradicts | related
-
-    def to_dict(self) -> dict:
-        return {**self.citation.to_dict(), "stance": self.stance}
-
-
-@dataclass(frozen=True)
-class Verdict:
-    label: str  # supported | refuted | not_enough_info
-    explanation: str
-    evidence: tuple[Evidence, ...]
-
-    def to_dict(self) -> dict:
-        evidence = [e.to_dict() for e in self.evidence]
-        return {"verdict": self.label, "explanation": self.explanation, "evidence": evidence}
+_CALENDAR = set(MONTHS) | set(WEEKDAYS)
 
 
 @dataclass(frozen=True)
@@ -85,30 +69,132 @@ class Judgement:
     reason: str
     strength: float = 0.0  # how much of the claim the sentence covers
     specificity: int = 0  # 2: a differing number, 1: the opposite statement, 0: another name or none
+    holds: bool = False  # no mismatch or denial, and the claim's names and numbers are all there
 
 
 def check(claim: str, hits: list[Hit], index: Index, query_vector: np.ndarray, max_evidence: int = 3) -> Verdict:
-    """Verdict on a claim from retrieved hits, with the evidence and its stance."""
+    """Verdict on a claim from retrieved hits, with the evidence and its stance. `supported` always
+    needs a sentence that holds the claim's names and numbers, and `refuted` one that states
+    something else in their place or the opposite."""
     claim = _plain(claim)
-    question = analyse(claim)
-    candidates = _with_pairs(rank_sentences(question, hits, index, query_vector))
-    judgements = [judge(claim, c, index, question) for c in candidates[:CANDIDATES]]
+    judgements = judgements_of(claim, hits, index, query_vector)
+    label = settled(judgements) or verdict_model().decide(claim_features(claim, judgements, index))
     contradicting = sorted(
         (j for j in judgements if j.stance == "contradicts"), key=lambda j: (-j.specificity, -j.strength)
     )
-    supporting = sorted((j for j in judgements if j.stance == "supports"), key=lambda j: -j.strength)
-    if contradicting:
-        label, lead = "refuted", contradicting[0]
+    holding = sorted((j for j in judgements if j.holds), key=lambda j: (j.stance != "supports", -j.strength))
+    if label == "refuted" and contradicting:
+        lead = contradicting[0]
         # Once a differing number or a denial settles it, vaguer mismatches are only related.
         weaker = [j for j in contradicting[1:] if j.specificity < lead.specificity]
         judgements = [replace(j, stance="related") if j in weaker else j for j in judgements]
         contradicting = [j for j in contradicting if j not in weaker]
-    elif supporting:
-        label, lead = "supported", supporting[0]
+        evidence = _evidence([*contradicting, *judgements], max_evidence)
+    elif label == "supported" and holding:
+        lead = replace(holding[0], stance="supports")
+        others = [replace(j, stance="related") if j.stance == "contradicts" else j for j in judgements]
+        evidence = _evidence([lead, *others], max_evidence)
     else:
         label, lead = "not_enough_info", None
-    evidence = _evidence([*contradicting, *supporting, *judgements], max_evidence)
+        related = [replace(j, stance="related") if j.stance != "related" else j for j in judgements]
+        evidence = _evidence(related, max_evidence)
     return Verdict(label, _explain(label, lead), evidence)
+
+
+def settled(judgements: list[Judgement]) -> str | None:
+    """The verdict when the comparison leaves no doubt: a differing number, date or duration, or
+    the opposite statement, refutes, and so does another name in the claim's slot in the sentence
+    that matches the claim best; otherwise a sentence holding every specific word and number of
+    the claim supports. None when it is a matter of weighing (a paraphrase that keeps the claim's names and
+    numbers, a name mismatch in a weaker match): the fitted model decides those."""
+    best = max(judgements, key=lambda j: j.strength, default=None)
+    if any(j.stance == "contradicts" and j.specificity >= 1 for j in judgements):
+        return "refuted"
+    if best and best.stance == "contradicts":
+        return "refuted"  # the sentence that matches the claim best puts another name in its slot
+    if any(j.stance == "supports" for j in judgements):
+        return "supported"
+    return None
+
+
+def judgements_of(
+    claim: str, hits: list[Hit], index: Index, query_vector: np.ndarray, scorer: Ranker | None = None
+) -> list[Judgement]:
+    """How each of the best-matching sentences (alone and with the one before) bears on the claim."""
+    question = analyse(claim)
+    candidates = _with_pairs(rank_sentences(question, hits, index, query_vector, scorer))
+    return [judge(claim, c, index, question) for c in candidates[:CANDIDATES]]
+
+
+def claim_features(claim: str, judgements: list[Judgement], index: Index) -> dict[str, float]:
+    """What the verdict model weighs: how well the best sentences cover the claim, whether one
+    states something else in its place, and how sure retrieval is."""
+    contradicting = [j for j in judgements if j.stance == "contradicts"]
+    holding = [j for j in judgements if j.holds]
+    best_holding = max(holding, key=lambda j: j.strength, default=None)
+    return {
+        "strict_support": max((j.strength for j in judgements if j.stance == "supports"), default=0.0),
+        "holding_support": best_holding.strength if best_holding else 0.0,
+        "holding_dense": best_holding.candidate.dense if best_holding else 0.0,
+        "contradiction_number": float(any(j.specificity == 2 for j in contradicting)),
+        "contradiction_opposite": float(any(j.specificity == 1 for j in contradicting)),
+        "contradiction_name": float(any(j.specificity == 0 for j in contradicting)),
+        "contradiction_strength": max((j.strength for j in contradicting), default=0.0),
+        "coverage": max((j.strength for j in judgements), default=0.0),
+        "best_score": max((j.candidate.score for j in judgements), default=0.0),
+        "best_dense": max((j.candidate.dense for j in judgements), default=0.0),
+        "unknown_terms": float(bool(_unknown_terms(claim, index))),
+        "negated_claim": float(bool(_NEGATION.search(claim))),
+        "hedged_claim": float(bool(_HEDGE.search(claim))),
+    }
+
+
+VERDICT_FEATURES = (
+    "strict_support",
+    "holding_support",
+    "holding_dense",
+    "contradiction_number",
+    "contradiction_opposite",
+    "contradiction_name",
+    "contradiction_strength",
+    "coverage",
+    "best_score",
+    "best_dense",
+    "unknown_terms",
+    "negated_claim",
+    "hedged_claim",
+)
+LABELS = ("supported", "refuted", "not_enough_info")
+
+
+@dataclass(frozen=True)
+class VerdictModel:
+    """A multinomial logistic regression over VERDICT_FEATURES, fitted by benchmarks/fit.py."""
+
+    weights: dict[str, dict[str, float]]  # label -> feature -> weight
+    intercepts: dict[str, float]
+    fitted: dict = field(default_factory=dict, compare=False)
+
+    def probabilities(self, features: dict[str, float]) -> dict[str, float]:
+        logits = {
+            label: self.intercepts[label] + sum(self.weights[label][f] * features[f] for f in VERDICT_FEATURES)
+            for label in LABELS
+        }
+        top = max(logits.values())
+        exps = {label: math.exp(value - top) for label, value in logits.items()}
+        total = sum(exps.values())
+        return {label: value / total for label, value in exps.items()}
+
+    def decide(self, features: dict[str, float]) -> str:
+        probabilities = self.probabilities(features)
+        return max(LABELS, key=lambda label: probabilities[label])
+
+
+@lru_cache(maxsize=1)
+def verdict_model() -> VerdictModel:
+    """The fitted verdict model shipped with newsbot (bot/models/verdict.json)."""
+    data = json.loads(resources.files("bot.models").joinpath("verdict.json").read_text(encoding="utf-8"))
+    return VerdictModel(data["weights"], data["intercepts"], data.get("fitted", {}))
 
 
 def judge(claim: str, candidate: Candidate, index: Index, question: Question) -> Judgement:
@@ -136,12 +222,23 @@ def judge(claim: str, candidate: Candidate, index: Index, question: Question) ->
             specificity = 2 if mismatch[0].startswith("“") else 0
             return Judgement(candidate, "contradicts", f"says {mismatch[0]}, not {mismatch[1]}", strength, specificity)
     own = _covers(claim, text, index)
-    if _opposite_polarity(claim, sentence) and own >= CONTRADICT_COVERAGE:
+    opposite = _opposite_polarity(claim, sentence)
+    if opposite and own >= CONTRADICT_COVERAGE:
         return Judgement(candidate, "contradicts", "says the opposite", own, 1)
     strength = _strength(claim, text, around, index)
-    if not mismatch and strength >= SUPPORT_COVERAGE and _holds_all(claim, text, f"{text} {around}", index):
-        return Judgement(candidate, "supports", "", strength)
-    return Judgement(candidate, "related", "", strength)
+    holds = not mismatch and not opposite and _key_facts_present(claim, f"{text} {around}")
+    holds = holds and not (_hedged(text, set(tokenize(claim))) and not _HEDGE.search(claim))
+    if holds and strength >= SUPPORT_COVERAGE and _holds_all(claim, text, f"{text} {around}", index):
+        return Judgement(candidate, "supports", "", strength, holds=True)
+    return Judgement(candidate, "related", "", strength, holds=holds)
+
+
+def _key_facts_present(claim: str, evidence: str) -> bool:
+    """The claim's names and numbers are all in the evidence (a name as any of its words' stems)."""
+    words = set(tokenize(evidence))
+    names = [m.group() for m in NAME.finditer(claim) if m.start() > 0 and m.group().lower() not in _CALENDAR]
+    named = all(set(tokenize(name)) & words for name in names if tokenize(name))
+    return named and _numbers_present(claim, evidence)
 
 
 def _strength(claim: str, text: str, around: str, index: Index, leave_out: frozenset[str] = frozenset()) -> float:
@@ -282,6 +379,26 @@ def _value(word: str) -> str:
     return str(_NUMBER_WORDS.get(word, word.replace(",", "")))
 
 
+def _duration_mismatch(claimed: dict, said: dict) -> tuple[str, str, frozenset[str]] | None:
+    """A duration the claim gives that the sentence gives differently in another unit
+    ("40 minutes" / "two hours")."""
+    ours, theirs = _durations(claimed), _durations(said)
+    if not ours or not theirs or set(ours) & set(theirs):
+        return None
+    claimed_words = next(iter(ours.values()))
+    return f"“{next(iter(theirs.values()))}”", f"“{claimed_words}”", frozenset(tokenize(claimed_words))
+
+
+def _durations(quantities: dict[str, dict[str, str]]) -> dict[float, str]:
+    return {
+        round(float(value) * _MINUTES[unit], 3): words
+        for unit, values in quantities.items()
+        if unit in _MINUTES
+        for value, words in values.items()
+        if value.replace(".", "", 1).isdigit()
+    }
+
+
 def _day_mismatch(claim: str, text: str, published: dt.date | None) -> tuple[str, str, frozenset[str]] | None:
     """A day of the month the claim names that the sentence gives differently ("24 July" / "23 July")."""
     if published is None:
@@ -302,6 +419,9 @@ def _mismatch(claim: str, text: str, published: dt.date | None = None) -> tuple[
         if unit in said and not claimed.keys() & said[unit].keys():
             theirs, ours = next(iter(said[unit].values())), next(iter(claimed.values()))
             return f"“{theirs}”", f"“{ours}”", frozenset(tokenize(" ".join(claimed.values())))
+    duration = _duration_mismatch(_quantities(claim), said)
+    if duration:
+        return duration
     day = _day_mismatch(claim, text, published)
     if day:
         return day

@@ -30,6 +30,21 @@ def test_refutation_names_the_mismatch(planted_bot):
     assert planted_bot.check("Fishing quotas were a subject of the harbour talks.").explanation.count("opposite") == 1
 
 
+def test_a_duration_in_another_unit_is_compared(planted_bot):
+    verdict = planted_bot.check("The harbour talks in Port Elling were over within 45 minutes.")
+    assert verdict.label == "refuted" and "“nine hours”, not “45 minutes”" in verdict.explanation
+
+
+def test_verdict_model_is_shipped_with_its_split_and_held_out_figures():
+    from bot.factcheck import LABELS, VERDICT_FEATURES, verdict_model
+
+    model = verdict_model()
+    assert set(model.weights) == set(LABELS) and all(set(w) == set(VERDICT_FEATURES) for w in model.weights.values())
+    assert "by-article" in model.fitted["split"] and model.fitted["held_out"]["squad"]["claims"] > 100
+    probabilities = model.probabilities(dict.fromkeys(VERDICT_FEATURES, 0.0))
+    assert abs(sum(probabilities.values()) - 1) < 1e-9
+
+
 def test_supported_evidence_contains_the_claims_facts(planted_bot):
     verdict = planted_bot.check("The Kessin ice field lost 21 percent of its area.")
     supporting = [e for e in verdict.evidence if e.stance == "supports"]
