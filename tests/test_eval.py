@@ -98,10 +98,12 @@ def test_squad_benchmark_runs_on_a_small_file(tmp_path):
             "is_impossible": False,
         }
         data["data"].append({"title": title, "paragraphs": [{"context": context, "qas": [qa]}]})
+    unanswerable = {"question": "Who conducts the orchestra?", "id": "u", "answers": [], "is_impossible": True}
+    data["data"][-1]["paragraphs"][0]["qas"].append(unanswerable)
     path = tmp_path / "squad.json"
     path.write_text(json.dumps(data))
     result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "squad.py"), str(path), "--json"],
+        [sys.executable, str(ROOT / "benchmarks" / "squad.py"), str(path), "--json", "--first-article", "1"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -110,3 +112,4 @@ def test_squad_benchmark_runs_on_a_small_file(tmp_path):
     rows = {row["pipeline"]: row for row in json.loads(result.stdout)}
     assert rows["newsbot"]["recall@1"] == 1.0 and rows["newsbot"]["answer contains gold"] == 1.0
     assert set(rows) == {"newsbot", "naive llama-index"}
+    assert rows["newsbot"]["short answer F1"] > 0 and rows["naive llama-index"]["unanswerable abstained"] == 0.0
