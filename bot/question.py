@@ -43,7 +43,10 @@ QUESTION_WORDS = frozenset(
 
 
 # "Which country hosted it, and how many leaders came?": a second question joined by "and".
-_SECOND_PART = re.compile(r"(?:,\s*|\s+)and\s+(?=(?:who|whom|what|when|where|which|why|how)\b)", re.I)
+_SECOND_PART = re.compile(
+    r"(?:,\s*|\s+)and\s+(?=(?:(?:in|on|at|to|from|by|for|with|of)\s+)?(?:who|whom|what|when|where|which|why|how)\b)",
+    re.I,
+)
 
 
 _WHICH = re.compile(
@@ -75,16 +78,19 @@ STANDALONE_TERMS = 3  # a part of a question with this many content words of its
 
 def question_parts(question: Question) -> list[Question]:
     """The question, or its parts when it asks two things, each with its own answer type. A part
-    with enough words of its own is searched and judged by them; a short one ("and how many
-    came?") keeps the whole question's terms, since it names its topic only in the other part."""
+    with enough words of its own is searched and judged by them and the times it names; a short
+    one ("and how many came?") keeps the whole question's terms and times, since it names its
+    topic only in the other part."""
     texts = [t.strip(" ,?") for t in _SECOND_PART.split(question.text) if t.strip(" ,?")]
     if len(texts) < 2:
         return [question]
     parts = []
     for text in texts:
         own = analyse(text + "?")
-        terms = own.terms if standalone_part(own) else question.terms
-        parts.append(replace(question, text=own.text, kind=own.kind, focus=own.focus, terms=terms))
+        if standalone_part(own):
+            parts.append(replace(own, emphasis=question.emphasis, said=question.said))
+        else:
+            parts.append(replace(question, text=own.text, kind=own.kind, focus=own.focus))
     return parts
 
 

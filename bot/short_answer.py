@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from bot.lexicon import MONTHS, NAME, NUMBER_WORDS, WEEKDAYS
-from bot.question import Question
+from bot.question import Question, asks_which
 from embeddings import tokenize
 from embeddings.dates import resolve_dates
 from embeddings.keyword import stopwords
@@ -36,9 +36,9 @@ def short_answer(question: Question, sentence: str, published: dt.date | None = 
     """The thing asked for, as written in sentence, or None when the question asks for no one
     thing or the sentence holds none that the question does not already name."""
     kind = question.kind
-    finder = {"who": _names, "when": _dates, "where": _places, "number": _quantities, "duration": _durations}.get(
-        kind or ""
-    )
+    finders = {"who": _names, "when": _dates, "where": _places, "number": _quantities, "duration": _durations}
+    # "Which bridge …?", "What agency …?": a named thing, when the sentence names one.
+    finder = finders.get(kind or "") or (_names if asks_which(question.text) else None)
     if finder is None:
         return None
     found = [(s, e) for s, e in finder(question, sentence) if not _already_asked(question, sentence[s:e])]
@@ -115,9 +115,11 @@ _ARTICLE_OR_PLACE_BEFORE = re.compile(r"\b(the|a|an|in|at|from|to|near|across)\s
 
 
 def _unlike_a_person(sentence: str, span: tuple[int, int]) -> bool:
-    """Is the name unlike a person's: one word, or after "the" or a place's "in"?"""
-    one_word = len(sentence[span[0] : span[1]].split()) < 2
-    return one_word or bool(_ARTICLE_OR_PLACE_BEFORE.search(sentence[: span[0]]))
+    """Is the name unlike a person's: one word, possessive ("Saudi Arabia's"), or after "the" or
+    a place's "in"?"""
+    name = sentence[span[0] : span[1]]
+    one_word, possessive = len(name.split()) < 2, name.endswith(("'s", "’s"))
+    return one_word or possessive or bool(_ARTICLE_OR_PLACE_BEFORE.search(sentence[: span[0]]))
 
 
 def _distance(question: Question, sentence: str, span: tuple[int, int]) -> float:
