@@ -46,6 +46,10 @@ NEWS_SHARE = 0.5  # share of the fitting weight carried by the news questions
 # still answered (the mean over the two sources): abstention is bought only where it costs
 # answers to few questions the articles do answer.
 ANSWERED_TARGET = 0.9
+# Calling a refuted claim supported is the worst mistake a fact check can make: the model says
+# `supported` only where it adds at most this share of the held-out refuted claims to those the
+# rules already call supported.
+REFUTED_SUPPORTED_SHARE = 0.02
 FIT_ARTICLES = range(0, 12)
 CALIBRATION_ARTICLES = range(12, 18)
 SHARED = ROOT.parent / "shared" / "benchmarks"
@@ -430,6 +434,27 @@ def _checked(claim: dict, weighed: str) -> str:
     return label if needs[label] else "not_enough_info"
 
 
+def _decided(probabilities: np.ndarray, supported_threshold: float) -> str:
+    """VerdictModel.decide on the model's probabilities (in LABELS order)."""
+    from bot.factcheck import LABELS
+
+    label = LABELS[int(np.argmax(probabilities))]
+    return "not_enough_info" if label == "supported" and probabilities[0] < supported_threshold else label
+
+
+def _supported_threshold(held_out: list[dict], weighed: np.ndarray) -> float:
+    """The lowest probability at which the model may say `supported` and, on the claims the
+    rules leave to it, calls at most REFUTED_SUPPORTED_SHARE of the held-out refuted claims
+    supported."""
+    refuted = [(c, p) for c, p in zip(held_out, weighed, strict=True) if c["label"] == "refuted"]
+    for threshold in np.round(np.arange(0.34, 1.0, 0.01), 2):
+        left = [(c, p) for c, p in refuted if c["settled"] is None]
+        wrong = sum(_checked(c, _decided(p, threshold)) == "supported" for c, p in left)
+        if wrong <= REFUTED_SUPPORTED_SHARE * len(refuted):
+            return float(threshold)
+    return 1.0
+
+
 def write_verdict_model(args, claims: list[dict]) -> None:
     """The verdict model: a multinomial logistic regression over the checker's claim features,
     fitted on the fitting part's claims that the comparison rules leave unsettled (news weighted
@@ -451,17 +476,19 @@ def write_verdict_model(args, claims: list[dict]) -> None:
     model = LogisticRegression(C=1.0, max_iter=5000).fit(scaler.transform(x), y, sample_weight=weight)
     coef = model.coef_ / scaler.scale_
     intercepts = model.intercept_ - coef @ scaler.mean_
+    held_out = [c for c in claims if c["part"] == "calibrate"]
+    weighed = model.predict_proba(scaler.transform([[c["features"][f] for f in VERDICT_FEATURES] for c in held_out]))
+    threshold = _supported_threshold(held_out, weighed)
     held = {}
     for source in ("squad", "wikinews"):
-        test = [c for c in claims if c["part"] == "calibrate" and c["source"] == source]
+        test = [(c, p) for c, p in zip(held_out, weighed, strict=True) if c["source"] == source]
         if not test:
             continue
-        weighed = model.predict(scaler.transform([[c["features"][f] for f in VERDICT_FEATURES] for c in test]))
-        predicted = np.array([LABELS.index(_checked(c, LABELS[p])) for c, p in zip(test, weighed, strict=True)])
-        truth = [LABELS.index(c["label"]) for c in test]
+        predicted = [LABELS.index(_checked(c, _decided(p, threshold))) for c, p in test]
+        truth = [LABELS.index(c["label"]) for c, _ in test]
         held[source] = {
             "claims": len(test),
-            "accuracy": round(float(np.mean(predicted == truth)), 3),
+            "accuracy": round(float(np.mean(np.array(predicted) == truth)), 3),
             "macro_f1": round(float(f1_score(truth, predicted, average="macro")), 3),
             "refuted_called_supported": int(sum(t == 1 and p == 0 for t, p in zip(truth, predicted, strict=True))),
         }
@@ -471,6 +498,7 @@ def write_verdict_model(args, claims: list[dict]) -> None:
             label: dict(zip(VERDICT_FEATURES, map(float, coef[i]), strict=True)) for i, label in enumerate(LABELS)
         },
         "intercepts": {label: float(intercepts[i]) for i, label in enumerate(LABELS)},
+        "supported_threshold": threshold,
         "fitted": {
             "script": "benchmarks/fit.py",
             "model": "multinomial logistic regression (scikit-learn, C=1.0)",

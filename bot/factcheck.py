@@ -173,6 +173,7 @@ class VerdictModel:
 
     weights: dict[str, dict[str, float]]  # label -> feature -> weight
     intercepts: dict[str, float]
+    supported_threshold: float  # chosen on held-out claims, so few refuted ones are called supported
     fitted: dict = field(default_factory=dict, compare=False)
 
     def probabilities(self, features: dict[str, float]) -> dict[str, float]:
@@ -186,15 +187,20 @@ class VerdictModel:
         return {label: value / total for label, value in exps.items()}
 
     def decide(self, features: dict[str, float]) -> str:
+        """The likeliest label; `supported` only when that is at least supported_threshold likely,
+        since calling a false claim supported costs more than saying the articles don't settle it."""
         probabilities = self.probabilities(features)
-        return max(LABELS, key=lambda label: probabilities[label])
+        label = max(LABELS, key=lambda label: probabilities[label])
+        if label == "supported" and probabilities[label] < self.supported_threshold:
+            return "not_enough_info"
+        return label
 
 
 @lru_cache(maxsize=1)
 def verdict_model() -> VerdictModel:
     """The fitted verdict model shipped with newsbot (bot/models/verdict.json)."""
     data = json.loads(resources.files("bot.models").joinpath("verdict.json").read_text(encoding="utf-8"))
-    return VerdictModel(data["weights"], data["intercepts"], data.get("fitted", {}))
+    return VerdictModel(data["weights"], data["intercepts"], data["supported_threshold"], data.get("fitted", {}))
 
 
 def judge(claim: str, candidate: Candidate, index: Index, question: Question) -> Judgement:

@@ -63,7 +63,8 @@ def _names(question: Question, sentence: str) -> list[tuple[int, int]]:
         while words and (words[0].lower() in stopwords() or words[0].lower() in MONTHS + WEEKDAYS):
             start += len(words[0]) + 1
             words.pop(0)
-        if words and not (start == 0 and len(words) == 1):
+        possessive = bool(words) and words[-1].endswith(("'s", "’s"))  # "Russia's" names whose thing?
+        if words and not (start == 0 and len(words) == 1) and not possessive:
             spans.append((start, start + len(" ".join(words))))
     return spans
 
@@ -78,9 +79,12 @@ def _places(question: Question, sentence: str) -> list[tuple[int, int]]:
 
 def _quantities(question: Question, sentence: str) -> list[tuple[int, int]]:
     spans = []
+    dates = [m.span() for m in _DATE.finditer(sentence) if not re.fullmatch(r"\d+", m.group())]
     for match in _QUANTITY.finditer(sentence):
-        if _DATE.fullmatch(match.group().split(" ")[0]) and re.fullmatch(r"(19|20)\d\d", match.group().split()[0]):
+        if re.fullmatch(r"(19|20)\d\d", match.group().split()[0]):
             continue  # a year is not a count
+        if any(start <= match.start() < end for start, end in dates):
+            continue  # nor is the day of a date ("23 July")
         end = _noun_end(question, match)
         spans.append((match.start(), end))
     return spans
@@ -115,11 +119,9 @@ _ARTICLE_OR_PLACE_BEFORE = re.compile(r"\b(the|a|an|in|at|from|to|near|across)\s
 
 
 def _unlike_a_person(sentence: str, span: tuple[int, int]) -> bool:
-    """Is the name unlike a person's: one word, possessive ("Saudi Arabia's"), or after "the" or
-    a place's "in"?"""
-    name = sentence[span[0] : span[1]]
-    one_word, possessive = len(name.split()) < 2, name.endswith(("'s", "’s"))
-    return one_word or possessive or bool(_ARTICLE_OR_PLACE_BEFORE.search(sentence[: span[0]]))
+    """Is the name unlike a person's: one word, or after "the" or a place's "in"?"""
+    one_word = len(sentence[span[0] : span[1]].split()) < 2
+    return one_word or bool(_ARTICLE_OR_PLACE_BEFORE.search(sentence[: span[0]]))
 
 
 def _distance(question: Question, sentence: str, span: tuple[int, int]) -> float:
