@@ -41,6 +41,7 @@ def test_verdict_model_is_shipped_with_its_split_and_held_out_figures():
     model = verdict_model()
     assert set(model.weights) == set(LABELS) and all(set(w) == set(VERDICT_FEATURES) for w in model.weights.values())
     assert "by-article" in model.fitted["split"] and model.fitted["held_out"]["squad"]["claims"] > 100
+    assert 1 / len(LABELS) < model.supported_threshold <= 1
     probabilities = model.probabilities(dict.fromkeys(VERDICT_FEATURES, 0.0))
     assert abs(sum(probabilities.values()) - 1) < 1e-9
 

@@ -59,6 +59,11 @@ def test_index_and_ask_offline_from_scratch(offline_env, tmp_path):
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert answer["grounded"] and answer["citations"]
+    # The fitted scorer and verdict model ship inside the package: a fact check loads them too.
+    claim = [*command[:-3], "check", "--json", "The first meeting in Belarus lasted five hours."]
+    result = subprocess.run(claim, env=offline_env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["verdict"] in ("supported", "refuted", "not_enough_info")
     assert attempts(offline_env) == ""
 
 
