@@ -15,6 +15,7 @@ from bot.results import NOT_FOUND, Answer, Citation
 from bot.short_answer import short_answer
 from embeddings import Hit, Index, tokenize
 from embeddings.dates import resolve_dates
+from embeddings.keyword import stopwords
 
 MAX_SENTENCES = 3
 EXTRA_SENTENCE_RATIO = 0.8  # a runner-up joins an open question's answer if it scores this close
@@ -29,44 +30,9 @@ _FRAMING = re.compile(
 )
 _LABEL = re.compile(r"^(?!According\b)([A-Z][\w'’]*(?: [\w'’]+){0,2}):\s+")
 _BULLET = re.compile(r"^[•·▪◦*\-–—]\s*")
+# Sentence openers that are ordinary words, beyond the stopwords: lower-cased after "reported that".
 _LOWERCASE_STARTS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "he",
-        "she",
-        "they",
-        "we",
-        "his",
-        "her",
-        "their",
-        "our",
-        "in",
-        "on",
-        "at",
-        "after",
-        "before",
-        "according",
-        "however",
-        "but",
-        "and",
-        "also",
-        "earlier",
-        "later",
-        "initially",
-        "instead",
-        "meanwhile",
-        "while",
-        "as",
-        "so",
-    ]
+    ["according", "after", "before", "earlier", "however", "initially", "instead", "later", "meanwhile"]
 )
 
 
@@ -208,7 +174,8 @@ def attribute(candidate: Candidate, name_source: bool) -> str:
     document = candidate.hit.document
     when = f" on {document.date.day} {document.date:%B %Y}" if document.date else ""
     first, _, rest = sentence.partition(" ")
-    if first.lower().rstrip(",;:") in _LOWERCASE_STARTS:
+    opener = first.lower().rstrip(",;:")
+    if opener in _LOWERCASE_STARTS or opener in stopwords():
         sentence = f"{first.lower()} {rest}"
     return _end_sentence(f"{document.source} reported{when} that {sentence}")
 
