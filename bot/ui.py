@@ -30,15 +30,16 @@ CSS = """
 .nb-timeline .nb-end i { transform: translateX(-100%); }
 .nb-timeline .nb-event { position: absolute; bottom: -5px; width: 8px; height: 8px; margin-left: -4px;
   border-radius: 50%; border: 2px solid #e8710a; background: #fff; }
-.nb-stance { font-size: .8em; padding: 0 .4em; border-radius: .3em; background: #eee; }
+/* Light backgrounds carry their own dark text, so they stay readable in the dark theme. */
+.nb-stance { font-size: .8em; padding: 0 .4em; border-radius: .3em; background: #eee; color: #1f1f1f; }
 .nb-supports { background: #d8f5d0; }
 .nb-contradicts { background: #fbd3d0; }
-.nb-verdict { padding: .5em .8em; border-radius: .4em; margin-bottom: .8em; background: #f1f1f1; }
+.nb-verdict { padding: .5em .8em; border-radius: .4em; margin-bottom: .8em; background: #f1f1f1; color: #1f1f1f; }
 .nb-supported { background: #e3f6de; }
 .nb-refuted { background: #fde2df; }
 .nb-citation { margin: 0 0 1em 0; }
 .nb-citation blockquote { margin: .3em 0 0 0; padding-left: .8em; border-left: 3px solid #ccc; }
-.nb-citation mark { background: #fff2a8; color: inherit; padding: 0 .1em; }
+.nb-citation mark { background: #fff2a8; color: #1f1f1f; padding: 0 .1em; }
 .nb-source a { text-decoration: underline; }
 .nb-citation:target { outline: 2px solid #e8710a; outline-offset: 4px; border-radius: 2px; }
 """

@@ -46,8 +46,8 @@ def outside_requests() -> list[str]:
     return []
 
 
-def new_page(browser, outside_requests: list[str], width: int = 1200, height: int = 900):
-    context = browser.new_context(viewport={"width": width, "height": height})
+def new_page(browser, outside_requests: list[str], width: int = 1200, height: int = 900, scheme: str = "light"):
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
     context.route("**/*", functools.partial(_loopback_only, outside_requests))
     page = context.new_page()
     errors: list[str] = []
@@ -101,6 +101,27 @@ def test_chat_answers_and_opens_a_citation(browser, server, outside_requests):
     ask_in(page, "   ")
     page.get_by_text("The question is empty.").wait_for(timeout=10_000)
     assert not page.errors
+    assert outside_requests == []
+
+
+# WCAG's contrast ratio of two computed CSS colours, in the page itself.
+CONTRAST = """e => {
+  const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number).map(v => v / 255)
+    .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+  const lum = c => { const [r, g, b] = rgb(c); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const s = getComputedStyle(e), a = lum(s.color), b = lum(s.backgroundColor);
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_highlighted_sentence_is_readable_in_both_themes(browser, server, outside_requests, scheme):
+    page = new_page(browser, outside_requests, scheme=scheme)
+    page.goto(server.url + "/")
+    ask_in(page, QUESTION)
+    open_first_citation(page)
+    assert page.locator("#nb-cite-1 mark").first.evaluate(CONTRAST) >= 4.5
+    page.screenshot(path=SHOTS / f"chat-{scheme}.png")
     assert outside_requests == []
 
 
