@@ -39,24 +39,32 @@ def supports(model_dir: Path) -> bool:
 class QueryEncoder:
     """Embeds one text at a time with a BERT sentence-transformers model, in numpy."""
 
-    def __init__(self, model_dir: Path) -> None:
+    def __init__(self, model_dir: Path, updates: dict[str, np.ndarray] | None = None, layers: int = 0) -> None:
+        """updates: arrays added to named weights (as stored: out x in), e.g. fitted adapters;
+        layers: run only this many of the model's layers (0: all)."""
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
         config = json.loads((model_dir / "config.json").read_text())
         limits = json.loads((model_dir / "sentence_bert_config.json").read_text())
         self.heads = config["num_attention_heads"]
-        self.layers = config["num_hidden_layers"]
+        self.layers = layers or config["num_hidden_layers"]
         self.eps = config["layer_norm_eps"]
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tokenizer.enable_truncation(limits.get("max_seq_length", 256))
         self.tokenizer.no_padding()
-        weights = load_file(str(model_dir / "model.safetensors"))
+        weights = {k.removeprefix("bert."): v for k, v in load_file(str(model_dir / "model.safetensors")).items()}
+        for name, update in (updates or {}).items():
+            weights[name] = weights[name] + update
         # Dense layers' weights stored transposed, so each product reads memory in order.
-        self.w = {k.removeprefix("bert."): _dense_ready(k, v) for k, v in weights.items()}
+        self.w = {k: _dense_ready(k, v) for k, v in weights.items()}
 
     def embed(self, text: str) -> np.ndarray:
-        encoding = self.tokenizer.encode(text)
+        pooled = self.token_states(self.tokenizer.encode(text)).mean(axis=0)
+        return (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).astype(np.float32)
+
+    def token_states(self, encoding) -> np.ndarray:
+        """The last layer's vector for each token of a tokenizers Encoding."""
         ids, types = np.array(encoding.ids), np.array(encoding.type_ids)
         w = self.w
         x = (
@@ -67,8 +75,7 @@ class QueryEncoder:
         x = self._norm(x, "embeddings.LayerNorm")
         for layer in range(self.layers):
             x = self._layer(x, f"encoder.layer.{layer}.")
-        pooled = x.mean(axis=0)
-        return (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).astype(np.float32)
+        return x
 
     def _layer(self, x: np.ndarray, p: str) -> np.ndarray:
         attended = self._attention(x, p + "attention.self.")

