@@ -59,7 +59,7 @@ def compose(
     for part, candidates in answered:
         picked = [c for c in _choose(part, candidates, max_sentences) if not any(_overlaps(c, o) for o in chosen)]
         chosen += picked
-        short = short_answer(part, candidates[0].text, candidates[0].hit.document.date)
+        short = short_answer(part, candidates[0].text)
         shorts += [short] if short else []
     answer = _attributed(chosen)
     if not shorts:

@@ -30,8 +30,8 @@ class AskResponse(BaseModel):
     answer: str = Field(description="The answer, with [1], [2] markers that match citations[].id")
     short_answer: str | None = Field(
         default=None,
-        description="For a who / when / where / how many / how long question: the name, date, place, number or "
-        "duration asked for, as written in the first cited sentence; null otherwise and when not grounded",
+        description="The name, date, place, number or thing asked for, as written in the first cited sentence "
+        "(at most 8 words); null for yes/no questions, when no short span answers, and when not grounded",
     )
     grounded: bool = Field(description="false when the articles do not answer the question")
     citations: list[CitationOut]
@@ -84,7 +84,7 @@ class Answer:
     mode: str = "extractive"  # or "generative": written by the configured LLM, then checked
     generated: int = 0  # sentences the LLM wrote, kept or not
     removed: int = 0  # generated sentences dropped for want of support
-    short_answer: str | None = None  # the name, date, place or number asked for, as written
+    short_answer: str | None = None  # the name, date, place, number or thing asked for, as written
 
     def to_dict(self) -> dict:
         citations = [c.out() for c in self.citations]
