@@ -11,6 +11,7 @@ stack (`supports` tells which).
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -91,7 +92,7 @@ class QueryEncoder:
             return self._dense(x, p + name).reshape(n, self.heads, size).transpose(1, 0, 2)
 
         q, k, v = split("query"), split("key"), split("value")
-        scores = q @ k.transpose(0, 2, 1) / np.sqrt(size)
+        scores = q @ k.transpose(0, 2, 1) / math.sqrt(size)
         scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
         scores /= scores.sum(axis=-1, keepdims=True)
         return (scores @ v).transpose(1, 0, 2).reshape(n, width)
@@ -114,4 +115,4 @@ def _dense_ready(name: str, weight: np.ndarray) -> np.ndarray:
 def _gelu(x: np.ndarray) -> np.ndarray:
     from scipy.special import erf
 
-    return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
+    return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
