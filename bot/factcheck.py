@@ -17,6 +17,7 @@ from bot.lexicon import MONTHS, NAME, NUMBER_VALUES, WEEKDAYS
 from bot.question import Question, analyse
 from bot.ranking import Candidate, Ranker, context_text, coverage, rank_sentences, time_fit_of
 from bot.results import Citation, Evidence, Verdict
+from bot.slots import number_conflict, numbers_agree
 from embeddings import Hit, Index, tokenize
 from embeddings.dates import resolve_dates
 
@@ -29,6 +30,9 @@ CONTEXT_MARGIN = 0.15  # what a contradiction that leans on the passage must cov
 RARE_SHARE = 0.6  # a missing claim word this close to the claim's rarest blocks support
 PAIR_PENALTY = 0.05  # a sentence alone is better evidence than the same with its neighbour
 SLOT_REACH = 4  # words before "in <Name>" that can be what happened there
+ALIGNED_CANDIDATES = 2  # best-matching sentences the reader is asked about the claim's numbers
+ALIGNED_COVERAGE = 0.4  # ... each covering at least this share of the claim's term weight to contradict it
+ALIGNED_SUPPORT = 0.6  # ... and this share to support it
 
 _NUMBER_WORDS = {**NUMBER_VALUES, "single": 1}
 # Durations in minutes, so "40 minutes" and "two hours" can be compared.
@@ -123,7 +127,38 @@ def judgements_of(
     """How each of the best-matching sentences (alone and with the one before) bears on the claim."""
     question = analyse(claim)
     candidates = _with_pairs(rank_sentences(question, hits, index, query_vector, scorer))
-    return [judge(claim, c, index, question) for c in candidates[:CANDIDATES]]
+    return _with_aligned_numbers(claim, [judge(claim, c, index, question) for c in candidates[:CANDIDATES]], index)
+
+
+def _with_aligned_numbers(claim: str, judgements: list[Judgement], index: Index) -> list[Judgement]:
+    """When the rules find nothing either way, the best-matching sentences are read for the
+    claim's numbers: another number in the claim's place contradicts it, however worded; a
+    sentence that holds the claim's names and gives every one of its numbers in their place,
+    covering most of it, supports it."""
+    if any(j.stance != "related" for j in judgements):
+        return judgements
+    for judgement in sorted(judgements, key=lambda j: -j.strength)[:ALIGNED_CANDIDATES]:
+        aligned = _aligned(claim, judgement, index)
+        if aligned is not judgement:
+            return [aligned if j is judgement else j for j in judgements]
+    return judgements
+
+
+def _aligned(claim: str, judgement: Judgement, index: Index) -> Judgement:
+    sentence = _plain(judgement.candidate.text)
+    if judgement.strength < ALIGNED_COVERAGE:
+        return judgement
+    conflict = number_conflict(claim, sentence)
+    if conflict:
+        reason = f"says “{conflict[0]}”, not “{conflict[1]}”"
+        return replace(judgement, stance="contradicts", reason=reason, specificity=2)
+    if judgement.strength < ALIGNED_SUPPORT or judgement.reason or _mismatch(claim, sentence):
+        return judgement
+    terms = set(tokenize(claim))
+    plain = _names_present(claim, sentence) and not _rarest_missing(claim, sentence, index)
+    plain = plain and not _opposite_polarity(claim, sentence)
+    plain = plain and not (_hedged(sentence, terms) and not _HEDGE.search(claim))
+    return replace(judgement, stance="supports", holds=True) if plain and numbers_agree(claim, sentence) else judgement
 
 
 def claim_features(claim: str, judgements: list[Judgement], index: Index) -> dict[str, float]:
@@ -240,11 +275,15 @@ def judge(claim: str, candidate: Candidate, index: Index, question: Question) ->
 
 
 def _key_facts_present(claim: str, evidence: str) -> bool:
-    """The claim's names and numbers are all in the evidence (a name as any of its words' stems)."""
+    """The claim's names and numbers are all in the evidence."""
+    return _names_present(claim, evidence) and _numbers_present(claim, evidence)
+
+
+def _names_present(claim: str, evidence: str) -> bool:
+    """The claim's names are all in the evidence (a name as any of its words' stems)."""
     words = set(tokenize(evidence))
     names = [m.group() for m in NAME.finditer(claim) if m.start() > 0 and m.group().lower() not in _CALENDAR]
-    named = all(set(tokenize(name)) & words for name in names if tokenize(name))
-    return named and _numbers_present(claim, evidence)
+    return all(set(tokenize(name)) & words for name in names if tokenize(name))
 
 
 def _strength(claim: str, text: str, around: str, index: Index, leave_out: frozenset[str] = frozenset()) -> float:
