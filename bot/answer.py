@@ -65,7 +65,8 @@ def compose(
     if not shorts:
         return answer
     short = "; ".join(dict.fromkeys(shorts))
-    return Answer(f"{_end_sentence(short)} {answer.text}", True, answer.citations, short_answer=short)
+    lead = _end_sentence(short[:1].upper() + short[1:])  # "Five hours." leads; the field stays as written
+    return Answer(f"{lead} {answer.text}", True, answer.citations, short_answer=short)
 
 
 def _ranked(question: Question, hits: list[Hit], query_vector: np.ndarray, index: Index) -> tuple:

@@ -71,7 +71,6 @@ class Reader:
         """The no-answer margin chosen on the held-out articles."""
         return float(self.fitted["margin"])
 
-    @lru_cache(maxsize=256)  # noqa: B019 - one reader lives as long as the process
     def read(self, question: str, sentence: str) -> Read:
         encoder, head, _ = self._load()
         encoding = encoder.tokenizer.encode(question, sentence)
