@@ -10,7 +10,8 @@ from collections.abc import Callable
 import numpy as np
 
 from bot.question import Question, question_parts
-from bot.ranking import Candidate, rank_sentences, ranker, time_fit_of, typed_spans
+from bot.ranking import Candidate, close_call, rank_sentences, ranker, reread_order, time_fit_of, typed_spans
+from bot.reader import Read, bundled_reader
 from bot.results import NOT_FOUND, Answer, Citation
 from bot.short_answer import short_answer
 from embeddings import Hit, Index, tokenize
@@ -51,15 +52,15 @@ def compose(
     parts = question_parts(question)
     searched = [search_part(p) if search_part and len(parts) > 1 else (hits, query_vector) for p in parts]
     ranked = [_ranked(part, *found, index) for part, found in zip(parts, searched, strict=True)]
-    answered = [(part, candidates) for part, candidates in ranked if candidates and grounded(part, candidates[0])]
+    answered = [(part, found, reads) for part, found, reads in ranked if found and grounded(part, found[0])]
     if not answered:
         return _not_found(ranked[0][1], hits, max_citations)
     chosen: list[Candidate] = []
     shorts = []
-    for part, candidates in answered:
+    for part, candidates, reads in answered:
         picked = [c for c in _choose(part, candidates, max_sentences) if not any(_overlaps(c, o) for o in chosen)]
         chosen += picked
-        short = short_answer(part, candidates[0].text)
+        short = short_answer(part, candidates[0].text, reads.get(candidates[0].text))
         shorts += [short] if short else []
     answer = _attributed(chosen)
     if not shorts:
@@ -77,7 +78,24 @@ def _ranked(question: Question, hits: list[Hit], query_vector: np.ndarray, index
     if question.kind is not None:
         # The answer type is enforced: a "who" is answered by a sentence that names someone.
         candidates = [c for c in candidates if c.typed] + [c for c in candidates if not c.typed]
-    return question, _fresh_first(question, candidates)
+    candidates, reads = _reread(question, candidates)
+    return question, _fresh_first(question, candidates), reads
+
+
+def _reread(question: Question, candidates: list[Candidate]) -> tuple[list[Candidate], dict[str, Read]]:
+    """When the scorer barely separates its two best sentences, the reader, which reads each
+    against the question, decides between them; its reads are kept for the short answer."""
+    model, reader = ranker(), bundled_reader()
+    if reader is None or len(candidates) < 2 or not close_call(model, candidates[0], candidates[1]):
+        return candidates, {}
+    first, second = candidates[:2]
+    if question.kind is not None and not second.typed:
+        return candidates, {}
+    reads = {c.text: reader.read(question.text, c.text) for c in (first, second)}
+    margins = (reads[first.text].margin - reader.margin, reads[second.text].margin - reader.margin)
+    if reread_order(model, first, second, margins):
+        candidates = [second, first, *candidates[2:]]
+    return candidates, reads
 
 
 def _fresh_first(question: Question, candidates: list[Candidate]) -> list[Candidate]:

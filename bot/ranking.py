@@ -29,6 +29,7 @@ from embeddings.sentences import starts_with_reference
 
 MODEL_FILE = "ranker.json"
 CONTEXT_WEIGHT = 0.5
+MARGIN_BOUND = 10.0
 NEAR_CHARS = 20  # the distance at which typed_near_terms halves
 EMPHASIS = 3.0  # weight of a follow-up's own terms against those carried from earlier turns
 ANSWER_TYPES = {
@@ -112,6 +113,9 @@ class Ranker:
     calibration: dict[str, float]
     threshold: float  # answer when P(right) reaches this; chosen on a dev split
     fitted: dict = field(default_factory=dict, compare=False)
+    # When the two best candidates' logits are closer than reread["gap"], the reader decides
+    # between them: logit + reread["weight"] * its bounded margin. Chosen on a dev split.
+    reread: dict[str, float] = field(default_factory=dict, compare=False)
 
     def probabilities(self, rows: list[dict[str, float]]) -> np.ndarray:
         if not rows:
@@ -133,7 +137,25 @@ class Ranker:
 def ranker() -> Ranker:
     """The fitted model shipped with newsbot (bot/models/ranker.json)."""
     data = json.loads(resources.files("bot.models").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
-    return Ranker(data["weights"], data["intercept"], data["calibration"], data["threshold"], data.get("fitted", {}))
+    fitted, reread = data.get("fitted", {}), data.get("reread", {})
+    return Ranker(data["weights"], data["intercept"], data["calibration"], data["threshold"], fitted, reread)
+
+
+def reread_order(model: Ranker, first: Candidate, second: Candidate, margins: tuple[float, float]) -> bool:
+    """Should the second candidate go first, by the scores and the reader's margins on both?"""
+    weight = model.reread["weight"]
+    first_score = _logit(first.score) + weight * clipped_margin(margins[0])
+    return _logit(second.score) + weight * clipped_margin(margins[1]) > first_score
+
+
+def close_call(model: Ranker, first: Candidate, second: Candidate) -> bool:
+    """Are the two best candidates too close for the scorer alone to choose?"""
+    return bool(model.reread) and _logit(first.score) - _logit(second.score) < model.reread["gap"]
+
+
+def clipped_margin(margin: float) -> float:
+    """The reader's margin, bounded: beyond a few units it says nothing more."""
+    return max(-MARGIN_BOUND, min(MARGIN_BOUND, margin))
 
 
 def rank_sentences(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.question import Question
-from bot.reader import bundled_reader
+from bot.reader import Read, bundled_reader
 from embeddings import tokenize
 from embeddings.keyword import stopwords
 
@@ -14,13 +14,14 @@ MAX_WORDS = 8
 _YES_NO = re.compile(r"^\s*(is|are|was|were|did|does|do|has|have|had|will|would|can|could|should)\b", re.I)
 
 
-def short_answer(question: Question, sentence: str) -> str | None:
+def short_answer(question: Question, sentence: str, read: Read | None = None) -> str | None:
     """The thing asked for, as written in sentence, or None when the question asks yes or no,
-    the reader finds no span of at most MAX_WORDS words, or the span only repeats the question."""
+    the reader finds no span of at most MAX_WORDS words, or the span only repeats the question.
+    read: the reader's reading of this sentence for this question, when already done."""
     reader = bundled_reader()
     if reader is None or _YES_NO.match(question.text):
         return None
-    answer = reader.read(question.text, sentence).text.strip(" ,;:")
+    answer = (read or reader.read(question.text, sentence)).text.strip(" ,;:")
     return answer if 0 < len(answer.split()) <= MAX_WORDS and not _already_asked(question, answer) else None
 
 

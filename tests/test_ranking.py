@@ -29,3 +29,23 @@ def test_scores_are_probabilities_and_rank_the_candidates(planted_bot):
     model = ranker()
     assert np.allclose(model.probabilities([c.features for c in candidates]), scores)
     assert 0 <= model.confidence(candidates[0]) <= 1
+
+
+def test_reader_decides_close_calls_between_the_two_best(planted_bot):
+    """The shipped reread rule: chosen on the calibration split, recorded, and it lets a
+    sentence the reader is sure answers overtake a slightly better-scored one, never a far one."""
+    from dataclasses import replace
+
+    from bot.ranking import close_call, reread_order
+
+    model = ranker()
+    figures = model.fitted["reread_on_calibration"]
+    assert figures["right_after_reread"] >= figures["first_right"] and figures["questions"] > 100
+    assert model.reread["weight"] > 0 and model.reread["gap"] > 0
+    found = planted_bot.retrieve("How long did the harbour talks in Port Elling last?")
+    first, second = rank_sentences(found.question, found.hits, found.index, found.query_vector)[:2]
+    near = replace(second, score=first.score * 0.99)
+    assert close_call(model, first, near) and reread_order(model, first, near, (-5.0, 5.0))
+    assert not reread_order(model, first, near, (5.0, -5.0))
+    far = replace(second, score=1e-4)
+    assert not close_call(model, first, far)
