@@ -40,9 +40,14 @@ def supports(model_dir: Path) -> bool:
 class QueryEncoder:
     """Embeds one text at a time with a BERT sentence-transformers model, in numpy."""
 
-    def __init__(self, model_dir: Path, updates: dict[str, np.ndarray] | None = None, layers: int = 0) -> None:
+    def __init__(
+        self, model_dir: Path, updates: dict[str, np.ndarray] | None = None, layers: int = 0, fast_gelu: bool = False
+    ) -> None:
         """updates: arrays added to named weights (as stored: out x in), e.g. fitted adapters;
-        layers: run only this many of the model's layers (0: all)."""
+        layers: run only this many of the model's layers (0: all); fast_gelu: the tanh form of
+        GELU (within 5e-4 of the exact one, fifteen times faster than scipy's erf): for a reader
+        that points at spans, not for vectors that must equal the index's."""
+        self.gelu = _tanh_gelu if fast_gelu else _gelu
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
@@ -81,7 +86,7 @@ class QueryEncoder:
     def _layer(self, x: np.ndarray, p: str) -> np.ndarray:
         attended = self._attention(x, p + "attention.self.")
         x = self._norm(x + self._dense(attended, p + "attention.output.dense"), p + "attention.output.LayerNorm")
-        hidden = _gelu(self._dense(x, p + "intermediate.dense"))
+        hidden = self.gelu(self._dense(x, p + "intermediate.dense"))
         return self._norm(x + self._dense(hidden, p + "output.dense"), p + "output.LayerNorm")
 
     def _attention(self, x: np.ndarray, p: str) -> np.ndarray:
@@ -116,3 +121,7 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     from scipy.special import erf
 
     return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
+
+
+def _tanh_gelu(x: np.ndarray) -> np.ndarray:
+    return 0.5 * x * (1.0 + np.tanh(np.float32(math.sqrt(2 / math.pi)) * (x + np.float32(0.044715) * x * x * x)))
