@@ -58,3 +58,13 @@ def test_reader_runs_without_torch(tmp_path):
         "assert 'Varnholt' in r.text, r; assert 'torch' not in sys.modules, 'torch was imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
+
+
+def test_the_readers_fast_gelu_stays_within_its_documented_bound():
+    import numpy as np
+
+    from embeddings.query_encoder import _gelu, _tanh_gelu
+
+    x = np.linspace(-8, 8, 4001, dtype=np.float32)
+    assert np.abs(_tanh_gelu(x) - _gelu(x)).max() < 5e-4
+    assert _tanh_gelu(x).dtype == np.float32, "stays in float32, like the weights"
