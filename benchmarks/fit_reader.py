@@ -42,7 +42,6 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--out", type=Path, default=OUT / "reader.safetensors", help="where to write the fit")
-    parser.add_argument("--layers", type=int, default=6, help="keep the encoder's first N layers (fewer: faster)")
     args = parser.parse_args()
 
     import torch
@@ -57,7 +56,7 @@ def main() -> None:
     choice = examples(data, CHOICE_ARTICLES, random.Random(args.seed))
     print(f"{len(train)} training sentences, {len(choice)} to choose the epoch and margin")
 
-    model = ReaderModel.from_base(resolve_model_path(DEFAULT_MODEL), args.layers)
+    model = ReaderModel.from_base(resolve_model_path(DEFAULT_MODEL))
     model.add_adapters()
     tokenizer = model.tokenizer
     batches = [train[i : i + 32] for i in range(0, len(train), 32)]
@@ -95,13 +94,12 @@ class ReaderModel:
         self.adapters: dict[str, tuple] = {}
 
     @classmethod
-    def from_base(cls, model_dir: Path, layers: int) -> ReaderModel:
+    def from_base(cls, model_dir: Path) -> ReaderModel:
         from transformers import AutoModel, AutoTokenizer
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.set_verbosity_error()
         encoder = AutoModel.from_pretrained(str(model_dir), local_files_only=True)
-        encoder.encoder.layer = encoder.encoder.layer[:layers]
         return cls(encoder, AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True))
 
     def add_adapters(self) -> None:
@@ -195,7 +193,6 @@ def fitted(args, best: dict, n_train: int, n_choice: int) -> dict:
         "train_sentences": n_train,
         "choice_sentences": n_choice,
         "seed": args.seed,
-        "layers": args.layers,
         "script": "benchmarks/fit_reader.py",
     } | best
 

@@ -101,7 +101,7 @@ def _load(model_dir: Path, adapters: Path) -> tuple:
         for name in tensors
         if name.endswith(".up")
     }
-    encoder = QueryEncoder(model_dir, updates, layers=fitted.get("layers", 0), fast_gelu=True)
+    encoder = QueryEncoder(model_dir, updates, fast_gelu=True)
     encoder.tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
     head = {k: tensors[k] for k in ("head.weight", "head.bias")}
     return encoder, head, fitted

@@ -95,7 +95,7 @@ class Embedder:
         # news sentences, as SentenceTransformer.encode() does when given everything at once.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         rows = []
-        with torch_threads(os.cpu_count() or 1):
+        with _torch_threads(os.cpu_count() or 1):
             for i in range(0, len(order), BATCH_SIZE * 4):
                 batch = [texts[j] for j in order[i : i + BATCH_SIZE * 4]]
                 rows.extend(model.get_text_embedding_batch(batch))
@@ -109,7 +109,7 @@ class Embedder:
         if self._full is None and self._quick is not None:
             return self._quick.embed(text)
         model = self._load()
-        with torch_threads(1):
+        with _torch_threads(1):
             return np.asarray(model.get_query_embedding(text), dtype=np.float32)
 
     def warm_up_in_background(self) -> None:
@@ -119,7 +119,7 @@ class Embedder:
 
 
 @contextmanager
-def torch_threads(count: int) -> Iterator[None]:
+def _torch_threads(count: int) -> Iterator[None]:
     """Run torch with this many threads. One question is too small to split: on a small machine
     torch's worker threads then only contend with numpy's, and p95 latency grows sixfold."""
     import torch

@@ -40,21 +40,18 @@ def supports(model_dir: Path) -> bool:
 class QueryEncoder:
     """Embeds one text at a time with a BERT sentence-transformers model, in numpy."""
 
-    def __init__(
-        self, model_dir: Path, updates: dict[str, np.ndarray] | None = None, layers: int = 0, fast_gelu: bool = False
-    ) -> None:
+    def __init__(self, model_dir: Path, updates: dict[str, np.ndarray] | None = None, fast_gelu: bool = False) -> None:
         """updates: arrays added to named weights (as stored: out x in), e.g. fitted adapters;
-        layers: run only this many of the model's layers (0: all); fast_gelu: the tanh form of
-        GELU (within 5e-4 of the exact one, fifteen times faster than scipy's erf): for a reader
-        that points at spans, not for vectors that must equal the index's."""
-        self.gelu = _tanh_gelu if fast_gelu else _gelu
+        fast_gelu: the tanh form of GELU (within 5e-4 of the exact one, fifteen times faster than
+        scipy's erf): for a reader that points at spans, not for vectors that must equal the index's."""
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
+        self.gelu = _tanh_gelu if fast_gelu else _gelu
         config = json.loads((model_dir / "config.json").read_text())
         limits = json.loads((model_dir / "sentence_bert_config.json").read_text())
         self.heads = config["num_attention_heads"]
-        self.layers = layers or config["num_hidden_layers"]
+        self.layers = config["num_hidden_layers"]
         self.eps = config["layer_norm_eps"]
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tokenizer.enable_truncation(limits.get("max_seq_length", 256))
