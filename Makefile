@@ -8,12 +8,14 @@ TEST_STAMP := $(VENV)/.installed-test
 # a native build met illegal instructions on a virtual CPU that advertises AVX-512.
 LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 CHROMIUM := /usr/bin/chromium
+PORT ?= 7860
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test install index lint clean
 
-run: $(STAMP)  ## install, index the bundled articles if needed, start the chat
-	$(BIN)/newsbot serve
+run: $(STAMP)  ## install, index the bundled articles if needed (printing the summary), start the chat
+	$(BIN)/newsbot index
+	$(BIN)/newsbot serve --port $(PORT)
 
 test: $(TEST_STAMP) $(CHROMIUM)  ## install and run the whole test suite (CI runs this)
 	$(BIN)/ruff check .

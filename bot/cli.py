@@ -21,7 +21,9 @@ def _settings_options(command: Callable) -> Callable:
             "--documents", type=click.Path(path_type=Path), help="Folder of articles [NEWSBOT_DOCUMENTS; documents]"
         ),
         click.option(
-            "--index-dir", type=click.Path(path_type=Path), help="Index folder [NEWSBOT_INDEX_DIR; .newsbot/index]"
+            "--index-dir",
+            type=click.Path(path_type=Path),
+            help="Index folder [NEWSBOT_INDEX_DIR; one per documents folder under .newsbot/indexes]",
         ),
         click.option("--model", help="Embedding model [NEWSBOT_MODEL; all-MiniLM-L6-v2]"),
         click.option("--store", help="'embedded' or a postgresql:// URL [NEWSBOT_STORE; embedded]"),
@@ -52,19 +54,21 @@ def cli(verbose: bool) -> None:
 @_settings_options
 def index(**flags: Any) -> None:
     """Build or update the index (only new or changed files are embedded)."""
-    from embeddings import DatabaseUnavailable, NothingToIndex, build_index
+    from bot.lexicon import plural
+    from embeddings import DatabaseUnavailable, IndexOfAnotherFolder, NothingToIndex, build_index
 
     settings = load_settings(**flags)
     try:
         report = build_index(
             settings.documents, settings.index_dir, settings.model, progress=True, database=settings.database
         )
-    except (NothingToIndex, DatabaseUnavailable, ImportError) as exc:
+    except (NothingToIndex, IndexOfAnotherFolder, DatabaseUnavailable, ImportError) as exc:
         raise click.ClickException(str(exc)) from None
+    where = "the database" if settings.database else settings.index_dir
     click.echo(
-        f"Indexed {report.documents} documents, {report.passages} passages "
-        f"({report.embedded_documents} embedded, {report.reused_documents} unchanged, "
-        f"{report.removed_documents} removed) in {settings.index_dir}"
+        f"Indexed {plural(report.documents, 'document')} from {settings.documents}, "
+        f"{plural(report.passages, 'passage')} ({report.embedded_documents} embedded, "
+        f"{report.reused_documents} unchanged, {report.removed_documents} removed) in {where}"
     )
     for path, reason in report.skipped:
         click.echo(f"Skipped {path}: {reason}", err=True)
@@ -185,7 +189,7 @@ def evaluate(questions: Path, split: str, no_naive: bool, as_json: bool, **flags
 def _open_bot(settings: Settings, quick_start: bool = False):
     from bot.core import Bot
     from bot.generate import LLMUnavailable
-    from embeddings import DatabaseUnavailable, ModelNotFound, NothingToIndex
+    from embeddings import DatabaseUnavailable, IndexOfAnotherFolder, ModelNotFound, NothingToIndex
 
     try:
         llm = settings.make_llm()
@@ -198,8 +202,16 @@ def _open_bot(settings: Settings, quick_start: bool = False):
             progress=True,
             database=settings.database,
             quick_start=quick_start,
+            any_folder=not settings.documents_named,
         )
-    except (NothingToIndex, ModelNotFound, DatabaseUnavailable, LLMUnavailable, ImportError) as exc:
+    except (
+        NothingToIndex,
+        IndexOfAnotherFolder,
+        ModelNotFound,
+        DatabaseUnavailable,
+        LLMUnavailable,
+        ImportError,
+    ) as exc:
         raise click.ClickException(str(exc)) from None
     bot.llm = llm
     return bot

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 
 ENV_PREFIX = "NEWSBOT_"
+INDEXES = Path(".newsbot/indexes")
+
+
+def default_index_dir(documents: Path) -> Path:
+    """.newsbot/indexes/<folder name>-<hash of its absolute path>: readable, and distinct for
+    two folders of the same name."""
+    folder = documents.resolve()
+    return INDEXES / f"{folder.name or 'root'}-{hashlib.sha256(str(folder).encode()).hexdigest()[:10]}"
 
 
 class SettingsError(ValueError):
@@ -20,7 +29,11 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     documents: Path = Field(Path("documents"), description="folder of articles to index")
-    index_dir: Path = Field(Path(".newsbot/index"), description="where the embedded index is kept")
+    index_dir: Path = Field(
+        None,  # type: ignore[assignment]  # filled in per documents folder by _own_index
+        validate_default=True,
+        description="where the embedded index is kept (default: one per documents folder under .newsbot/indexes)",
+    )
     store: str = Field("embedded", description="'embedded' (on-disk index in index_dir) or a postgresql:// URL")
     model: str = Field("all-MiniLM-L6-v2", description="embedding model: the bundled name or a local folder")
     top_k: int = Field(3, ge=1, le=10, description="most citations shown when the articles do not answer")
@@ -38,6 +51,15 @@ class Settings(BaseModel):
     llm_base_url: str | None = Field(None, description="the LLM server's address, e.g. http://127.0.0.1:8080/v1")
     llm_model: str | None = Field(None, description="the model name the LLM server knows")
     llm_api_key: SecretStr | None = Field(None, description="key for the LLM server, if it wants one")
+
+    @field_validator("index_dir", mode="before")
+    @classmethod
+    def _own_index(cls, value: object, info: ValidationInfo) -> object:
+        """Each documents folder gets its own default index, so pointing at another folder
+        never answers from the last one's."""
+        if value is not None or "documents" not in info.data:
+            return value
+        return default_index_dir(info.data["documents"])
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -93,6 +115,11 @@ class Settings(BaseModel):
         if value == "embedded" or value.startswith(("postgresql://", "postgres://")):
             return value
         raise ValueError(f"unknown store {value!r}; use 'embedded' or a postgresql:// URL")
+
+    @property
+    def documents_named(self) -> bool:
+        """Was the documents folder named (flag or variable), rather than left at its default?"""
+        return "documents" in self.model_fields_set
 
     @property
     def database(self) -> str | None:

@@ -17,7 +17,18 @@ from bot.factcheck import check
 from bot.question import Question, analyse, standalone_part
 from bot.ranking import time_fit_of
 from bot.results import NOT_FOUND, Answer, Verdict
-from embeddings import Embedder, Hit, Index, build_index, is_current, live_version, load_index, search, tokenize
+from embeddings import (
+    Embedder,
+    Hit,
+    Index,
+    build_index,
+    check_documents_folder,
+    is_current,
+    live_version,
+    load_index,
+    search,
+    tokenize,
+)
 from embeddings.model import unit_vector
 
 log = logging.getLogger(__name__)
@@ -75,11 +86,20 @@ class Bot:
         progress: bool = False,
         database: str | None = None,
         quick_start: bool = False,
+        any_folder: bool = False,
     ) -> Bot:
         """Load the index in index_dir (or the PostgreSQL database at that URL), building it from
-        documents first if there is none or it was built by another pipeline version or model."""
+        documents first if there is none or it was built by another pipeline version or model.
+        An index built from another folder is refused (IndexOfAnotherFolder), never answered from.
+        any_folder: answer from the database's current index whichever folder it was built from
+        (servers sharing a database need not have the folder)."""
         embedder = Embedder(model, quick_start=quick_start)
-        if not is_current(index_dir, model, database):
+        if any_folder and database and is_current(index_dir, model, database):
+            return cls(
+                load_index(index_dir, database), embedder, top_k, max_question_chars, follow=(index_dir, database)
+            )
+        check_documents_folder(documents)
+        if not is_current(index_dir, model, database, documents):
             log.info("building the index from %s", documents)
             report = build_index(documents, index_dir, model, embedder=embedder, progress=progress, database=database)
             for path, reason in report.skipped:

@@ -36,3 +36,8 @@ RELATIVE_TIME = re.compile(
 )
 # A proper name: capitalised words in a row ("Rustem Umierov", "Port Elling").
 NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*")
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 document', '5 documents' (nouns with a plain -s plural)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

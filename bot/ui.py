@@ -13,6 +13,7 @@ from bot.citations import source_line, sources_html, verdict_html
 from bot.conversation import Turn
 from bot.core import BadQuestion, Bot
 from bot.feedback import FeedbackStore
+from bot.lexicon import plural
 from bot.results import Answer
 
 EXAMPLES_FILE = ".newsbot-examples"
@@ -213,7 +214,7 @@ def _header(bot: Bot) -> str:
     health = bot.health()
     return (
         "## newsbot\n"
-        f"Answers from {health['documents']} news articles ({health['passages']} passages). "
+        f"Answers from {plural(health['documents'], 'news article')} ({plural(health['passages'], 'passage')}). "
         "Every statement cites its source; the cited sentence is highlighted. "
         "The timeline shows when each cited article was published."
     )

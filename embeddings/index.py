@@ -34,6 +34,11 @@ class NothingToIndex(Exception):
     """Not a single file could be indexed; the previous index, if any, is untouched."""
 
 
+class IndexOfAnotherFolder(Exception):
+    """The index was built from another documents folder; answering from it would answer about
+    articles the user did not point at."""
+
+
 @dataclass
 class Index:
     """Documents, passages, vectors and the keyword index of one published version.
@@ -146,14 +151,48 @@ def keyword_text(passage: Passage, document: Document) -> str:
     return f"{document.title}\n{passage.text}"
 
 
-def is_current(index_dir: Path, model_name: str, database: str | None = None) -> bool:
-    """Was the live index built by this version of the pipeline with this model?"""
+def check_documents_folder(documents_dir: Path) -> None:
+    """Raise NothingToIndex, saying why, unless documents_dir is a folder."""
+    if documents_dir.is_file():
+        raise NothingToIndex(f"{documents_dir} is a file, not a folder; give the folder that holds the articles")
+    if not documents_dir.is_dir():
+        raise NothingToIndex(f"documents folder {documents_dir} does not exist")
+
+
+def is_current(
+    index_dir: Path, model_name: str, database: str | None = None, documents_dir: Path | None = None
+) -> bool:
+    """Was the live index built by this version of the pipeline with this model (and, when
+    given, from documents_dir)?"""
+    manifest = _live_manifest(index_dir, database)
+    if not manifest or manifest.get("pipeline") != PIPELINE_VERSION or manifest.get("model") != model_name:
+        return False
+    return documents_dir is None or manifest.get("documents") == _folder_key(documents_dir)
+
+
+def check_same_folder(documents_dir: Path, index_dir: Path, database: str | None = None) -> None:
+    """Raise IndexOfAnotherFolder when the live index records another documents folder."""
+    manifest = _live_manifest(index_dir, database)
+    built_from = manifest.get("documents") if manifest else None
+    if built_from is None or built_from == _folder_key(documents_dir):
+        return
+    where = "the database" if database else str(index_dir)
+    raise IndexOfAnotherFolder(
+        f"the index in {where} was built from {built_from}, not {_folder_key(documents_dir)}; "
+        f"give that folder as --documents, or give {documents_dir} its own index: "
+        f"leave out --index-dir (each folder gets one) or name an empty folder"
+    )
+
+
+def _folder_key(documents_dir: Path) -> str:
+    return str(documents_dir.resolve())
+
+
+def _live_manifest(index_dir: Path, database: str | None) -> dict | None:
     if database:
-        manifest = pgstore.PgStore(database).manifest()
-    else:
-        version = store.current_version(index_dir)
-        manifest = store.read_json(version / "manifest.json") if version else None
-    return bool(manifest) and manifest.get("pipeline") == PIPELINE_VERSION and manifest.get("model") == model_name
+        return pgstore.PgStore(database).manifest()
+    version = store.current_version(index_dir)
+    return store.read_json(version / "manifest.json") if version else None
 
 
 def live_version(index_dir: Path, database: str | None = None) -> str | None:
@@ -230,25 +269,30 @@ def build_index(
     database: str | None = None,
 ) -> BuildReport:
     """Index documents_dir into index_dir (or the PostgreSQL database at that URL),
-    re-embedding only new or changed files."""
-    if not documents_dir.is_dir():
-        raise NothingToIndex(f"documents folder {documents_dir} does not exist")
+    re-embedding only new or changed files. An index records the folder it was built from and
+    is never rebuilt from another one."""
+    check_documents_folder(documents_dir)
+    check_same_folder(documents_dir, index_dir, database)
     lock = pgstore.PgStore(database).build_lock() if database else _build_lock(index_dir)
     with lock:
+        recorded = is_current(index_dir, model_name, database, documents_dir)
         previous = _database_entries(database, model_name) if database else _previous_entries(index_dir, model_name)
         report = BuildReport()
         entries = _read_entries(documents_dir, previous, report)
         if not entries:
             raise NothingToIndex(_nothing_message(documents_dir, report))
         report.removed_documents = len(set(previous) - {e.path for e in entries})
-        report.changed = bool(report.embedded_documents or report.removed_documents)
+        # An index that does not yet record its folder (or was built by another pipeline) is
+        # published again, even when no file changed.
+        report.changed = bool(report.embedded_documents or report.removed_documents) or not recorded
         if report.changed:
             merged = set() if database else _merge_segments(index_dir, entries)
+            folder = _folder_key(documents_dir)
             _embed_missing(entries, embedder or Embedder(model_name, quick_start=True), progress)
             if database:
-                pgstore.write_version(database, entries, model_name, PIPELINE_VERSION, keyword_text)
+                pgstore.write_version(database, entries, model_name, PIPELINE_VERSION, keyword_text, folder)
             else:
-                _write_version(index_dir, entries, model_name, merged)
+                _write_version(index_dir, entries, model_name, merged, folder)
         report.documents = len(entries)
         report.passages = _passage_count(index_dir, entries, database)
         return report
@@ -388,7 +432,7 @@ def _embed_missing(entries: list[_Entry], embedder: Embedder, progress: bool) ->
         row += size
 
 
-def _write_version(index_dir: Path, entries: list[_Entry], model_name: str, merged: set[str]) -> None:
+def _write_version(index_dir: Path, entries: list[_Entry], model_name: str, merged: set[str], folder: str) -> None:
     """Publish a version: the previous version's unchanged segments, linked, plus one new
     segment for new, changed and merged files; the keyword index over all of them."""
     previous = store.current_version(index_dir)
@@ -405,7 +449,8 @@ def _write_version(index_dir: Path, entries: list[_Entry], model_name: str, merg
                 entry.segment = name
             names.append(name)
         files = {e.path: {"digest": e.digest, "doc_id": e.doc_id, "segment": e.segment} for e in entries}
-        manifest = {"model": model_name, "pipeline": PIPELINE_VERSION, "segments": names, "files": files}
+        manifest = {"model": model_name, "pipeline": PIPELINE_VERSION, "documents": folder}
+        manifest |= {"segments": names, "files": files}
         (staged / "keyword").mkdir()
         _keyword_index(staged / SEGMENTS, _live_documents(manifest)).save(staged / "keyword")
         store.write_json(staged / "manifest.json", manifest)

@@ -72,7 +72,7 @@ class PgStore:
         self.execute("CREATE TABLE IF NOT EXISTS newsbot_meta (key text PRIMARY KEY, value jsonb NOT NULL)")
 
     def manifest(self) -> dict | None:
-        """The live version's manifest ({"version", "model", "pipeline", "dim", "files"}), if any."""
+        """The live version's manifest ({"version", "model", "pipeline", "documents", "dim", "files"}), if any."""
         try:
             rows = self.execute("SELECT value FROM newsbot_meta WHERE key = 'current'")
         except Exception as exc:  # no meta table yet
@@ -111,8 +111,9 @@ class PgStore:
             self.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def write_version(url: str, entries: Sequence, model_name: str, pipeline: int, keyword_text) -> None:
-    """Store entries (files with documents, passages and vectors) as a new version and make it live."""
+def write_version(url: str, entries: Sequence, model_name: str, pipeline: int, keyword_text, folder: str) -> None:
+    """Store entries (files with documents, passages and vectors), read from folder, as a new
+    version and make it live."""
     from llama_index.core.schema import TextNode
 
     pg = PgStore(url)
@@ -150,7 +151,8 @@ def write_version(url: str, entries: Sequence, model_name: str, pipeline: int, k
         _insert(pg, f"newsbot_v{version}_passages", rows)
         _insert(pg, f"newsbot_v{version}_files", files)
         files_manifest = {e.path: {"digest": e.digest, "doc_id": e.document.doc_id} for e in entries}
-        manifest = {"version": version, "model": model_name, "pipeline": pipeline, "dim": dim, "files": files_manifest}
+        manifest = {"version": version, "model": model_name, "pipeline": pipeline, "documents": folder, "dim": dim}
+        manifest["files"] = files_manifest
         manifest["doc_freq"], manifest["size"] = _term_stats(nodes)
         pg.execute(
             "INSERT INTO newsbot_meta (key, value) VALUES ('current', CAST(:value AS jsonb)) "

@@ -75,6 +75,7 @@ def test_rebuild_embeds_only_changed_files(planted_db, embedder, tmp_path):
 def test_two_servers_share_the_database_and_see_updates(planted_db, embedder, tmp_path):
     database, folder = planted_db
     env = server_env(tmp_path / "unused-index", folder, NEWSBOT_STORE=database)
+    del env["NEWSBOT_DOCUMENTS"]  # a server that names no folder answers from the database's index
     servers = [Server(env, tmp_path), Server(env, tmp_path)]
     question = {"question": "When does the Lantern Ferry Company start its night service?"}
     try:
@@ -114,3 +115,18 @@ def test_unreachable_database_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(cli, ["ask", "Who?", "--store", "postgresql://nobody@127.0.0.1:1/none"])
     assert result.exit_code == 1
     assert "cannot use the database" in result.output and "Traceback" not in result.output
+
+
+def test_a_database_built_from_another_folder_is_refused(planted_db, tmp_path):
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    database, folder = planted_db
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "note.md").write_text("The museum reopened on Monday.\n")
+    for command in (["ask", "When did the museum reopen?"], ["index"]):
+        result = CliRunner().invoke(cli, [*command, "--store", database, "--documents", str(tmp_path / "other")])
+        assert result.exit_code == 1, result.output
+        assert f"the index in the database was built from {folder.resolve()}" in result.output
+    assert "note" not in load_index(tmp_path, database).documents
