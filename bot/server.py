@@ -11,6 +11,11 @@ import click
 from bot.config import Settings
 from bot.core import Bot
 
+OPEN_CHAT_WARNING = (
+    "Warning: NEWSBOT_API_TOKEN guards /api/ask, /api/check and /api/feedback only; the chat at / and /embed "
+    "and their Gradio API still answer anyone. Set NEWSBOT_UI_LOGIN to guard them too."
+)
+
 
 def run_server(bot: Bot, settings: Settings) -> None:
     import uvicorn
@@ -21,6 +26,8 @@ def run_server(bot: Bot, settings: Settings) -> None:
     sock = _bind(settings.host, settings.port)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
+    if settings.api_token and not settings.ui_login:
+        click.echo(OPEN_CHAT_WARNING, err=True)
     click.echo(f"newsbot is serving at http://{shown}:{port}/  (API docs at /docs; Ctrl+C to stop)", err=True)
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)
