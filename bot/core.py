@@ -14,6 +14,7 @@ import numpy as np
 from bot.answer import compose
 from bot.conversation import Turn, gist, is_ellipsis, standalone
 from bot.factcheck import check
+from bot.language import foreign_language, not_read
 from bot.question import Question, analyse, standalone_part
 from bot.ranking import time_fit_of
 from bot.results import NOT_FOUND, Answer, Verdict
@@ -129,6 +130,9 @@ class Bot:
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         """A cited answer to question, read in the light of the conversation so far."""
+        language = foreign_language(self.validate(question))
+        if language:
+            return Answer(not_read(language), grounded=False)
         found = self.retrieve(question, history)
         answer = compose(
             found.question,
@@ -176,6 +180,9 @@ class Bot:
     def check(self, claim: str) -> Verdict:
         """Verdict on a claim (supported, refuted, not_enough_info) with stance-labelled evidence."""
         text = self.validate(claim, what="claim")
+        language = foreign_language(text)
+        if language:
+            return Verdict("not_enough_info", not_read(language, what="claim"), evidence=())
         index = self.index
         query_vector = self.embedder.embed_query(text)
         hits = _prefer_named_time(analyse(text), search(index, text, query_vector, k=CANDIDATE_PASSAGES * 2))
