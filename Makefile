@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 PORT ?= 7860
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install index lint clean
+.PHONY: run test install index lint docs clean
 
 run: $(STAMP)  ## install, index the bundled articles if needed (printing the summary), start the chat
 	$(BIN)/newsbot index
@@ -25,6 +25,9 @@ install: $(STAMP)
 
 index: $(STAMP)
 	$(BIN)/newsbot index
+
+docs: $(TEST_STAMP) $(CHROMIUM)  ## rewrite the README's index figures and docs/screenshot.png from a browser run
+	NEWSBOT_UPDATE_DOCS=1 $(BIN)/python -m pytest -q tests/test_browser.py -k readme_figures
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

@@ -193,10 +193,21 @@ def attribute(candidate: Candidate, name_source: bool) -> str:
     document = candidate.hit.document
     when = f" on {document.date.day} {document.date:%B %Y}" if document.date else ""
     first, _, rest = sentence.partition(" ")
-    opener = first.lower().rstrip(",;:")
-    if opener in _LOWERCASE_STARTS or opener in stopwords():
+    if _ordinary_word(first.rstrip(",;:"), document.text):
         sentence = f"{first.lower()} {rest}"
     return _end_sentence(f"{document.source} reported{when} that {sentence}")
+
+
+def _ordinary_word(word: str, text: str) -> bool:
+    """Is a capitalised sentence opener an ordinary word, to be lower-cased mid-sentence
+    ("that construction is due …"), rather than a name? It is when it is a stopword, or when
+    the article itself writes it in lower case somewhere; "Putin" and "NATO" never are."""
+    lower = word.lower()
+    if lower in _LOWERCASE_STARTS or lower in stopwords():
+        return True
+    if not word[:1].isupper() or not word[1:].islower():
+        return False  # an acronym, a number or an odd token stays as written
+    return re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", text) is not None
 
 
 def with_dates(sentence: str, published: dt.date | None) -> str:

@@ -119,7 +119,7 @@ def _add_guards(app: FastAPI, settings: Settings) -> None:
 def _mount_pages(app: FastAPI, bot: Bot, settings: Settings, feedback: FeedbackStore) -> FastAPI:
     import gradio as gr
 
-    from bot.ui import CSS, EMBED_CSS, build_embed, build_ui, theme
+    from bot.ui import COPY_SCRIPT, CSS, EMBED_CSS, build_embed, build_ui, theme
 
     login = {"auth": settings.login_pairs() or None, "auth_message": "Sign in to ask about the articles."}
     # /embed first: the page at / would otherwise catch its requests.
@@ -129,11 +129,14 @@ def _mount_pages(app: FastAPI, bot: Bot, settings: Settings, feedback: FeedbackS
         path="/embed",
         theme=theme(),
         css=CSS + EMBED_CSS,
+        head=COPY_SCRIPT,
         footer_links=[],
         **login,
     )
     chat = build_ui(bot, settings.documents, feedback)
-    return gr.mount_gradio_app(app, chat, path="/", theme=theme(), css=CSS, footer_links=["api"], **login)
+    return gr.mount_gradio_app(
+        app, chat, path="/", theme=theme(), css=CSS, head=COPY_SCRIPT, footer_links=["api"], **login
+    )
 
 
 def _add_error_handlers(app: FastAPI) -> None:

@@ -59,11 +59,35 @@ def format_verdict(verdict: Verdict, color: bool = False) -> str:
     return "\n".join(lines).rstrip()
 
 
-def sources_html(answer: Answer) -> str:
-    """The citations as safe HTML, on a timeline: every piece of article text is escaped."""
+NEAREST_NOTE = "Nearest passages — they do not answer the question."
+
+
+def sources_html(answer: Answer, back_to: str | None = None) -> str:
+    """The citations as safe HTML, on a timeline: every piece of article text is escaped. When
+    the bot abstains, the nearest passages are shown as such, with nothing highlighted.
+    back_to: the conversation's anchor, linked from each passage (for pages where the sources
+    sit below the conversation)."""
     if not answer.citations:
         return '<p class="nb-empty">No sources for this answer.</p>'
-    return timeline_html(answer.citations) + "\n".join(_citation_html(c) for c in answer.citations)
+    back = f' · <a class="nb-back" href="{html.escape(back_to)}">↑ back to the answer</a>' if back_to else ""
+    if not answer.grounded:
+        nearest = "\n".join(_citation_html(c, nearest=True, back=back) for c in answer.citations)
+        return f'<p class="nb-nearest-note">{NEAREST_NOTE}</p>{nearest}'
+    cited = "\n".join(_citation_html(c, back=back) for c in answer.citations)
+    return timeline_html(answer.citations) + cited
+
+
+def plain_text(answer: Answer) -> str:
+    """The answer as plain text with its [n] markers, then each source on a line:
+    "[1] TASS, 28 March 2022 — title — url"."""
+    lines = [answer.text]
+    if answer.citations:
+        lines.append("")
+    for citation in answer.citations:
+        document = citation.hit.document
+        parts = [f"[{citation.id}] {source_line(citation)}", document.title, document.url]
+        lines.append(" — ".join(part for part in parts if part))
+    return "\n".join(lines)
 
 
 def verdict_html(verdict: Verdict) -> str:
@@ -96,12 +120,15 @@ def timeline_html(citations: Sequence[Citation]) -> str:
         f'<span class="nb-event" style="left:{left(day):.1f}%" title="{day.day} {day:%B %Y}, spoken of"></span>'
         for day in sorted(events)
     ]
+    legend = []
     for day, cited in sorted(by_day.items()):
         names = ", ".join(dict.fromkeys(f"[{c.id}] {c.hit.document.source}" for c in cited))
         label = html.escape(f"{names} · {day.day} {day:%b %Y}")
-        side = "nb-start" if left(day) < 30 else "nb-end" if left(day) > 70 else "nb-mid"
-        marks.append(f'<span class="nb-dot {side}" style="left:{left(day):.1f}%" title="{label}"><i>{label}</i></span>')
-    return f'<div class="nb-timeline" role="img" aria-label="When the cited articles appeared">{"".join(marks)}</div>'
+        marks.append(f'<span class="nb-dot" style="left:{left(day):.1f}%" title="{label}"></span>')
+        legend.append(f"<li>{label}</li>")
+    # Labels sit in a legend below the line, in date order, so close dates never overlap.
+    line = f'<div class="nb-timeline" role="img" aria-label="When the cited articles appeared">{"".join(marks)}</div>'
+    return f'<div class="nb-when">{line}<ol class="nb-timeline-legend">{"".join(legend)}</ol></div>'
 
 
 def _event_dates(citation: Citation) -> list[dt.date]:
@@ -111,10 +138,11 @@ def _event_dates(citation: Citation) -> list[dt.date]:
     return [day for day in days if day != document.date]
 
 
-def _citation_html(citation: Citation, stance: str | None = None) -> str:
+def _citation_html(citation: Citation, stance: str | None = None, nearest: bool = False, back: str = "") -> str:
     document = citation.hit.document
     body = " ".join(
-        f"<mark>{html.escape(t)}</mark>" if marked else html.escape(t) for t, marked in passage_pieces(citation)
+        f"<mark>{html.escape(t)}</mark>" if marked and not nearest else html.escape(t)
+        for t, marked in passage_pieces(citation)
     )
     title = html.escape(document.title)
     link = (
@@ -123,8 +151,10 @@ def _citation_html(citation: Citation, stance: str | None = None) -> str:
         else f"<span>{title}</span>"
     )
     badge = f' <span class="nb-stance nb-{stance}">{stance}</span>' if stance else ""
+    kind = "nb-citation nb-nearest" if nearest else "nb-citation"
+    heading = f"<b>[{citation.id}] {html.escape(source_line(citation))}</b>{badge} · {link}{back}"
     return (
-        f'<div class="nb-citation" id="nb-cite-{citation.id}">'
-        f'<div class="nb-source"><b>[{citation.id}] {html.escape(source_line(citation))}</b>{badge} · {link}</div>'
+        f'<div class="{kind}" id="nb-cite-{citation.id}">'
+        f'<div class="nb-source">{heading}</div>'
         f"<blockquote>{body}</blockquote></div>"
     )

@@ -3,13 +3,14 @@ tab) at /, and a compact chat for an iframe at /embed."""
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from pathlib import Path
 
 import gradio as gr
 
-from bot.citations import source_line, sources_html, verdict_html
+from bot.citations import plain_text, source_line, sources_html, verdict_html
 from bot.conversation import Turn
 from bot.core import BadQuestion, Bot
 from bot.feedback import FeedbackStore
@@ -20,17 +21,17 @@ EXAMPLES_FILE = ".newsbot-examples"
 CLAIMS_FILE = ".newsbot-claims"
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>])")
 _ESCAPED_PUNCTUATION = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
+# Each answer carries its plain-text form, base64 in an HTML comment the page does not show;
+# COPY_SCRIPT hands it to the clipboard in place of the Markdown when the copy button is used.
+_COPY_MARKER = re.compile(r"\n*<!--nb-copy:([A-Za-z0-9+/=]*)-->")
 CSS = """
-.nb-timeline { position: relative; height: 2.6em; margin: .4em 1em 1.2em 1em; border-bottom: 2px solid #999; }
+.nb-timeline { position: relative; height: 1em; margin: .4em 1em .3em 1em; border-bottom: 2px solid #999; }
 .nb-timeline .nb-dot { position: absolute; bottom: -7px; width: 12px; height: 12px; margin-left: -6px;
   border-radius: 50%; background: #e8710a; }
-.nb-timeline .nb-dot i { position: absolute; bottom: 16px; left: 6px; white-space: nowrap;
-  font-style: normal; font-size: .75em; }
-.nb-timeline .nb-start i { transform: translateX(-12px); }
-.nb-timeline .nb-mid i { transform: translateX(-50%); }
-.nb-timeline .nb-end i { transform: translateX(-100%); }
 .nb-timeline .nb-event { position: absolute; bottom: -5px; width: 8px; height: 8px; margin-left: -4px;
   border-radius: 50%; border: 2px solid #e8710a; background: #fff; }
+.nb-timeline-legend { list-style: none; display: flex; flex-wrap: wrap; gap: .1em 1.2em; padding: 0;
+  margin: .6em 1em 1em 1em; font-size: .75em; }
 /* Light backgrounds carry their own dark text, so they stay readable in the dark theme. */
 .nb-stance { font-size: .8em; padding: 0 .4em; border-radius: .3em; background: #eee; color: #1f1f1f; }
 .nb-supports { background: #d8f5d0; }
@@ -41,16 +42,50 @@ CSS = """
 .nb-citation { margin: 0 0 1em 0; }
 .nb-citation blockquote { margin: .3em 0 0 0; padding-left: .8em; border-left: 3px solid #ccc; }
 .nb-citation mark { background: #fff2a8; color: #1f1f1f; padding: 0 .1em; }
+.nb-nearest-note { font-style: italic; }
+.nb-nearest blockquote { border-left: 3px dashed #999; opacity: .8; }
 .nb-source a { text-decoration: underline; }
 .nb-citation:target { outline: 2px solid #e8710a; outline-offset: 4px; border-radius: 2px; }
+.nb-note:not(:has(p)) { display: none !important; }
+.nb-note p { margin: 0; color: #b3261e; font-weight: 600; }
+.dark .nb-note p { color: #ffb4ab; }
+.nb-back { white-space: nowrap; }
 """
 # The embeddable view: no header or footer, tight margins, readable in a 360 x 560 px iframe.
 EMBED_CSS = """
 footer { display: none !important; }
 .gradio-container { padding: 0 !important; min-width: 0 !important; }
 .gradio-container .main.fillable { padding: 6px !important; }
-.nb-embed-sources { max-height: 40vh; overflow-y: auto; font-size: .9em; }
+/* The conversation, box and examples fill the frame; the cited passages follow below it. */
+#nb-embed-main { height: calc(100vh - 12px); flex-wrap: nowrap; }
+#nb-embed-main .nb-chat { flex: 1 1 auto; min-height: 120px; height: auto !important; }
+.nb-embed-sources { font-size: .9em; padding-top: .5em; }
+.nb-embed-sources:not(:has(.nb-citation)):not(:has(.nb-empty)) { display: none !important; }
 """
+# The copy button writes the answer's Markdown; this swaps in the plain text its marker holds,
+# through the clipboard API or, where there is none (plain http), the copy event.
+COPY_SCRIPT = """<script>
+(() => {
+  const marker = /<!--nb-copy:([A-Za-z0-9+\\/=]*)-->/;
+  const plain = text => {
+    const found = marker.exec(text || "");
+    if (!found) return null;
+    return new TextDecoder().decode(Uint8Array.from(atob(found[1]), c => c.charCodeAt(0)));
+  };
+  const clipboard = navigator.clipboard;
+  if (clipboard && !clipboard.nbPlain) {
+    const write = clipboard.writeText.bind(clipboard);
+    clipboard.writeText = text => write(plain(text) ?? text);
+    clipboard.nbPlain = true;
+  }
+  document.addEventListener("copy", event => {
+    const field = document.activeElement;
+    const text = field && "value" in field ? field.value : String(document.getSelection());
+    const swapped = plain(text);
+    if (swapped !== null) { event.clipboardData.setData("text/plain", swapped); event.preventDefault(); }
+  });
+})();
+</script>"""
 # System fonts only: the page must render with the network unplugged.
 FONTS = ["ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"]
 MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
@@ -80,7 +115,13 @@ def chat_message(answer: Answer) -> str:
     for citation in answer.citations:
         text = text.replace(f"\\[{citation.id}\\]", f"[[{citation.id}]](#nb-cite-{citation.id})")
     sources = " · ".join(f"[{c.id}] {literal_markdown(source_line(c))}" for c in answer.citations)
-    return f"{text}\n\n<small>{sources}</small>" if sources else text
+    shown = f"{text}\n\n<small>{sources}</small>" if sources else text
+    return with_copy_text(shown, plain_text(answer))
+
+
+def with_copy_text(markdown: str, plain: str) -> str:
+    """A chat message whose copy button copies plain instead of its Markdown."""
+    return f"{markdown}\n\n<!--nb-copy:{base64.b64encode(plain.encode()).decode()}-->"
 
 
 def literal_markdown(text: str) -> str:
@@ -90,7 +131,7 @@ def literal_markdown(text: str) -> str:
 
 
 def _plain(markdown: str) -> str:
-    return html.unescape(_ESCAPED_PUNCTUATION.sub(r"\1", markdown))
+    return html.unescape(_ESCAPED_PUNCTUATION.sub(r"\1", _COPY_MARKER.sub("", markdown)))
 
 
 def build_ui(bot: Bot, documents: Path, feedback: FeedbackStore) -> gr.Blocks:
@@ -124,26 +165,41 @@ def build_ui(bot: Bot, documents: Path, feedback: FeedbackStore) -> gr.Blocks:
 
 
 def build_embed(bot: Bot, documents: Path, feedback: FeedbackStore) -> gr.Blocks:
-    """The compact chat for an iframe: chat, question box, and the cited passages below."""
+    """The compact chat for an iframe: the conversation fills the frame, with the question box and
+    a few examples under it; the cited passages follow below, with a link back up."""
     with gr.Blocks(title="newsbot", analytics_enabled=False, fill_width=True) as embed:
-        parts = _chat(bot, feedback, "embed", height=300)
-        gr.Examples(example_questions(bot, documents)[:3], inputs=parts[1], label="Try")
-        sources = gr.HTML(SOURCES_PLACEHOLDER, elem_classes="nb-embed-sources")
-        _wire_chat(bot, parts, sources)
+        with gr.Column(elem_id="nb-embed-main"):
+            parts = _chat(bot, feedback, "embed")
+            gr.Examples(example_questions(bot, documents)[:3], inputs=parts[1], label="Try")
+        sources = gr.HTML("", elem_classes="nb-embed-sources", padding=False)
+        _wire_chat(bot, parts, sources, back_link="#nb-chat-embed")
     return embed
 
 
 SOURCES_PLACEHOLDER = '<p class="nb-empty">Cited passages appear here, the cited sentences highlighted.</p>'
 
 
-def _chat(bot: Bot, feedback: FeedbackStore, page: str, height: int) -> tuple[gr.Chatbot, gr.Textbox, gr.Button]:
-    """The conversation with copy and thumbs up/down on each answer, and the question box."""
-    chat = gr.Chatbot(label="Chat", height=height, buttons=["copy"], feedback_options=("Like", "Dislike"))
+ChatParts = tuple[gr.Chatbot, gr.Textbox, gr.Button, gr.HTML]
+
+
+def _chat(bot: Bot, feedback: FeedbackStore, page: str, **size) -> ChatParts:
+    """The conversation with copy and thumbs up/down on each answer, the question box, and a
+    note under it for a question that cannot be taken."""
+    chat = gr.Chatbot(
+        label="Chat",
+        buttons=["copy"],
+        feedback_options=("Like", "Dislike"),
+        autoscroll=False,  # SHOW_ANSWER_START scrolls to the start of a new answer instead
+        elem_id=f"nb-chat-{page}",
+        elem_classes="nb-chat",
+        **size,
+    )
     with gr.Row(equal_height=True):
         box = gr.Textbox(
             show_label=False, placeholder="Ask about the articles…", lines=1, max_lines=4, scale=5, min_width=160
         )
         ask = gr.Button("Ask", variant="primary", scale=1, min_width=60)
+    note = gr.HTML("", elem_classes="nb-note", padding=False)
 
     def remember(history: list[dict], data: gr.LikeData) -> None:
         index = data.index if isinstance(data.index, int) else data.index[0]
@@ -151,23 +207,39 @@ def _chat(bot: Bot, feedback: FeedbackStore, page: str, height: int) -> tuple[gr
         feedback.record(question, _text(history[index]), data.liked is True or data.liked == "Like", page)
 
     chat.like(remember, chat, None, api_name=False)
-    return chat, box, ask
+    return chat, box, ask, note
 
 
-def _wire_chat(bot: Bot, parts: tuple[gr.Chatbot, gr.Textbox, gr.Button], sources: gr.HTML) -> None:
-    chat, box, ask = parts
+# After an answer arrives, its first line is brought into view (not the end of a long answer).
+SHOW_ANSWER_START = """() => {
+  for (const chat of document.querySelectorAll(".nb-chat")) {
+    const rows = chat.querySelectorAll(".message-row");
+    if (!rows.length) continue;
+    const last = rows[rows.length - 1];
+    let box = last.parentElement;
+    while (box && box !== chat && box.scrollHeight <= box.clientHeight + 1) box = box.parentElement;
+    const label = 32;  // the chat's label floats over its top edge
+    const above = last.getBoundingClientRect().top - (box ? box.getBoundingClientRect().top : 0);
+    if (box && box !== chat) box.scrollTop += above - label;
+  }
+}"""
 
-    def respond(message: str, history: list[dict]) -> tuple[str, list[dict], str]:
+
+def _wire_chat(bot: Bot, parts: ChatParts, sources: gr.HTML, back_link: str | None = None) -> None:
+    chat, box, ask, note = parts
+
+    def respond(message: str, history: list[dict]) -> tuple:
         try:
             answer = bot.ask(message, _turns(history))
-        except BadQuestion as exc:
-            return message, history, _problem(exc)
-        asked = {"role": "user", "content": literal_markdown(message)}
+        except BadQuestion as exc:  # said under the box; the conversation and sources stay
+            return message, history, gr.skip(), _problem(exc)
+        asked = {"role": "user", "content": with_copy_text(literal_markdown(message), message)}
         reply = {"role": "assistant", "content": chat_message(answer)}
-        return "", [*history, asked, reply], sources_html(answer)
+        return "", [*history, asked, reply], sources_html(answer, back_link), ""
 
-    box.submit(respond, [box, chat], [box, chat, sources], api_name="ask")
-    ask.click(respond, [box, chat], [box, chat, sources], api_name=False)
+    outputs = [box, chat, sources, note]
+    box.submit(respond, [box, chat], outputs, api_name="ask").then(None, js=SHOW_ANSWER_START)
+    ask.click(respond, [box, chat], outputs, api_name=False).then(None, js=SHOW_ANSWER_START)
 
 
 def _check_tab(bot: Bot, documents: Path) -> None:
@@ -216,5 +288,15 @@ def _header(bot: Bot) -> str:
         "## newsbot\n"
         f"Answers from {plural(health['documents'], 'news article')} ({plural(health['passages'], 'passage')}). "
         "Every statement cites its source; the cited sentence is highlighted. "
-        "The timeline shows when each cited article was published."
+        "The timeline shows when each cited article was published." + _skipped_note(bot.index.skipped)
     )
+
+
+def _skipped_note(skipped: list[tuple[str, str]], shown: int = 3) -> str:
+    """ "2 files were skipped: scan.pdf (unsupported file type .pdf); …", or nothing."""
+    if not skipped:
+        return ""
+    listed = "; ".join(f"{path} ({reason})" for path, reason in skipped[:shown])
+    more = f"; and {len(skipped) - shown} more (`newsbot index` lists them)" if len(skipped) > shown else ""
+    verb = "was" if len(skipped) == 1 else "were"
+    return f"\n\n{plural(len(skipped), 'file')} {verb} skipped: {literal_markdown(listed)}{more}."

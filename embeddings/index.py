@@ -56,6 +56,7 @@ class Index:
     model_name: str
     files: dict[str, dict] = field(default_factory=dict)
     version: str = ""
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason) the build left out
 
     def document_of(self, passage: Passage) -> Document:
         return self.documents[passage.doc_id]
@@ -229,6 +230,7 @@ def load_index(index_dir: Path, database: str | None = None) -> Index:
         manifest["model"],
         manifest["files"],
         version.name,
+        [tuple(pair) for pair in manifest.get("skipped", [])],
     )
 
 
@@ -275,24 +277,28 @@ def build_index(
     check_same_folder(documents_dir, index_dir, database)
     lock = pgstore.PgStore(database).build_lock() if database else _build_lock(index_dir)
     with lock:
-        recorded = is_current(index_dir, model_name, database, documents_dir)
+        recorded = (
+            _live_manifest(index_dir, database) if is_current(index_dir, model_name, database, documents_dir) else None
+        )
         previous = _database_entries(database, model_name) if database else _previous_entries(index_dir, model_name)
         report = BuildReport()
         entries = _read_entries(documents_dir, previous, report)
         if not entries:
             raise NothingToIndex(_nothing_message(documents_dir, report))
         report.removed_documents = len(set(previous) - {e.path for e in entries})
-        # An index that does not yet record its folder (or was built by another pipeline) is
-        # published again, even when no file changed.
-        report.changed = bool(report.embedded_documents or report.removed_documents) or not recorded
+        # An index that does not yet record its folder and the files it skipped as they are now
+        # is published again, even when no file changed.
+        skipped = [list(pair) for pair in report.skipped]
+        up_to_date = recorded is not None and recorded.get("skipped", []) == skipped
+        report.changed = bool(report.embedded_documents or report.removed_documents) or not up_to_date
         if report.changed:
             merged = set() if database else _merge_segments(index_dir, entries)
             folder = _folder_key(documents_dir)
             _embed_missing(entries, embedder or Embedder(model_name, quick_start=True), progress)
             if database:
-                pgstore.write_version(database, entries, model_name, PIPELINE_VERSION, keyword_text, folder)
+                pgstore.write_version(database, entries, model_name, PIPELINE_VERSION, keyword_text, folder, skipped)
             else:
-                _write_version(index_dir, entries, model_name, merged, folder)
+                _write_version(index_dir, entries, model_name, merged, folder, skipped)
         report.documents = len(entries)
         report.passages = _passage_count(index_dir, entries, database)
         return report
@@ -432,7 +438,9 @@ def _embed_missing(entries: list[_Entry], embedder: Embedder, progress: bool) ->
         row += size
 
 
-def _write_version(index_dir: Path, entries: list[_Entry], model_name: str, merged: set[str], folder: str) -> None:
+def _write_version(
+    index_dir: Path, entries: list[_Entry], model_name: str, merged: set[str], folder: str, skipped: list
+) -> None:
     """Publish a version: the previous version's unchanged segments, linked, plus one new
     segment for new, changed and merged files; the keyword index over all of them."""
     previous = store.current_version(index_dir)
@@ -449,7 +457,7 @@ def _write_version(index_dir: Path, entries: list[_Entry], model_name: str, merg
                 entry.segment = name
             names.append(name)
         files = {e.path: {"digest": e.digest, "doc_id": e.doc_id, "segment": e.segment} for e in entries}
-        manifest = {"model": model_name, "pipeline": PIPELINE_VERSION, "documents": folder}
+        manifest = {"model": model_name, "pipeline": PIPELINE_VERSION, "documents": folder, "skipped": skipped}
         manifest |= {"segments": names, "files": files}
         (staged / "keyword").mkdir()
         _keyword_index(staged / SEGMENTS, _live_documents(manifest)).save(staged / "keyword")

@@ -111,9 +111,11 @@ class PgStore:
             self.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def write_version(url: str, entries: Sequence, model_name: str, pipeline: int, keyword_text, folder: str) -> None:
-    """Store entries (files with documents, passages and vectors), read from folder, as a new
-    version and make it live."""
+def write_version(
+    url: str, entries: Sequence, model_name: str, pipeline: int, keyword_text, folder: str, skipped: list
+) -> None:
+    """Store entries (files with documents, passages and vectors), read from folder (skipping the
+    (file, reason) pairs in skipped), as a new version and make it live."""
     from llama_index.core.schema import TextNode
 
     pg = PgStore(url)
@@ -152,7 +154,7 @@ def write_version(url: str, entries: Sequence, model_name: str, pipeline: int, k
         _insert(pg, f"newsbot_v{version}_files", files)
         files_manifest = {e.path: {"digest": e.digest, "doc_id": e.document.doc_id} for e in entries}
         manifest = {"version": version, "model": model_name, "pipeline": pipeline, "documents": folder, "dim": dim}
-        manifest["files"] = files_manifest
+        manifest |= {"files": files_manifest, "skipped": skipped}
         manifest["doc_freq"], manifest["size"] = _term_stats(nodes)
         pg.execute(
             "INSERT INTO newsbot_meta (key, value) VALUES ('current', CAST(:value AS jsonb)) "
@@ -245,6 +247,7 @@ class PgIndex:
         self.version = manifest["version"]
         self.model_name = manifest["model"]
         self.files = manifest["files"]
+        self.skipped = [tuple(pair) for pair in manifest.get("skipped", [])]
         self.keyword = TermStats(manifest["doc_freq"], manifest["size"])
         rows = self.pg.execute(f"SELECT document FROM newsbot_v{self.version}_files")
         self.documents = {d["doc_id"]: Document.from_dict(d) for (d,) in rows}

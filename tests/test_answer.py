@@ -89,3 +89,27 @@ def test_hits_carry_document_metadata(planted_bot, embedder):
 def test_bad_questions_are_refused(planted_bot, question):
     with pytest.raises(BadQuestion):
         planted_bot.ask(question)
+
+
+def test_an_ordinary_word_after_reported_that_is_lower_case(planted_bot, bundled_bot):
+    """ "… reported on 2 May 2031 that construction is due …", not "that Construction": a word the
+    article itself writes in lower case is an ordinary word; names keep their capital."""
+    import re
+
+    from conftest import BUNDLED
+
+    examples = (BUNDLED / ".newsbot-examples").read_text().splitlines()
+    asked = [(planted_bot, q["question"]) for q in planted_questions()]
+    asked += [(bundled_bot, q) for q in examples if q.strip() and not q.startswith("#")]
+    checked = 0
+    for bot, question in asked:
+        answer = bot.ask(question)
+        for citation in answer.citations:
+            text = citation.hit.document.text
+            for word in re.findall(
+                rf"{re.escape(citation.hit.document.source)} reported on [^.]*? that (\w+)", answer.text
+            ):
+                checked += 1
+                written_lower = re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", text)
+                assert not (word[0].isupper() and written_lower), f"{question!r}: 'that {word}'"
+    assert checked >= 10

@@ -5,6 +5,7 @@ Screenshots are saved under test-artifacts/screenshots/."""
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
 import threading
@@ -115,13 +116,18 @@ CONTRAST = """e => {
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_highlighted_sentence_is_readable_in_both_themes(browser, server, outside_requests, scheme):
+def test_every_highlight_is_readable_in_both_themes(browser, server, outside_requests, scheme):
     page = new_page(browser, outside_requests, scheme=scheme)
     page.goto(server.url + "/")
     ask_in(page, QUESTION)
     open_first_citation(page)
-    assert page.locator("#nb-cite-1 mark").first.evaluate(CONTRAST) >= 4.5
-    page.screenshot(path=SHOTS / f"chat-{scheme}.png")
+    page.get_by_role("tab", name="Fact check").click()
+    check_claim(page, example_lines(".newsbot-claims")[0])
+    marked = page.locator("mark, .nb-stance, .nb-verdict")
+    assert marked.count() >= 3
+    ratios = [marked.nth(i).evaluate(CONTRAST) for i in range(marked.count()) if marked.nth(i).is_visible()]
+    assert ratios and min(ratios) >= 4.5, ratios
+    page.screenshot(path=SHOTS / f"check-{scheme}.png")
     assert outside_requests == []
 
 
@@ -243,3 +249,192 @@ def readme_iframe_snippet() -> str:
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
+
+
+def example_lines(name: str) -> list[str]:
+    """The bundled example questions or claims, as the page lists them."""
+    lines = (ROOT / "documents" / name).read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+def check_claim(page, claim: str) -> None:
+    box = page.get_by_placeholder("A statement to check against the articles…")
+    shown = page.locator(".nb-verdict")
+    before = shown.first.inner_text() if shown.count() else None
+    box.fill(claim)
+    page.get_by_role("button", name="Check", exact=True).click()
+    changed = "before => { const v = document.querySelector('.nb-verdict'); return v && v.innerText !== before; }"
+    page.wait_for_function(changed, arg=before, timeout=30_000)
+
+
+def boxes_overlap(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and (a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+    )
+
+
+def test_timeline_labels_never_overlap(browser, server, outside_requests):
+    page = new_page(browser, outside_requests, width=1000)
+    page.goto(server.url + "/")
+    page.get_by_role("tab", name="Fact check").click()
+    most = 0
+    for claim in example_lines(".newsbot-claims"):
+        check_claim(page, claim)
+        labels = page.locator(".nb-timeline-legend li")
+        boxes = [labels.nth(i).bounding_box() for i in range(labels.count())]
+        most = max(most, len(boxes))
+        overlapping = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if boxes_overlap(a, b)]
+        assert not overlapping, (claim, overlapping)
+        assert page.locator(".nb-timeline i, .nb-timeline span:not(:empty)").count() == 0, "no text on the line"
+    assert most >= 3, "some verdict cites articles from three dates"
+    assert outside_requests == []
+
+
+def test_copy_button_copies_plain_text_with_sources(browser, server, outside_requests):
+    page = new_page(browser, outside_requests)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    page.goto(server.url + "/")
+    ask_in(page, QUESTION)
+    page.locator("a[href='#nb-cite-1']").first.wait_for(timeout=30_000)
+    page.locator(".nb-chat button[aria-label*='copy' i], .nb-chat button[title*='copy' i]").last.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    answer = httpx.post(server.url + "/api/ask", json={"question": QUESTION}, timeout=30).json()
+    sources = [
+        " — ".join(
+            part for part in (f"[{c['id']}] {c['source']}, {long_date(c['date'])}", c["title"], c["url"]) if part
+        )
+        for c in answer["citations"]
+    ]
+    assert copied == "\n".join([answer["answer"], "", *sources])
+    assert "\\" not in copied and "<" not in copied and "#nb-cite" not in copied
+    assert not page.errors
+    assert outside_requests == []
+
+
+def long_date(iso: str | None) -> str:
+    import datetime as dt
+
+    if not iso:
+        return "undated"
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+def test_errors_show_under_the_question_and_keep_the_sources(browser, server, outside_requests):
+    page = new_page(browser, outside_requests)
+    page.goto(server.url + "/")
+    ask_in(page, QUESTION)
+    open_first_citation(page)
+    sources_before = page.locator("#nb-cite-1").inner_text()
+    chat_column = page.locator(".nb-chat").bounding_box()
+    for bad, message in (("   ", "The question is empty."), ("y" * 2100, "The question is too long")):
+        ask_in(page, bad)
+        note = page.locator(".nb-note").get_by_text(message)
+        note.wait_for(timeout=10_000)
+        where = note.bounding_box()
+        assert chat_column["x"] <= where["x"] < chat_column["x"] + chat_column["width"], "in the chat column"
+        assert where["y"] > chat_column["y"] + chat_column["height"], "under the conversation, by the box"
+        assert page.locator("#nb-cite-1").inner_text() == sources_before, "the sources stay"
+    ask_in(page, QUESTION)
+    page.locator("a[href='#nb-cite-1']").nth(1).wait_for(timeout=30_000)
+    assert page.locator(".nb-note p").count() == 0, "the note goes once a question is answered"
+    assert outside_requests == []
+
+
+def test_non_answers_mark_the_nearest_passages_as_such(browser, server, outside_requests):
+    question = "What is the capital of Turkey?"
+    answer = httpx.post(server.url + "/api/ask", json={"question": question}, timeout=30).json()
+    assert not answer["grounded"] and answer["citations"], "the bot abstains and shows its nearest passages"
+    page = new_page(browser, outside_requests)
+    page.goto(server.url + "/")
+    ask_in(page, question)
+    page.locator(".nb-nearest-note").wait_for(timeout=30_000)
+    assert "they do not answer the question" in page.locator(".nb-nearest-note").inner_text()
+    assert page.locator(".nb-citation").count() == page.locator(".nb-citation.nb-nearest").count() >= 1
+    assert page.locator(".nb-citation mark").count() == 0, "no highlight claims support"
+    assert page.locator(".nb-timeline").count() == 0
+    assert outside_requests == []
+
+
+EMBED = {"width": 360, "height": 560}
+
+
+def test_embed_fits_a_small_frame_and_shows_each_answer_from_its_start(browser, server, outside_requests):
+    page = new_page(browser, outside_requests, **EMBED)
+    page.goto(server.url + "/embed/")
+    chat = page.locator("#nb-chat-embed")
+    chat.wait_for()
+    assert page.evaluate("document.scrollingElement.scrollHeight") <= EMBED["height"], "the empty embed fits"
+    assert chat.bounding_box()["height"] >= EMBED["height"] / 2, "the conversation fills the frame"
+    for question in example_lines(".newsbot-examples")[:2]:
+        ask_in(page, question)
+        page.locator(".message-row").nth(-1).get_by_text(re.compile(r"\[1\]")).first.wait_for(timeout=30_000)
+        page.wait_for_timeout(300)
+        last, view = page.locator(".nb-chat .message-row").last.bounding_box(), chat.bounding_box()
+        assert view["y"] <= last["y"] + 40 < view["y"] + view["height"] / 2, "the answer's start is in view"
+    page.locator("a[href='#nb-cite-1']").last.click()
+    back = page.locator("#nb-cite-1 a.nb-back")
+    assert back.is_visible() and in_viewport(page, back), "a way back is in view at the sources"
+    back.click()
+    page.wait_for_timeout(300)
+    assert in_viewport(page, chat), "back at the conversation"
+    assert no_horizontal_scroll(page)
+    assert not page.errors
+    assert outside_requests == []
+
+
+def in_viewport(page, locator) -> bool:
+    box = locator.bounding_box()
+    return box is not None and 0 <= box["y"] < page.viewport_size["height"]
+
+
+@pytest.mark.parametrize(("path", "shown"), [("/", 6), ("/embed/", 3)])
+def test_example_questions_are_shown_whole(browser, server, outside_requests, path, shown):
+    page = new_page(browser, outside_requests, **(EMBED if path == "/embed/" else {}))
+    page.goto(server.url + path)
+    expected = example_lines(".newsbot-examples")[:shown]
+    for question in expected:
+        example = page.get_by_text(question, exact=True).first
+        example.wait_for()
+        assert example.evaluate("e => e.scrollWidth <= e.clientWidth + 1 && e.scrollHeight <= e.clientHeight + 1")
+    assert outside_requests == []
+
+
+README_QUESTION = "Who heads Ukraine's delegation for the July 2025 round?"
+README_FIGURES = {  # the README's figures of the bundled index, as patterns over its text
+    "index": r"Indexed (\d+) documents from documents, (\d+) passages",
+    "health": r'\{"status": "ok", "documents": (\d+), "passages": (\d+)\}',
+}
+
+
+def test_readme_figures_and_screenshot_come_from_the_bundled_index(browser, server, outside_requests):
+    """The README's counts are the served bundled index's; NEWSBOT_UPDATE_DOCS=1 (`make docs`)
+    writes them, and the screenshot, from this run instead of checking them."""
+    health = httpx.get(server.url + "/api/health").json()
+    counts = (str(health["documents"]), str(health["passages"]))
+    readme_path = ROOT / "README.md"
+    readme = readme_path.read_text(encoding="utf-8")
+    page = new_page(browser, outside_requests)
+    page.goto(server.url + "/")
+    header = page.get_by_text(re.compile(r"Answers from \d+ news articles")).first.inner_text()
+    assert f"Answers from {counts[0]} news articles ({counts[1]} passages)" in header
+    if os.environ.get("NEWSBOT_UPDATE_DOCS"):
+        for pattern in README_FIGURES.values():
+            readme = re.sub(pattern, lambda m: _with_counts(m, counts), readme)
+        readme_path.write_text(readme, encoding="utf-8")
+        ask_in(page, README_QUESTION)
+        open_first_citation(page)
+        page.screenshot(path=ROOT / "docs" / "screenshot.png")
+    for name, pattern in README_FIGURES.items():
+        found = re.findall(pattern, readme)
+        assert found and all(f == counts for f in found), f"README {name} figures {found}; the index has {counts}"
+    assert outside_requests == []
+
+
+def _with_counts(match: re.Match, counts: tuple[str, str]) -> str:
+    text, start = match.group(0), match.start()
+    for group, count in sorted(zip((1, 2), counts, strict=True), reverse=True):
+        text = text[: match.start(group) - start] + count + text[match.end(group) - start :]
+    return text

@@ -135,3 +135,27 @@ def test_quick_start_embeds_questions_like_the_full_model(embedder, text):
     quick = Embedder(quick_start=True)
     assert quick._full is None, "no torch stack loaded for questions"
     assert np.abs(quick.embed_query(text) - embedder.embed_query(text)).max() < 1e-5
+
+
+def test_the_index_records_the_files_it_skipped(planted_copy, tmp_path, embedder):
+    index_dir = tmp_path / "index"
+    build_index(planted_copy, index_dir, embedder=embedder)
+    assert load_index(index_dir).skipped == []
+    (planted_copy / "scan.pdf").write_bytes(b"%PDF")
+    again = build_index(planted_copy, index_dir, embedder=embedder)
+    assert again.changed and again.embedded_documents == 0, "republished for the skipped file alone"
+    assert load_index(index_dir).skipped == [("scan.pdf", "unsupported file type .pdf")]
+
+
+def test_the_chat_header_names_the_skipped_files(planted_copy, tmp_path, embedder):
+    from bot.core import Bot
+    from bot.ui import _header
+
+    (planted_copy / "scan.pdf").write_bytes(b"%PDF")
+    (planted_copy / "empty.txt").write_text("")
+    build_index(planted_copy, tmp_path / "index", embedder=embedder)
+    header = _header(Bot(load_index(tmp_path / "index"), embedder))
+    assert "Answers from 6 news articles" in header
+    assert (
+        "2 files were skipped: empty\\.txt \\(empty file\\); scan\\.pdf \\(unsupported file type \\.pdf\\)." in header
+    )
