@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import unicodedata
 from functools import cache
 
@@ -116,8 +117,21 @@ def _best_against_english(text: str) -> tuple[str, float]:
     return code, math.log(probability) - math.log(max(english, 1e-30))
 
 
-@cache
+def load_in_background() -> None:
+    """Start loading the model (about 0.4 s, mostly decompression) beside start-up work."""
+    threading.Thread(target=_identifier, name="load-language-model", daemon=True).start()
+
+
+_LOADING = threading.Lock()
+
+
 def _identifier() -> LanguageIdentifier:
+    with _LOADING:  # a question asked while the background load runs waits for it
+        return _loaded()
+
+
+@cache
+def _loaded() -> LanguageIdentifier:
     """py3langid's model, loaded from the installed package (no download)."""
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(LANGUAGES))

@@ -438,3 +438,14 @@ def _with_counts(match: re.Match, counts: tuple[str, str]) -> str:
     for group, count in sorted(zip((1, 2), counts, strict=True), reverse=True):
         text = text[: match.start(group) - start] + count + text[match.end(group) - start :]
     return text
+
+
+def test_a_question_in_another_language_is_told_so(browser, server, outside_requests):
+    page = new_page(browser, outside_requests)
+    page.goto(server.url + "/")
+    ask_in(page, "Хто очолив українську делегацію на переговорах у Стамбулі?")
+    reply = page.locator(".nb-chat .message-row").last.get_by_text("reads questions in English only")
+    reply.wait_for(timeout=30_000)
+    assert "Ukrainian" in reply.inner_text()
+    assert page.locator(".nb-citation").count() == 0 and page.locator("mark").count() == 0
+    assert outside_requests == []
