@@ -1,4 +1,4 @@
-"""Read a folder of articles (text, Markdown, HTML) into Documents with metadata."""
+"""Read a folder of articles (text, Markdown, HTML, PDF, Word) into Documents with metadata."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+OFFICE_SUFFIXES = {".pdf", ".docx"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | OFFICE_SUFFIXES
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,[^.\n]{0,30}\.\s*/([A-Za-z][\w ]{1,20})/\.", re.MULTILINE)
@@ -111,25 +112,23 @@ def doc_id_for(rel: str) -> str:
 
 def read_document(path: Path, folder: Path) -> Document:
     """Read one file; raises SkippedFile with a reason a user can act on."""
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
         raise SkippedFile(f"unsupported file type {path.suffix or '(none)'}")
-    raw = _read_bytes(path)
-    text = _decode(raw)
     doc_id = doc_id_for(path.relative_to(folder).as_posix())
-    reader = _from_html if path.suffix.lower() in HTML_SUFFIXES else _from_text
-    document = reader(doc_id, text)
+    if suffix in OFFICE_SUFFIXES:
+        document = _from_office(doc_id, path)
+    else:
+        text = _decode(_read_bytes(path))
+        document = (_from_html if suffix in HTML_SUFFIXES else _from_text)(doc_id, text)
     if not document.body:
         raise SkippedFile("no article text found")
     return document
 
 
 def _read_bytes(path: Path) -> bytes:
+    _check_size(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SkippedFile(
-                f"file too large ({size // (1024 * 1024)} MB; limit {MAX_FILE_BYTES // (1024 * 1024)} MB)"
-            )
         raw = path.read_bytes()
     except OSError as exc:
         raise SkippedFile(f"cannot read file: {exc.strerror or exc}") from exc
@@ -138,6 +137,28 @@ def _read_bytes(path: Path) -> bytes:
     if b"\x00" in raw[:8192]:
         raise SkippedFile("binary file, not text")
     return raw
+
+
+def _check_size(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SkippedFile(f"cannot read file: {exc.strerror or exc}") from exc
+    if size == 0:
+        raise SkippedFile("empty file")
+    if size > MAX_FILE_BYTES:
+        raise SkippedFile(f"file too large ({size // (1024 * 1024)} MB; limit {MAX_FILE_BYTES // (1024 * 1024)} MB)")
+
+
+def _from_office(doc_id: str, path: Path) -> Document:
+    """A PDF or Word file: its text read as a plain-text article whose metadata comes first from
+    the file's own properties, then, where they say nothing, from its first lines."""
+    from embeddings import office
+
+    _check_size(path)
+    extract = office.pdf_text if path.suffix.lower() == ".pdf" else office.docx_text
+    text, properties = extract(path)
+    return _from_text(doc_id, text, properties)
 
 
 def _decode(raw: bytes) -> str:
@@ -153,7 +174,7 @@ def _decode(raw: bytes) -> str:
     return str(best)
 
 
-def _from_text(doc_id: str, text: str) -> Document:
+def _from_text(doc_id: str, text: str, properties: dict | None = None) -> Document:
     try:
         post = frontmatter.loads(text)
     except Exception as exc:  # the YAML parser raises many types
@@ -161,7 +182,8 @@ def _from_text(doc_id: str, text: str) -> Document:
         log.warning("%s: front matter unreadable (%s); reading the file as plain text", doc_id, reason)
         post = frontmatter.Post(text)
     header, body_text = header_block(post.content)
-    meta = {**header, **{key: value for key, value in post.metadata.items() if value not in (None, "")}}
+    given = {key: value for key, value in post.metadata.items() if value not in (None, "")}
+    meta = {**header, **(properties or {}), **given}
     url = _web_url(str(meta["url"])) if "url" in meta else _find_url(body_text)
     title = str(meta.get("title") or furniture.infer_title(body_text) or _title_from_url(url) or doc_id)
     date = _as_date(meta.get("date")) or find_date(body_text[:HEAD_CHARS]) or _date_from_url(url)

@@ -63,11 +63,11 @@ def test_invalid_setting_names_the_variable(env):
 
 
 def test_index_prints_summary_and_skipped_files(planted_copy, tmp_path):
-    (planted_copy / "scan.pdf").write_bytes(b"%PDF")
+    (planted_copy / "slides.pptx").write_bytes(b"%PDF")
     result = CliRunner().invoke(cli, ["index", "--documents", str(planted_copy), "--index-dir", str(tmp_path / "ix")])
     assert result.exit_code == 0, result.output
     assert "Indexed 6 documents" in result.output
-    assert "Skipped scan.pdf: unsupported file type .pdf" in result.output
+    assert "Skipped slides.pptx: unsupported file type .pptx" in result.output
 
 
 def test_index_of_nothing_fails(tmp_path):

@@ -23,10 +23,10 @@ def test_build_then_update_only_changed_files(planted_copy, tmp_path, embedder):
         (planted_copy / "bridge-2029.md").read_text() + "\nFenn retired in 2030.\n"
     )
     (planted_copy / "wire-council.txt").unlink()
-    (planted_copy / "notes.pdf").write_bytes(b"%PDF")
+    (planted_copy / "notes.pptx").write_bytes(b"%PDF")
     update = build_index(planted_copy, index_dir, embedder=embedder)
     assert (update.embedded_documents, update.reused_documents, update.removed_documents) == (1, 4, 1)
-    assert update.skipped == [("notes.pdf", "unsupported file type .pdf")]
+    assert update.skipped == [("notes.pptx", "unsupported file type .pptx")]
     index = load_index(index_dir)
     assert set(index.documents) == {"bridge-2029", "bridge-2031", "glacier-survey", "harbour-accord", "orchestra"}
     assert "retired" in index.documents["bridge-2029"].text
@@ -141,21 +141,22 @@ def test_the_index_records_the_files_it_skipped(planted_copy, tmp_path, embedder
     index_dir = tmp_path / "index"
     build_index(planted_copy, index_dir, embedder=embedder)
     assert load_index(index_dir).skipped == []
-    (planted_copy / "scan.pdf").write_bytes(b"%PDF")
+    (planted_copy / "slides.pptx").write_bytes(b"%PDF")
     again = build_index(planted_copy, index_dir, embedder=embedder)
     assert again.changed and again.embedded_documents == 0, "republished for the skipped file alone"
-    assert load_index(index_dir).skipped == [("scan.pdf", "unsupported file type .pdf")]
+    assert load_index(index_dir).skipped == [("slides.pptx", "unsupported file type .pptx")]
 
 
 def test_the_chat_header_names_the_skipped_files(planted_copy, tmp_path, embedder):
     from bot.core import Bot
     from bot.ui import _header
 
-    (planted_copy / "scan.pdf").write_bytes(b"%PDF")
+    (planted_copy / "slides.pptx").write_bytes(b"%PDF")
     (planted_copy / "empty.txt").write_text("")
     build_index(planted_copy, tmp_path / "index", embedder=embedder)
     header = _header(Bot(load_index(tmp_path / "index"), embedder))
     assert "Answers from 6 news articles" in header
     assert (
-        "2 files were skipped: empty\\.txt \\(empty file\\); scan\\.pdf \\(unsupported file type \\.pdf\\)." in header
+        "2 files were skipped: empty\\.txt \\(empty file\\); slides\\.pptx \\(unsupported file type \\.pptx\\)."
+        in header
     )

@@ -106,7 +106,7 @@ def test_passage_and_sentence_offsets_slice_the_text(doc):
 def test_bad_files_are_skipped_with_a_reason(tmp_path):
     (tmp_path / "empty.txt").write_text("  \n")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02 not text")
-    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "report.pptx").write_bytes(b"%PDF-1.4")
     reasons = {}
     for path in tmp_path.iterdir():
         with pytest.raises(SkippedFile) as info:
@@ -115,7 +115,7 @@ def test_bad_files_are_skipped_with_a_reason(tmp_path):
     assert reasons == {
         "empty.txt": "empty file",
         "binary.txt": "binary file, not text",
-        "report.pdf": "unsupported file type .pdf",
+        "report.pptx": "unsupported file type .pptx",
     }
 
 
