@@ -54,10 +54,14 @@ def cli(verbose: bool) -> None:
 @_settings_options
 def index(**flags: Any) -> None:
     """Build or update the index (only new or changed files are embedded)."""
+    _update_index(load_settings(**flags))
+
+
+def _update_index(settings: Settings) -> None:
+    """Build or update the index of settings.documents and print its summary and skipped files."""
     from bot.lexicon import plural
     from embeddings import DatabaseUnavailable, IndexOfAnotherFolder, NothingToIndex, build_index
 
-    settings = load_settings(**flags)
     try:
         report = build_index(
             settings.documents, settings.index_dir, settings.model, progress=True, database=settings.database
@@ -72,6 +76,32 @@ def index(**flags: Any) -> None:
     )
     for path, reason in report.skipped:
         click.echo(f"Skipped {path}: {reason}", err=True)
+
+
+@cli.command()
+@click.argument("urls", nargs=-1)
+@click.option("--refresh", is_flag=True, help="Read every feed added before again; only new items are fetched.")
+@_settings_options
+def add(urls: tuple[str, ...], refresh: bool, **flags: Any) -> None:
+    """Fetch each URL (an article page, or an RSS or Atom feed's items) into the documents folder
+    as Markdown with front matter, each article once; then update the index. The only command
+    that goes online."""
+    from embeddings import web
+
+    if not urls and not refresh:
+        raise click.UsageError("give one or more URLs, or --refresh to re-read the feeds added before")
+    settings = load_settings(**flags)
+    report = web.add_urls(list(urls), settings.documents, progress=True)
+    if refresh:
+        again = web.refresh_feeds(settings.documents, progress=True)
+        report.added += again.added
+        report.known += again.known
+        report.failed += again.failed
+    click.echo(report.summary())
+    if report.added:
+        _update_index(settings)
+    if report.failed and not report.added and not report.known:
+        sys.exit(1)
 
 
 @cli.command()
