@@ -47,7 +47,7 @@ def add_urls(urls: list[str], folder: Path, progress: bool = False) -> AddReport
                 _remember_feed(folder, url)
                 _add_feed(url, body, folder, known, report, progress)
             else:
-                _add_page(url, body, folder, known, report)
+                _add_page(url, _page(body, kind), folder, known, report)
         except FetchFailed as exc:
             report.failed.append((url, str(exc)))
     return report
@@ -118,7 +118,7 @@ def _add_feed(url: str, body: bytes, folder: Path, known: Known, report: AddRepo
             continue
         try:
             page, kind = fetch(link)
-            _add_page(link, page, folder, known, report)
+            _add_page(link, _page(page, kind), folder, known, report)
         except FetchFailed as exc:
             report.failed.append((link, str(exc)))
 
@@ -148,6 +148,13 @@ def _add_page(url: str, body: bytes, folder: Path, known: Known, report: AddRepo
     known.urls |= {url, canonical}
     known.digests.add(_digest(page.text))
     report.added.append(path.name)
+
+
+def _page(body: bytes, kind: str) -> bytes:
+    """body, when it is a web page (HTML or text)."""
+    if not (kind.startswith("text/") or kind == "application/xhtml+xml"):
+        raise FetchFailed(f"not a web page or a feed ({kind})")
+    return body
 
 
 def _is_feed(kind: str, body: bytes) -> bool:

@@ -11,6 +11,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
+from conftest import free_port
 
 from bot.cli import cli
 from embeddings import load_index
@@ -136,12 +137,14 @@ def test_a_feed_adds_its_items_and_refresh_fetches_only_new_ones(site, tmp_path,
 
 def test_failures_are_listed_with_their_reason_and_the_rest_added(site, tmp_path):
     base, _ = site
-    urls = [f"{base}/news/missing.html", f"{base}/logo.png", "ftp://127.0.0.1/x", f"{base}/news/museum.html"]
+    closed = f"http://127.0.0.1:{free_port()}/news.html"
+    urls = [f"{base}/news/missing.html", f"{base}/logo.png", "ftp://127.0.0.1/x", closed, f"{base}/news/museum.html"]
     result = newsbot(tmp_path, "add", *urls)
     assert result.exit_code == 0, result.output
-    assert "added 1, already had 0, failed 3" in result.output
+    assert "added 1, already had 0, failed 4" in result.output
     assert f"{base}/news/missing.html: HTTP 404" in result.output
-    assert f"{base}/logo.png: no article text found" in result.output
+    assert f"{base}/logo.png: not a web page or a feed (image/png)" in result.output
+    assert f"{closed}: unreachable (" in result.output
     assert "ftp://127.0.0.1/x: only http:// and https:// addresses can be added" in result.output
 
 

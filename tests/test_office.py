@@ -140,3 +140,18 @@ def test_scanned_encrypted_and_broken_files_are_skipped_with_their_reason(office
     assert reasons["broken.pdf"].startswith("unreadable PDF")
     assert reasons["broken.docx"].startswith("unreadable Word file")
     assert set(load_index(tmp_path / "index").documents) == {"ferry", "museum"}, "the rest is indexed"
+
+
+def test_a_pdf_line_broken_with_a_hyphen_reads_as_one_word(tmp_path):
+    from fpdf import FPDF
+
+    from embeddings.office import pdf_text
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    pdf.add_page()
+    for line in ("The two delegations agreed on Friday to continue the nego-", "tiations in Istanbul next week."):
+        pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(tmp_path / "talks.pdf"))
+    text, _ = pdf_text(tmp_path / "talks.pdf")
+    assert "continue the negotiations in Istanbul next week." in text
