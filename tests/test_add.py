@@ -152,3 +152,13 @@ def test_nothing_but_failures_is_an_error(site, tmp_path):
     base, _ = site
     result = newsbot(tmp_path, "add", f"{base}/news/missing.html")
     assert result.exit_code == 1 and "failed 1" in result.output
+
+
+def test_the_same_article_at_another_address_is_not_stored_twice(site, tmp_path):
+    base, _ = site
+    root = tmp_path / "site"
+    copy = page("lighthouse").replace("news.example/news/lighthouse.html", "mirror.example/lighthouse")
+    (root / "mirror.html").write_text(copy, encoding="utf-8")
+    result = newsbot(tmp_path, "add", f"{base}/news/lighthouse.html", f"{base}/mirror.html")
+    assert "added 1, already had 1, failed 0" in result.output, result.output
+    assert len(list((tmp_path / "docs").glob("*.md"))) == 1
