@@ -111,7 +111,6 @@ def add(urls: tuple[str, ...], refresh: bool, **flags: Any) -> None:
 def ask(question: str | None, as_json: bool, **flags: Any) -> None:
     """Answer QUESTION from the articles, with citations. Without QUESTION, start a conversation
     in which follow-ups ("And where?", "What did he say?") build on earlier turns."""
-    _load_language_model()
     from bot.core import BadQuestion
 
     bot = _open_bot(load_settings(**flags), quick_start=True)
@@ -161,7 +160,6 @@ def _render_answer(answer, as_json: bool) -> str:
 @_settings_options
 def check(claim: str, as_json: bool, **flags: Any) -> None:
     """Check CLAIM against the articles: supported, refuted or not_enough_info, with evidence."""
-    _load_language_model()
     from bot.core import BadQuestion
 
     bot = _open_bot(load_settings(**flags), quick_start=True)
@@ -183,7 +181,6 @@ def check(claim: str, as_json: bool, **flags: Any) -> None:
 @_settings_options
 def serve(**flags: Any) -> None:
     """Serve the web chat at /, the embeddable chat at /embed and the API at /api/."""
-    _load_language_model()
     from bot.server import run_server
 
     settings = load_settings(**flags)
@@ -217,14 +214,6 @@ def evaluate(questions: Path, split: str, no_naive: bool, as_json: bool, **flags
         pipelines["naive"] = lambda item: ev.run_naive(naive, item)
     report = ev.evaluate(ev.load_questions(questions, split), pipelines, checkers, split)
     click.echo(json.dumps(report.__dict__, indent=2) if as_json else ev.format_report(report))
-
-
-def _load_language_model() -> None:
-    """Questions are checked for their language first; its model decompresses while the rest of
-    the bot is imported and loaded."""
-    from bot.language import load_in_background
-
-    load_in_background()
 
 
 def _open_bot(settings: Settings, quick_start: bool = False):

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 import unicodedata
 from functools import cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from embeddings.keyword import stopwords
 
 # The languages a question may be named as; the model knows more, but each extra one is another
 # way for a short English question to be mistaken.
@@ -67,6 +68,12 @@ LANGUAGES = {
 MIN_WORDS = 2  # one word (a follow-up such as "Why?") is too little to tell
 MIN_LOG_ODDS = 3.0  # the best language must be e^3 ≈ 20 times likelier than English
 NAMED = 0.5  # a text in another script is named by the model above this probability, else by its script
+# A question with at least this many English function words, making up at least this share of
+# its words, is English without asking the model (whose load costs a command 0.4 s). Chosen by
+# benchmarks/language_heldout.py --shortcut on the fitting half: the most English questions so
+# decided while at most 0.5% of German and Spanish ones are.
+ENGLISH_FUNCTION_WORDS = 3
+ENGLISH_SHARE = 0.2
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
@@ -80,10 +87,16 @@ def foreign_language(text: str) -> str | None:
         # Names count here: "Пєсков" is spelled in Ukrainian, "Песков" in Russian.
         other = [w for w in words if _script(w) != "LATIN"]
         return _name(" ".join(other), _script(other[0]))
-    if len(latin) < MIN_WORDS:
+    if len(latin) < MIN_WORDS or plainly_english(latin):
         return None
     code, log_odds = _best_against_english(" ".join(latin))
     return LANGUAGES[code] if code != "en" and log_odds >= MIN_LOG_ODDS else None
+
+
+def plainly_english(words: list[str]) -> bool:
+    """Are enough of the words English function words ("did", "the", "of") to need no model?"""
+    function_words = sum(word.lower() in stopwords() for word in words)
+    return function_words >= ENGLISH_FUNCTION_WORDS and function_words >= ENGLISH_SHARE * len(words)
 
 
 def not_read(language: str, what: str = "question") -> str:
@@ -117,21 +130,8 @@ def _best_against_english(text: str) -> tuple[str, float]:
     return code, math.log(probability) - math.log(max(english, 1e-30))
 
 
-def load_in_background() -> None:
-    """Start loading the model (about 0.4 s, mostly decompression) beside start-up work."""
-    threading.Thread(target=_identifier, name="load-language-model", daemon=True).start()
-
-
-_LOADING = threading.Lock()
-
-
-def _identifier() -> LanguageIdentifier:
-    with _LOADING:  # a question asked while the background load runs waits for it
-        return _loaded()
-
-
 @cache
-def _loaded() -> LanguageIdentifier:
+def _identifier() -> LanguageIdentifier:
     """py3langid's model, loaded from the installed package (no download)."""
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(LANGUAGES))

@@ -82,7 +82,7 @@ def test_short_english_fragments_are_rarely_refused(held_out, words):
 def test_german_and_spanish_questions_are_detected_and_named(held_out, language, name, least):
     questions = held_out[language]
     assert len(questions) > 500
-    assert _detected(questions) >= least  # measured 98.2% German, 100% Spanish
+    assert _detected(questions) >= least  # measured 97.5% German, 99.6% Spanish
     named = [foreign_language(q) for q in questions]
     assert sum(n == name for n in named) / len(questions) >= least - 0.02
 
@@ -168,3 +168,19 @@ def test_api_answers_a_russian_question_with_the_explanation(client):
     assert check.status_code == 200
     assert check.json()["verdict"] == "not_enough_info" and check.json()["evidence"] == []
     assert "Russian" in check.json()["explanation"]
+
+
+def test_a_plainly_english_question_needs_no_model():
+    """The model's load costs a command 0.4 s; a question full of English function words skips it."""
+    import subprocess
+    import sys
+
+    probe = (
+        "from bot.language import foreign_language, _identifier\n"
+        "assert foreign_language('How long did the first meeting in Belarus last?') is None\n"
+        "print(_identifier.cache_info().currsize)\n"
+        "foreign_language('Wie lange dauerte das erste Treffen in Belarus?')\n"
+        "print(_identifier.cache_info().currsize)\n"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert loaded == ["0", "1"]
