@@ -19,6 +19,7 @@ run: $(STAMP)  ## install, index the bundled articles if needed (printing the su
 
 test: $(TEST_STAMP) $(CHROMIUM)  ## install and run the whole test suite (CI runs this)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 install: $(STAMP)

@@ -14,9 +14,7 @@ from bot.ranking import Candidate, close_call, rank_sentences, ranker, reread_or
 from bot.reader import Read, bundled_reader
 from bot.results import NOT_FOUND, Answer, Citation
 from bot.short_answer import short_answer
-from embeddings import Hit, Index, tokenize
-from embeddings.dates import resolve_dates
-from embeddings.keyword import stopwords
+from embeddings import Hit, Index, resolve_dates, stopwords, tokenize
 
 MAX_SENTENCES = 3
 EXTRA_SENTENCE_RATIO = 0.8  # a runner-up joins an open question's answer if it scores this close

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import click
 
 from bot.results import Answer, Citation, Verdict
-from embeddings.dates import resolve_dates
+from embeddings import resolve_dates
 
 
 def passage_pieces(citation: Citation) -> list[tuple[str, bool]]:

@@ -86,14 +86,14 @@ def add(urls: tuple[str, ...], refresh: bool, **flags: Any) -> None:
     """Fetch each URL (an article page, or an RSS or Atom feed's items) into the documents folder
     as Markdown with front matter, each article once; then update the index. The only command
     that goes online."""
-    from embeddings import web
+    from embeddings import add_urls, refresh_feeds
 
     if not urls and not refresh:
         raise click.UsageError("give one or more URLs, or --refresh to re-read the feeds added before")
     settings = load_settings(**flags)
-    report = web.add_urls(list(urls), settings.documents, progress=True)
+    report = add_urls(list(urls), settings.documents, progress=True)
     if refresh:
-        again = web.refresh_feeds(settings.documents, progress=True)
+        again = refresh_feeds(settings.documents, progress=True)
         report.added += again.added
         report.known += again.known
         report.failed += again.failed

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from bot.lexicon import MONTHS, NAME
 from bot.question import QUESTION_WORDS
 from bot.results import NOT_FOUND
-from embeddings import tokenize
-from embeddings.keyword import stopwords
+from embeddings import stopwords, tokenize
 
 _REFERENCE = re.compile(r"\b(he|him|his|she|her|they|them|their|it|its|this|these|those)\b", re.I)
 _ELLIPSIS = re.compile(

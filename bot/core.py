@@ -29,8 +29,8 @@ from embeddings import (
     load_index,
     search,
     tokenize,
+    unit_vector,
 )
-from embeddings.model import unit_vector
 
 log = logging.getLogger(__name__)
 CANDIDATE_PASSAGES = 8

@@ -18,8 +18,7 @@ from bot.question import Question, analyse
 from bot.ranking import Candidate, Ranker, context_text, coverage, rank_sentences, time_fit_of
 from bot.results import Citation, Evidence, Verdict
 from bot.slots import number_conflict, numbers_agree
-from embeddings import Hit, Index, tokenize
-from embeddings.dates import resolve_dates
+from embeddings import Hit, Index, resolve_dates, tokenize
 
 SUPPORT_COVERAGE = 0.7  # share of the claim's term weight a supporting sentence must hold
 CONTRADICT_COVERAGE = 0.6  # ... and a contradicting one, leaving out the mismatched fact

@@ -16,8 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bot.results import Answer, Citation
-from embeddings import Embedder, Hit, Index
-from embeddings.keyword import stopwords
+from embeddings import Embedder, Hit, Index, stopwords
 
 GENERATED_PASSAGES = 4
 MIN_SIMILARITY = 0.6  # to the closest sentence of a cited passage

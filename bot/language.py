@@ -13,7 +13,7 @@ from functools import cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from embeddings.keyword import stopwords
+from embeddings import stopwords
 
 # The languages a question may be named as; the model knows more, but each extra one is another
 # way for a short English question to be mistaken.

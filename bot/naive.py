@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from embeddings.documents import list_files
-from embeddings.model import DEFAULT_MODEL, resolve_model_path
+from embeddings import DEFAULT_MODEL, list_files, resolve_model_path
 
 
 @dataclass(frozen=True)

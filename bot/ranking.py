@@ -21,11 +21,7 @@ import numpy as np
 
 from bot.lexicon import MONTHS, NAME, NUMBER_WORDS, RELATIVE_TIME, WEEKDAYS
 from bot.question import Question, asks_which
-from embeddings import Hit, Index, tokenize
-from embeddings.dates import resolve_dates
-from embeddings.keyword import KeywordIndex
-from embeddings.model import unit_vector
-from embeddings.sentences import starts_with_reference
+from embeddings import Hit, Index, KeywordIndex, resolve_dates, starts_with_reference, tokenize, unit_vector
 
 MODEL_FILE = "ranker.json"
 CONTEXT_WEIGHT = 0.5

@@ -89,7 +89,7 @@ def _load(model_dir: Path, adapters: Path) -> tuple:
     from safetensors import safe_open
     from safetensors.numpy import load_file
 
-    from embeddings.query_encoder import QueryEncoder
+    from embeddings import QueryEncoder
 
     with safe_open(str(adapters), framework="numpy") as stored:
         fitted = json.loads(stored.metadata()["fitted"])
@@ -114,7 +114,7 @@ def adapter_path() -> Path:
 @lru_cache(maxsize=1)
 def bundled_reader() -> Reader | None:
     """The reader, when its fit is shipped and the bundled model is installed."""
-    from embeddings.model import DEFAULT_MODEL, ModelNotFound, resolve_model_path
+    from embeddings import DEFAULT_MODEL, ModelNotFound, resolve_model_path
 
     try:
         model_dir = resolve_model_path(DEFAULT_MODEL)

@@ -7,8 +7,7 @@ import re
 
 from bot.question import Question
 from bot.reader import Read, bundled_reader
-from embeddings import tokenize
-from embeddings.keyword import stopwords
+from embeddings import stopwords, tokenize
 
 MAX_WORDS = 8
 _YES_NO = re.compile(r"^\s*(is|are|was|were|did|does|do|has|have|had|will|would|can|could|should)\b", re.I)

@@ -1,7 +1,8 @@
 """From a folder of articles to a searchable passage index. Knows nothing of chat or HTTP."""
 
 from embeddings.chunking import Passage
-from embeddings.documents import Document, SkippedFile
+from embeddings.dates import resolve_dates
+from embeddings.documents import Document, SkippedFile, list_files
 from embeddings.index import (
     BuildReport,
     Index,
@@ -14,14 +15,17 @@ from embeddings.index import (
     live_version,
     load_index,
 )
-from embeddings.keyword import tokenize
-from embeddings.model import DEFAULT_MODEL, Embedder, ModelNotFound
+from embeddings.keyword import KeywordIndex, stopwords, tokenize
+from embeddings.model import DEFAULT_MODEL, Embedder, ModelNotFound, resolve_model_path, unit_vector
 from embeddings.pgstore import DatabaseUnavailable
+from embeddings.query_encoder import QueryEncoder
 from embeddings.search import Hit, search
+from embeddings.sentences import starts_with_reference
+from embeddings.web import add_urls, refresh_feeds
 
 __all__ = [
-    "DEFAULT_MODEL",
     "BuildReport",
+    "DEFAULT_MODEL",
     "DatabaseUnavailable",
     "Document",
     "Embedder",
@@ -29,15 +33,25 @@ __all__ = [
     "Index",
     "IndexNotFound",
     "IndexOfAnotherFolder",
+    "KeywordIndex",
     "ModelNotFound",
     "NothingToIndex",
     "Passage",
+    "QueryEncoder",
     "SkippedFile",
+    "add_urls",
     "build_index",
     "check_documents_folder",
     "is_current",
+    "list_files",
     "live_version",
     "load_index",
+    "refresh_feeds",
+    "resolve_dates",
+    "resolve_model_path",
     "search",
+    "starts_with_reference",
+    "stopwords",
     "tokenize",
+    "unit_vector",
 ]
