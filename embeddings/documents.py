@@ -182,8 +182,7 @@ def _from_text(doc_id: str, text: str, properties: dict | None = None) -> Docume
         log.warning("%s: front matter unreadable (%s); reading the file as plain text", doc_id, reason)
         post = frontmatter.Post(text)
     header, body_text = header_block(post.content)
-    given = {key: value for key, value in post.metadata.items() if value not in (None, "")}
-    meta = {**header, **(properties or {}), **given}
+    meta = {**header, **present(properties or {}), **present(post.metadata)}
     url = _web_url(str(meta["url"])) if "url" in meta else _find_url(body_text)
     title = str(meta.get("title") or furniture.infer_title(body_text) or _title_from_url(url) or doc_id)
     date = _as_date(meta.get("date")) or find_date(body_text[:HEAD_CHARS]) or _date_from_url(url)
@@ -274,13 +273,22 @@ def _title_from_url(url: str | None) -> str | None:
 
 
 def _date_from_url(url: str | None) -> dt.date | None:
-    match = re.search(r"/((?:19|20)\d\d)/(\d\d)/(\d\d)/", url or "")
+    return date_of(re.search(r"/((?:19|20)\d\d)/(\d\d)/(\d\d)/", url or ""))
+
+
+def date_of(match: re.Match | None) -> dt.date | None:
+    """The date of a (year, month, day) match, if it is one."""
     if not match:
         return None
     try:
         return dt.date(*map(int, match.groups()))
     except ValueError:
         return None
+
+
+def present(meta: dict) -> dict:
+    """The metadata that says something (no empty values)."""
+    return {key: value for key, value in meta.items() if value not in (None, "")}
 
 
 def _infer_source(text: str, url: str | None) -> str:

@@ -165,7 +165,10 @@ def is_current(
 ) -> bool:
     """Was the live index built by this version of the pipeline with this model (and, when
     given, from documents_dir)?"""
-    manifest = _live_manifest(index_dir, database)
+    return _built_by(_live_manifest(index_dir, database), model_name, documents_dir)
+
+
+def _built_by(manifest: dict | None, model_name: str, documents_dir: Path | None) -> bool:
     if not manifest or manifest.get("pipeline") != PIPELINE_VERSION or manifest.get("model") != model_name:
         return False
     return documents_dir is None or manifest.get("documents") == _folder_key(documents_dir)
@@ -277,9 +280,8 @@ def build_index(
     check_same_folder(documents_dir, index_dir, database)
     lock = pgstore.PgStore(database).build_lock() if database else _build_lock(index_dir)
     with lock:
-        recorded = (
-            _live_manifest(index_dir, database) if is_current(index_dir, model_name, database, documents_dir) else None
-        )
+        live = _live_manifest(index_dir, database)
+        recorded = live if _built_by(live, model_name, documents_dir) else None
         previous = _database_entries(database, model_name) if database else _previous_entries(index_dir, model_name)
         report = BuildReport()
         entries = _read_entries(documents_dir, previous, report)

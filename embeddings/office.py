@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 from zipfile import BadZipFile
 
-from embeddings.documents import SkippedFile
+from embeddings.documents import SkippedFile, date_of
 
 # A line on at least this share of the pages, at their top or bottom, runs on every page.
 RUNNING_SHARE = 0.5
@@ -37,7 +37,7 @@ def pdf_text(path: Path) -> tuple[str, dict[str, object]]:
     if not any(page.strip() for page in pages):
         raise SkippedFile("no text layer (scanned?)")
     meta = {"title": info.get("/Title"), "date": _pdf_date(info.get("/CreationDate"))}
-    return "\n\n".join(_paragraphs(lines) for lines in _without_running_lines(pages)), _present(meta)
+    return "\n\n".join(_paragraphs(lines) for lines in _without_running_lines(pages)), meta
 
 
 def docx_text(path: Path) -> tuple[str, dict[str, object]]:
@@ -54,7 +54,7 @@ def docx_text(path: Path) -> tuple[str, dict[str, object]]:
     properties = document.core_properties
     when = properties.created or properties.modified
     meta = {"title": properties.title, "date": when.date() if when else None}
-    return "\n\n".join(paragraphs), _present(meta)
+    return "\n\n".join(paragraphs), meta
 
 
 def _without_running_lines(pages: list[str]) -> list[list[str]]:
@@ -93,14 +93,4 @@ def _paragraphs(lines: list[str]) -> str:
 
 def _pdf_date(value: object) -> dt.date | None:
     """A PDF date ("D:20310602…") as a date."""
-    match = re.match(r"^(?:D:)?(\d{4})(\d{2})(\d{2})", str(value or ""))
-    if not match:
-        return None
-    try:
-        return dt.date(*map(int, match.groups()))
-    except ValueError:
-        return None
-
-
-def _present(meta: dict[str, object]) -> dict[str, object]:
-    return {key: value for key, value in meta.items() if value not in (None, "")}
+    return date_of(re.match(r"^(?:D:)?(\d{4})(\d{2})(\d{2})", str(value or "")))
