@@ -200,11 +200,11 @@ def _ordinary_word(word: str, text: str) -> bool:
     """Is a capitalised sentence opener an ordinary word, to be lower-cased mid-sentence
     ("that construction is due …"), rather than a name? It is when it is a stopword, or when
     the article itself writes it in lower case somewhere; "Putin" and "NATO" never are."""
+    if not word[:1].isupper() or (word[1:] and not word[1:].islower()) or word == "I":
+        return False  # an acronym ("US", "IT"), a number or an odd token stays as written
     lower = word.lower()
     if lower in _LOWERCASE_STARTS or lower in stopwords():
         return True
-    if not word[:1].isupper() or not word[1:].islower():
-        return False  # an acronym, a number or an odd token stays as written
     return re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", text) is not None
 
 

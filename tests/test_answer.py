@@ -4,6 +4,7 @@ import pytest
 from conftest import assert_offsets_valid, markers, planted_questions
 
 from bot.core import BadQuestion
+from bot.ranking import Candidate
 from embeddings import search
 
 ANSWERABLE = [q for q in planted_questions() if not q.get("unanswerable")]
@@ -89,6 +90,21 @@ def test_hits_carry_document_metadata(planted_bot, embedder):
 def test_bad_questions_are_refused(planted_bot, question):
     with pytest.raises(BadQuestion):
         planted_bot.ask(question)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "opening"),
+    [("US officials met.", "US officials"), ("A gunman fled.", "a gunman"), ("I agree, she said.", "I agree")],
+)
+def test_an_acronym_opening_a_quoted_sentence_keeps_its_capitals(planted_bot, sentence, opening):
+    from dataclasses import replace
+
+    from bot.answer import attribute
+
+    candidate = planted_bot.ask("Who led the Veltrian delegation?").citations[0]
+    hit = replace(candidate.hit, document=replace(candidate.hit.document, text=sentence))
+    quoted = Candidate(hit, ((0, len(sentence)),), 1.0, 1.0, 1.0, 1.0)
+    assert f"reported on 4 June 2031 that {opening}" in attribute(quoted, name_source=True)
 
 
 def test_an_ordinary_word_after_reported_that_is_lower_case(planted_bot, bundled_bot):
