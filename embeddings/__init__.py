@@ -1,7 +1,7 @@
 """From a folder of articles to a searchable passage index. Knows nothing of chat or HTTP."""
 
 from embeddings.chunking import Passage
-from embeddings.dates import resolve_dates
+from embeddings.dates import days_named, resolve_dates
 from embeddings.documents import Document, SkippedFile, list_files
 from embeddings.index import (
     BuildReport,
@@ -42,6 +42,7 @@ __all__ = [
     "add_urls",
     "build_index",
     "check_documents_folder",
+    "days_named",
     "is_current",
     "list_files",
     "live_version",

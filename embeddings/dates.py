@@ -27,6 +27,13 @@ def find_date(text: str) -> dt.date | None:
     return None
 
 
+def days_named(text: str, published: dt.date | None) -> set[dt.date]:
+    """Every day a text names: written in full ("August 30, 2019"), or meant and pinned down by
+    the article's date ("on Friday", "July 31")."""
+    written = {parse_date(m.group()) for m in _DATE.finditer(text)}
+    return {day for day in written if day} | {day for _, day in resolve_dates(text, published)}
+
+
 @lru_cache(maxsize=4096)
 def parse_date(text: str) -> dt.date | None:
     import dateparser
@@ -42,7 +49,10 @@ _RELATIVE = re.compile(
     rf"|\b({_MONTH})\s+(\d{{1,2}})(?:-\d{{1,2}})?\b(?!,?\s+(?:19|20)\d\d)",
     re.IGNORECASE,
 )
-_FUTURE = re.compile(r"\b(will|would|could|may|might|shall|scheduled|expected|due|plans?|next|upcoming|to be)\b", re.I)
+# "may have killed" speaks of the past: a modal before "have" is no future.
+_FUTURE = re.compile(
+    r"\b(will|would|could|may|might|shall|scheduled|expected|due|plans?|next|upcoming|to be)\b(?! have\b)", re.I
+)
 
 
 def resolve_dates(sentence: str, published: dt.date | None) -> list[tuple[tuple[int, int], dt.date]]:

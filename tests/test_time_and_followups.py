@@ -19,12 +19,21 @@ SATURDAY = dt.date(2025, 5, 17)
         ("This may happen tomorrow, he added.", SATURDAY, dt.date(2025, 5, 18)),
         ("A new round could take place on Tuesday.", SATURDAY, dt.date(2025, 5, 20)),
         ("They met on Tuesday in Geneva.", SATURDAY, dt.date(2025, 5, 13)),
+        ("On Friday officials said the virus may have killed two visitors.", SATURDAY, dt.date(2025, 5, 16)),
         ("The delegations agreed to meet on March 29-30.", dt.date(2022, 3, 28), dt.date(2022, 3, 29)),
         ("The first round took place on 28 February.", dt.date(2022, 3, 28), dt.date(2022, 2, 28)),
     ],
 )
 def test_relative_dates_are_read_against_the_publication_date(sentence, published, expected):
     assert [date for _, date in resolve_dates(sentence, published)] == [expected]
+
+
+def test_days_named_counts_written_and_meant_days():
+    from embeddings import days_named
+
+    text = "The treaty of August 30, 2019 was signed again on Friday."
+    assert days_named(text, SATURDAY) == {dt.date(2019, 8, 30), dt.date(2025, 5, 16)}
+    assert days_named(text, None) == {dt.date(2019, 8, 30)}
 
 
 def test_undated_article_resolves_nothing():
