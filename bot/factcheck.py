@@ -18,7 +18,7 @@ from bot.question import Question, analyse
 from bot.ranking import Candidate, Ranker, context_text, coverage, rank_sentences, time_fit_of
 from bot.results import Citation, Evidence, Verdict
 from bot.slots import number_conflict, numbers_agree
-from embeddings import Hit, Index, resolve_dates, tokenize
+from embeddings import Hit, Index, days_named, resolve_dates, tokenize
 
 SUPPORT_COVERAGE = 0.7  # share of the claim's term weight a supporting sentence must hold
 CONTRADICT_COVERAGE = 0.6  # ... and a contradicting one, leaving out the mismatched fact
@@ -157,6 +157,8 @@ def _aligned(claim: str, judgement: Judgement, index: Index) -> Judgement:
     plain = _names_present(claim, sentence) and not _rarest_missing(claim, sentence, index)
     plain = plain and not _opposite_polarity(claim, sentence)
     plain = plain and not (_hedged(sentence, terms) and not _HEDGE.search(claim))
+    dated = f"{sentence} {_date_words(judgement.candidate)}"
+    plain = plain and _days_present(claim, dated, judgement.candidate.hit.document.date)
     return replace(judgement, stance="supports", holds=True) if plain and numbers_agree(claim, sentence) else judgement
 
 
@@ -267,6 +269,7 @@ def judge(claim: str, candidate: Candidate, index: Index, question: Question) ->
         return Judgement(candidate, "contradicts", "says the opposite", own, 1)
     strength = _strength(claim, text, around, index)
     holds = not mismatch and not opposite and _key_facts_present(claim, f"{text} {around}")
+    holds = holds and _days_present(claim, text, candidate.hit.document.date)
     holds = holds and not (_hedged(text, set(tokenize(claim))) and not _HEDGE.search(claim))
     if holds and strength >= SUPPORT_COVERAGE and _holds_all(claim, text, f"{text} {around}", index):
         return Judgement(candidate, "supports", "", strength, holds=True)
@@ -276,6 +279,11 @@ def judge(claim: str, candidate: Candidate, index: Index, question: Question) ->
 def _key_facts_present(claim: str, evidence: str) -> bool:
     """The claim's names and numbers are all in the evidence."""
     return _names_present(claim, evidence) and _numbers_present(claim, evidence)
+
+
+def _days_present(claim: str, text: str, published: dt.date | None) -> bool:
+    """Every day the claim names ("on July 31") is a day the sentence names or means."""
+    return days_named(claim, published) <= days_named(text, published)
 
 
 def _names_present(claim: str, evidence: str) -> bool:

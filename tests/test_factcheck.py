@@ -46,6 +46,15 @@ def test_verdict_model_is_shipped_with_its_split_and_held_out_figures():
     assert abs(sum(probabilities.values()) - 1) < 1e-9
 
 
+def test_a_claimed_day_must_be_the_day_the_evidence_means(planted_bot):
+    """The accord was signed "on Tuesday" in a Wednesday 4 June 2031 paper: 3 June. A claim of
+    that day is supported; a claim of another day is not, although every word else matches."""
+    right = planted_bot.check("Veltria and Osmark signed a harbour accord in Port Elling on 3 June 2031.")
+    assert right.label == "supported", right.explanation
+    wrong = planted_bot.check("Veltria and Osmark signed a harbour accord in Port Elling on 1 June 2031.")
+    assert wrong.label != "supported", wrong.explanation
+
+
 def test_supported_evidence_contains_the_claims_facts(planted_bot):
     verdict = planted_bot.check("The Kessin ice field lost 21 percent of its area.")
     supporting = [e for e in verdict.evidence if e.stance == "supports"]
