@@ -111,7 +111,9 @@ def test_serve_answers_throughout_an_update_then_from_the_new_version(planted_co
             time.sleep(0.5)
         stop.set()
         asker.join()
-        answer = httpx.post(server.url + "/api/ask", json={"question": "How many times did the review board meet?"})
+        answer = httpx.post(
+            server.url + "/api/ask", json={"question": "How many times did the review board meet?"}, timeout=60
+        )
         assert answer.json()["citations"][0]["doc_id"].startswith("digest-")
     finally:
         stop.set()

@@ -109,7 +109,8 @@ def test_served_chat_answers_from_the_folder_it_is_given(folders, tmp_path):
         server.wait_ready()
         assert httpx.get(f"{server.url}/api/health").json()["documents"] == 1
         assert "Answers from 1 news article (" in httpx.get(f"{server.url}/config").text
-        answer = httpx.post(f"{server.url}/api/ask", json={"question": "Who restored the lighthouse?"}).json()
+        question = {"question": "Who restored the lighthouse?"}
+        answer = httpx.post(f"{server.url}/api/ask", json=question, timeout=60).json()
         assert {c["doc_id"] for c in answer["citations"]} == {"lighthouse"}
     finally:
         server.stop()

@@ -109,7 +109,10 @@ def test_no_route_answers_without_credentials(locked_server, bundled_bot, bundle
 
 def test_the_same_request_answers_with_credentials(locked_server):
     reply = httpx.post(
-        f"{locked_server.url}/api/ask", json={"question": QUESTION}, headers={"authorization": "Bearer s3cret"}
+        f"{locked_server.url}/api/ask",
+        json={"question": QUESTION},
+        headers={"authorization": "Bearer s3cret"},
+        timeout=60,
     )
     assert reply.status_code == 200 and reply.json()["grounded"]
     with httpx.Client(base_url=locked_server.url) as client:
