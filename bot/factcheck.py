@@ -17,7 +17,7 @@ from bot.lexicon import MONTHS, NAME, NUMBER_VALUES, WEEKDAYS
 from bot.question import Question, analyse
 from bot.ranking import Candidate, Ranker, context_text, coverage, rank_sentences, time_fit_of
 from bot.results import Citation, Evidence, Verdict
-from bot.slots import number_conflict, numbers_agree
+from bot.slots import name_conflict, number_conflict, numbers_agree
 from embeddings import Hit, Index, days_named, resolve_dates, tokenize
 
 SUPPORT_COVERAGE = 0.7  # share of the claim's term weight a supporting sentence must hold
@@ -151,6 +151,9 @@ def _aligned(claim: str, judgement: Judgement, index: Index) -> Judgement:
     if conflict:
         reason = f"says “{conflict[0]}”, not “{conflict[1]}”"
         return replace(judgement, stance="contradicts", reason=reason, specificity=2)
+    other = name_conflict(claim, sentence, context_text(judgement.candidate.hit, index))
+    if other:
+        return replace(judgement, stance="contradicts", reason=f"says “{other[0]}”, not “{other[1]}”")
     if judgement.strength < ALIGNED_SUPPORT or judgement.reason or _mismatch(claim, sentence):
         return judgement
     terms = set(tokenize(claim))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bot.lexicon import MONTHS, NUMBER_VALUES, WEEKDAYS
+from bot.lexicon import MONTHS, NAME, NUMBER_VALUES, WEEKDAYS
 from bot.reader import bundled_reader
 from embeddings import tokenize
 
@@ -39,6 +39,31 @@ def number_conflict(claim: str, sentence: str) -> tuple[str, str] | None:
     """(what the sentence says, what the claim says) when the reader, asked about one of the
     claim's numbers, is sure the sentence answers with a different number of the same thing."""
     return next(((said, stated) for said, stated, same in _readings(claim, sentence) if same is False), None)
+
+
+def name_conflict(claim: str, sentence: str, around: str = "") -> tuple[str, str] | None:
+    """(what the sentence says, what the claim says) when the reader, asked about one of the
+    claim's names that neither the sentence nor its passage (around) holds, is sure the sentence
+    answers with another name."""
+    reader = bundled_reader()
+    if reader is None:
+        return None
+    held = set(tokenize(f"{sentence} {around}"))
+    for match in NAME.finditer(claim):
+        words = set(tokenize(match.group())) - _CALENDAR
+        if not words or words & held or match.group().lower() in _CALENDAR:
+            continue
+        read = reader.read(_asked_name(claim, match), sentence)
+        said = set(tokenize(read.text))
+        if read.margin >= reader.margin and NAME.search(read.text) and not said & words:
+            return read.text, match.group()
+    return None
+
+
+def _asked_name(claim: str, match: re.Match) -> str:
+    """The claim with the name's place asked for: "... at a ceremony held in what?"."""
+    asked = "what" if match.start() else "What"
+    return f"{claim[: match.start()]}{asked}{claim[match.end() :]}".rstrip(" .!") + "?"
 
 
 def numbers_agree(claim: str, sentence: str) -> bool:

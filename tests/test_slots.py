@@ -1,8 +1,8 @@
-"""A claim's numbers aligned with a sentence by the fitted reader, whatever the wording."""
+"""A claim's numbers and names aligned with a sentence by the fitted reader, whatever the wording."""
 
 import pytest
 
-from bot.slots import number_conflict, numbers_agree
+from bot.slots import name_conflict, number_conflict, numbers_agree
 
 
 @pytest.mark.parametrize(
@@ -47,3 +47,17 @@ def test_a_number_with_nothing_counted_after_it_is_not_asked():
     claim = "The storm caused about $7 billion in damage."
     assert number_conflict(claim, "An earlier storm claimed about 3,000 lives.") is None
     assert not numbers_agree(claim, "An earlier storm claimed about 3,000 lives.")
+
+
+def test_another_name_in_the_claims_place_conflicts():
+    claim = "The charity renamed its rescue ship at a ceremony held in Lisbon."
+    sentence = "The charity gave its rescue ship the new name at a ceremony in the port of Valletta on Sunday."
+    conflict = name_conflict(claim, sentence)
+    assert conflict is not None and "Valletta" in conflict[0] and conflict[1] == "Lisbon"
+
+
+def test_a_name_the_sentence_or_its_passage_holds_is_not_asked():
+    claim = "The charity renamed its rescue ship at a ceremony held in Lisbon."
+    sentence = "The charity gave its rescue ship the new name at a ceremony in the port of Valletta on Sunday."
+    assert name_conflict(claim, sentence, around="The ship sailed from Lisbon to Valletta.") is None
+    assert name_conflict(claim, "The ceremony in Lisbon renamed the charity's rescue ship.") is None
