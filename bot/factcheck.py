@@ -63,6 +63,8 @@ _PARAPHRASES = (
     (re.compile(r"\b(?:made|make|makes|making|achieved|reached) no (?:progress|breakthrough|headway)\b"), "failed"),
 )
 _CALENDAR = set(MONTHS) | set(WEEKDAYS)
+_CLOCK_HALF = re.compile(r"\b(\d{1,2}(?::\d\d)?)\s*([ap])\.?m\b\.?", re.I)
+_HALF_WORDS = re.compile(r"\b(morning|pre-dawn|dawn|afternoon|evening)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -466,6 +468,26 @@ def _day_mismatch(claim: str, text: str, published: dt.date | None) -> tuple[str
     return f"“{said[0][0]}”", f"“{claimed[0][0]}”", frozenset(tokenize(claimed[0][0]))
 
 
+def _halves_of_day(text: str) -> dict[str, str]:
+    """Which half of the day a text puts things in, with the words that say so: "at 6am" ->
+    {"am": "6am"}, "in the evening" -> {"pm": "evening"}. Night and noon belong to neither."""
+    halves: dict[str, str] = {}
+    for match in _CLOCK_HALF.finditer(text):
+        halves.setdefault("am" if match.group(2).lower().startswith("a") else "pm", match.group())
+    for match in _HALF_WORDS.finditer(text):
+        halves.setdefault("am" if match.group().lower() in ("morning", "dawn", "pre-dawn") else "pm", match.group())
+    return halves
+
+
+def _half_day_mismatch(claim: str, text: str) -> tuple[str, str, frozenset[str]] | None:
+    """The claim puts it in the evening, the sentence at 6am (or the other way round)."""
+    claimed, said = _halves_of_day(claim), _halves_of_day(text)
+    if not claimed or not said or claimed.keys() & said.keys():
+        return None
+    ours = next(iter(claimed.values()))
+    return f"“{next(iter(said.values()))}”", f"“{ours}”", frozenset(tokenize(ours))
+
+
 def _mismatch(claim: str, text: str, published: dt.date | None = None) -> tuple[str, str, frozenset[str]] | None:
     """(what the text says, what the claim says, claim terms involved) for a differing number
     of the same unit, clock time, or name in the same slot ("in Antalya" / "in Minsk")."""
@@ -477,7 +499,7 @@ def _mismatch(claim: str, text: str, published: dt.date | None = None) -> tuple[
     duration = _duration_mismatch(_quantities(claim), said)
     if duration:
         return duration
-    day = _day_mismatch(claim, text, published)
+    day = _day_mismatch(claim, text, published) or _half_day_mismatch(claim, text)
     if day:
         return day
     slots = _slots(text)
