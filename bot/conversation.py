@@ -41,7 +41,7 @@ def standalone(question: str, history: Sequence[Turn]) -> tuple[str, str | None]
     """The question completed from earlier turns when it leans on them, and the earlier
     question it leans on; the question unchanged and None otherwise."""
     previous = [t.content for t in history if t.role == "user" and t.content.strip()]
-    if not previous or not is_follow_up(question):
+    if not previous or not is_follow_up(question, " ".join(t.content for t in history)):
         return question, None
     last_question = previous[-1]
     # A reply that found nothing says nothing about the topic.
@@ -88,13 +88,17 @@ def _in_slot(fragment: str) -> bool:
     return bool(re.match(r"^(in|at|from|for|to|on|by|with|near)\b", fragment, re.I))
 
 
-def is_follow_up(question: str) -> bool:
-    """Does the question lean on the conversation (pronoun, ellipsis, or too little of its own)?"""
+def is_follow_up(question: str, context: str = "") -> bool:
+    """Does the question lean on the conversation (pronoun, ellipsis, or too little of its own)?
+    A name the conversation (context) already has is not the question's own: "Which justice
+    wrote the Court's opinion?" after a question about the Supreme Court leans on it."""
     if _REFERENCE.search(question) or _ELLIPSIS.match(question) or _REACTION.search(question):
         return True
     words = question.split()
     own_terms = [t for t in tokenize(question) if t not in QUESTION_WORDS]
-    has_name = any(NAME.fullmatch(w.strip("?,.!")) for w in words[1:])
+    known = set(tokenize(context))
+    names = [w.strip("?,.!") for w in words[1:] if NAME.fullmatch(w.strip("?,.!"))]
+    has_name = any(not set(tokenize(name)) <= known for name in names)
     return len(own_terms) <= 1 or (len(words) <= SHORT_QUESTION_WORDS and not has_name)
 
 

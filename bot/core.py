@@ -15,7 +15,7 @@ from bot.answer import compose
 from bot.conversation import Turn, gist, is_ellipsis, standalone
 from bot.factcheck import check
 from bot.language import foreign_language, not_read
-from bot.question import Question, analyse, standalone_part
+from bot.question import QUESTION_WORDS, Question, analyse, standalone_part
 from bot.ranking import time_fit_of
 from bot.results import NOT_FOUND, Answer, Verdict
 from embeddings import (
@@ -35,6 +35,7 @@ from embeddings import (
 log = logging.getLogger(__name__)
 CANDIDATE_PASSAGES = 8
 TIME_PREFERENCE = 0.3
+FOLLOW_UP_SHARE = 0.8  # a follow-up is answered from the articles that match it this nearly as well as the best
 RELOAD_CHECK_SECONDS = 1.0
 
 
@@ -162,6 +163,10 @@ class Bot:
         replies = [t.content for t in history if t.role == "assistant" and not t.content.startswith(NOT_FOUND)]
         question_info = _analysed(text, query, leaned_on, replies[-1] if replies else "")
         hits = _prefer_named_time(question_info, search(index, query, query_vector, k=CANDIDATE_PASSAGES * 2))
+        if leaned_on is not None and hits:
+            # A follow-up stays with what the conversation is about: a sentence that matches its
+            # few words ("How old was he?") in a passage far from that is about someone else.
+            hits = _near_the_topic(text, hits)
         if leaned_on is not None:
             # Sentences are judged against the follow-up itself as much as against its context.
             query_vector = unit_vector(query_vector + self.embedder.embed_query(text))
@@ -212,6 +217,21 @@ def _analysed(text: str, query: str, leaned_on: str | None, last_reply: str) -> 
     kind = own.kind or (analyse(leaned_on).kind if is_ellipsis(text) else None)
     said = frozenset(tokenize(gist(last_reply)))
     return replace(analyse(query), kind=kind, focus=own.focus, emphasis=own.terms, said=said)
+
+
+def _near_the_topic(follow_up: str, hits: list[Hit]) -> list[Hit]:
+    """The passages of the articles that match a follow-up (with its context) nearly as well as
+    the best one does, when that article has something of the follow-up's own words ("old" in
+    "How old was he?"); a follow-up whose words it lacks ("How many musicians?") may be a new
+    topic, and keeps every passage."""
+    own = {t for t in tokenize(follow_up) if t not in QUESTION_WORDS}
+    if not own & set(tokenize(hits[0].document.text)):
+        return hits
+    best: dict[str, float] = {}
+    for hit in hits:
+        best[hit.document.doc_id] = max(best.get(hit.document.doc_id, 0.0), hit.score)
+    top = max(best.values())
+    return [h for h in hits if best[h.document.doc_id] >= FOLLOW_UP_SHARE * top]
 
 
 def _prefer_named_time(question: Question, hits: list[Hit]) -> list[Hit]:

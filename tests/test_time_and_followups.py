@@ -47,6 +47,25 @@ def test_follow_up_detection():
     assert not is_follow_up("Who is the Kremlin spokesman?")
 
 
+def test_a_name_the_conversation_already_has_does_not_make_a_question_self_contained():
+    context = "Whose convictions did the Supreme Court overturn in the bridge case?"
+    assert is_follow_up("Which justice wrote the Court's opinion?", context)
+    assert not is_follow_up("Which justice wrote the Court's opinion?")
+    assert not is_follow_up("Which justice wrote the Cabinet's opinion?", context)
+
+
+def test_a_follow_up_keeps_to_the_article_it_is_about(planted_bot):
+    """ "When will it open?" after the harbour talks is about the accord, not the orchestra's
+    concert that matches its words better; a follow-up whose words that article lacks may
+    change the topic."""
+    harbour = [Turn("user", "Who led the Veltrian delegation at the harbour talks?"), Turn("assistant", "Mara.")]
+    answer = planted_bot.ask("When will it open?", harbour)
+    assert {c.hit.document.doc_id for c in answer.citations} == {"harbour-accord"}, answer.text
+    bridge = [Turn("user", "How much did the Carrow Bridge repairs cost?"), Turn("assistant", "120 million crowns.")]
+    answer = planted_bot.ask("How many musicians?", bridge)
+    assert answer.citations[0].hit.document.doc_id == "orchestra", answer.text
+
+
 def test_self_contained_question_is_not_polluted():
     history = [Turn("user", "How much did the Carrow Bridge repairs cost?"), Turn("assistant", "120 million crowns.")]
     question = "Who led the field team that surveyed the Kessin ice field?"
