@@ -1,9 +1,11 @@
-"""A claim's numbers aligned with an evidence sentence by the fitted reader.
+"""A claim's numbers and names aligned with an evidence sentence by the fitted reader.
 
 The claim is asked back as a question about each number it states ("Twenty-six states joined
 the lawsuit" -> "How many states joined the lawsuit?"), and the reader points at the sentence's
 answer. When it is sure of that answer and the answer is another number of the same thing,
 the sentence states something else in the claim's place, however differently it is worded.
+A name of the claim that the sentence and its passage lack is asked about the same way
+("... at a ceremony held in what?"): another name the reader is sure of contradicts it.
 """
 
 from __future__ import annotations
