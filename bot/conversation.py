@@ -97,7 +97,7 @@ def is_follow_up(question: str, context: str = "") -> bool:
     words = question.split()
     own_terms = [t for t in tokenize(question) if t not in QUESTION_WORDS]
     known = set(tokenize(context))
-    names = [w.strip("?,.!") for w in words[1:] if NAME.fullmatch(w.strip("?,.!"))]
+    names = [w for w in (w.strip("?,.!") for w in words[1:]) if NAME.fullmatch(w)]
     has_name = any(not set(tokenize(name)) <= known for name in names)
     return len(own_terms) <= 1 or (len(words) <= SHORT_QUESTION_WORDS and not has_name)
 

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -163,11 +164,10 @@ class Bot:
         replies = [t.content for t in history if t.role == "assistant" and not t.content.startswith(NOT_FOUND)]
         question_info = _analysed(text, query, leaned_on, replies[-1] if replies else "")
         hits = _prefer_named_time(question_info, search(index, query, query_vector, k=CANDIDATE_PASSAGES * 2))
-        if leaned_on is not None and hits:
+        if leaned_on is not None:
             # A follow-up stays with what the conversation is about: a sentence that matches its
             # few words ("How old was he?") in a passage far from that is about someone else.
             hits = _near_the_topic(text, hits)
-        if leaned_on is not None:
             # Sentences are judged against the follow-up itself as much as against its context.
             query_vector = unit_vector(query_vector + self.embedder.embed_query(text))
         return Retrieval(text, question_info, hits, index, query_vector)
@@ -225,13 +225,19 @@ def _near_the_topic(follow_up: str, hits: list[Hit]) -> list[Hit]:
     "How old was he?"); a follow-up whose words it lacks ("How many musicians?") may be a new
     topic, and keeps every passage."""
     own = {t for t in tokenize(follow_up) if t not in QUESTION_WORDS}
-    if not own & set(tokenize(hits[0].document.text)):
+    if not hits or not own & _words_of(hits[0].document.text):
         return hits
     best: dict[str, float] = {}
     for hit in hits:
         best[hit.document.doc_id] = max(best.get(hit.document.doc_id, 0.0), hit.score)
     top = max(best.values())
     return [h for h in hits if best[h.document.doc_id] >= FOLLOW_UP_SHARE * top]
+
+
+@lru_cache(maxsize=256)
+def _words_of(text: str) -> frozenset[str]:
+    """An article's words, kept: a conversation's follow-ups keep asking about the same one."""
+    return frozenset(tokenize(text))
 
 
 def _prefer_named_time(question: Question, hits: list[Hit]) -> list[Hit]:

@@ -473,7 +473,7 @@ def _halves_of_day(text: str) -> dict[str, str]:
     {"am": "6am"}, "in the evening" -> {"pm": "evening"}. Night and noon belong to neither."""
     halves: dict[str, str] = {}
     for match in _CLOCK_HALF.finditer(text):
-        halves.setdefault("am" if match.group(2).lower().startswith("a") else "pm", match.group())
+        halves.setdefault(f"{match.group(2).lower()}m", match.group())
     for match in _HALF_WORDS.finditer(text):
         halves.setdefault("am" if match.group().lower() in ("morning", "dawn", "pre-dawn") else "pm", match.group())
     return halves
