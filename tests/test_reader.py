@@ -1,6 +1,7 @@
 """The fitted reader: shipped with the package, loaded offline, pointing at the asked-for span."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -45,6 +46,17 @@ def test_the_fit_records_its_public_data_and_split(reader):
     assert "SQuAD 2.0" in fitted["data"] and fitted["script"] == "benchmarks/fit_reader.py"
     assert adapter_path().stat().st_size < 5_000_000, "only the adapters ship, not a second model"
     json.dumps(fitted)
+
+
+def test_questions_written_for_fitting_come_from_dev_articles_only():
+    """The Wikinews test half is for measurement: nothing the reader or scorer fits on may come
+    from its articles, and every written sentence and answer is quoted as the article has it."""
+    root = Path(__file__).resolve().parent.parent
+    dev = set(json.loads((root / "tests/eval/wikinews_split.json").read_text(encoding="utf-8"))["dev"])
+    rows = [json.loads(line) for line in (root / "benchmarks/data/wikinews_reader.jsonl").open(encoding="utf-8")]
+    assert rows and {row["article"] for row in rows} <= dev
+    assert all(row["answer"] is None or row["answer"] in row["sentence"] for row in rows)
+    assert sum(row["answer"] is None for row in rows) >= len(rows) // 3, "near misses are taught too"
 
 
 def test_reader_runs_without_torch(tmp_path):
