@@ -5,8 +5,10 @@ Data, and nothing else:
   answerable and unanswerable questions, over a corpus of those articles' paragraphs. Articles
   1-12 fit the scorer; articles 13-18 calibrate it and choose the threshold.
 - The dev half of the Wikinews question set (tests/eval/wikinews.jsonl), over the Wikinews
-  articles. Its questions are split again by article: those whose first gold article comes
-  1st, 3rd, 5th ... in the dev list fit, the others calibrate (unanswerable ones alternate).
+  articles (with --written, also benchmarks/data/wikinews_reader.jsonl: tried in issue 13's
+  sixth session, not in the shipped fit; see BENCHMARKS.md). Its questions are split again by
+  article: those whose first gold article comes 1st, 3rd, 5th ... in the dev list fit, the
+  others calibrate (unanswerable ones without an article alternate).
 
 Every question goes through the bot's own retrieval; every candidate sentence becomes a row of
 features (bot/ranking.py), labelled 1 when it is from a gold article and holds the answer. A
@@ -268,40 +270,51 @@ def _matrix(asked: Asked) -> np.ndarray:
     return np.array([[row[f] for f in FEATURES] for row in asked.rows])
 
 
-def best_of(asked: Asked, model) -> tuple[float, bool, dict[str, float]]:
+def best_of(asked: Asked, model) -> tuple[float, bool, dict[str, float], str]:
     """What compose() would answer from: the best candidate of the named time and the asked type
-    (its score, whether it is right, its features)."""
+    (its score, whether it is right, its features, its text)."""
     scores = model.probabilities(asked.rows)
     order = [i for i in np.argsort(-scores) if asked.time_ok[i]] or list(np.argsort(-scores))
     if asked.kind is not None:
         typed = [i for i in order if asked.typed[i]]
         if not typed:
-            return 0.0, False, {}
+            return 0.0, False, {}, ""
         order = typed
-    return float(scores[order[0]]), bool(asked.labels[order[0]]), asked.rows[order[0]]
+    best = order[0]
+    return float(scores[best]), bool(asked.labels[best]), asked.rows[best], asked.texts[best]
 
 
-def calibrate(asked: list[Asked], model) -> tuple[dict[str, float], float, dict]:
+def calibrate(asked: list[Asked], model, with_reader: bool = False) -> tuple[dict[str, float], float, dict]:
     """A logistic regression on the calibration questions: is the answer from the best candidate
-    right, from its score and CONFIDENCE_FEATURES (unanswerable questions are never right)."""
+    right, from its score, CONFIDENCE_FEATURES and (with_reader) the reader's margin on it
+    (unanswerable questions are never right)."""
     from sklearn.linear_model import LogisticRegression
 
-    from bot.ranking import CONFIDENCE_FEATURES, _logit
+    from bot.ranking import CONFIDENCE_FEATURES, READER_FEATURE, _logit, clipped_margin
+    from bot.reader import bundled_reader
 
     held = [a for a in asked if a.part == "calibrate"]
-    best = [(score, right, row) for score, right, row in (best_of(a, model) for a in held)]
-    answerable = [row for _, _, row in best if row]
+    best = [best_of(a, model) for a in held]
+    answerable = [row for _, _, row, _ in best if row]
     typical = {f: float(np.mean([row[f] for row in answerable])) for f in CONFIDENCE_FEATURES}
-    x = np.array([[_logit(score)] + [(row or typical)[f] for f in CONFIDENCE_FEATURES] for score, _, row in best])
-    y = np.array([int(right) for _, right, _ in best])
+    x = np.array([[_logit(score)] + [(row or typical)[f] for f in CONFIDENCE_FEATURES] for score, _, row, _ in best])
+    names = ("score", *CONFIDENCE_FEATURES)
+    if with_reader:
+        reader = bundled_reader()
+        margins = [
+            clipped_margin(reader.read(a.question, t).margin - reader.margin) if t else 0.0
+            for a, (*_, t) in zip(held, best, strict=True)
+        ]
+        x, names = np.column_stack([x, margins]), (*names, READER_FEATURE)
+    y = np.array([int(right) for _, right, _, _ in best])
     fitted = LogisticRegression(C=1.0, max_iter=5000).fit(x, y)
-    coef = fitted.coef_[0]
-    calibration = {"score": float(coef[0]), **dict(zip(CONFIDENCE_FEATURES, map(float, coef[1:]), strict=True))}
-    calibration["intercept"] = float(fitted.intercept_[0])
+    calibration = dict(zip(names, map(float, fitted.coef_[0]), strict=True)) | {
+        "intercept": float(fitted.intercept_[0])
+    }
     # A question with no candidate of the asked type is never answered; give it zero confidence.
-    confidence = np.where([bool(row) for _, _, row in best], fitted.predict_proba(x)[:, 1], 0.0)
+    confidence = np.where([bool(row) for _, _, row, _ in best], fitted.predict_proba(x)[:, 1], 0.0)
     grid = np.round(np.arange(0.01, 0.95, 0.01), 2)
-    results = {t: _balanced(held, [(s, r) for s, r, _ in best], confidence, t) for t in grid}
+    results = {t: _balanced(held, [(s, r) for s, r, _, _ in best], confidence, t) for t in grid}
     meets = [t for t in grid if results[t]["answered"] >= ANSWERED_TARGET] or [grid[0]]
     threshold = float(max(meets))
     return calibration, threshold, results[threshold]
@@ -331,6 +344,12 @@ def main() -> None:
     parser.add_argument("--squad", type=Path, default=SHARED / "squad" / "dev-v2.0-reconstructed.json")
     parser.add_argument("--wikinews", type=Path, default=SHARED / "wikinews" / "articles")
     parser.add_argument("--questions", type=Path, default=ROOT / "tests" / "eval" / "wikinews.jsonl")
+    parser.add_argument(
+        "--written", type=Path, help="more questions on dev articles (benchmarks/data/, not in the shipped fit)"
+    )
+    parser.add_argument(
+        "--reader-confidence", action="store_true", help="the reader's margin in abstention (not shipped)"
+    )
     parser.add_argument("--split-file", type=Path, default=ROOT / "tests" / "eval" / "wikinews_split.json")
     parser.add_argument("--per-article", type=int, default=160, help="SQuAD questions sampled per article")
     parser.add_argument("--per-label", type=int, default=40, help="synthetic SQuAD claims per label and article")
@@ -371,8 +390,28 @@ def collect_questions(args, squad_bot, wiki_bot, data: dict) -> tuple[list[Asked
     questions, titles = squad_questions(data, args.per_article, args.seed)
     dev_articles = json.loads(args.split_file.read_text(encoding="utf-8"))["dev"]
     asked = squad_rows(squad_bot, zero, questions)
-    asked += wikinews_rows(wiki_bot, zero, load_questions(args.questions, "dev"), dev_articles)
+    items = load_questions(args.questions, "dev") + (written_questions(args.written) if args.written else [])
+    asked += wikinews_rows(wiki_bot, zero, items, dev_articles)
     return asked, titles
+
+
+_WRITTEN_KINDS = {"who": "who", "when": "when", "how_many": "number", "unanswerable": "unanswerable"}
+
+
+def written_questions(path: Path) -> list:
+    """The questions written on Wikinews dev articles for fitting (benchmarks/data/), as items.
+    An unanswerable one keeps its article as gold only to fall in that article's part."""
+    from bot.evaluate import Item
+
+    if not path.exists():
+        return []
+    items = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        row = json.loads(line)
+        kind = _WRITTEN_KINDS.get(row["kind"], "factual")
+        facts = (row["answer"],) if row["answer"] else ()
+        items.append(Item(f"written-{n}", "dev", kind, row["question"], (row["article"],), facts))
+    return items
 
 
 def collect_claims(args, squad_bot, wiki_bot, data: dict, scorer) -> list[dict]:
@@ -400,7 +439,7 @@ def write_model(args, asked: list[Asked], titles: dict[int, str]):
 
     weights, intercept, n_rows, n_positive = fit_scorer(asked)
     scorer = Ranker(weights, intercept, {}, 0.5)
-    calibration, threshold, figures = calibrate(asked, scorer)
+    calibration, threshold, figures = calibrate(asked, scorer, with_reader=args.reader_confidence)
     reread, reread_figures = choose_reread(asked, scorer)
     fitted = {
         "script": "benchmarks/fit.py",

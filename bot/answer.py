@@ -50,7 +50,7 @@ def compose(
     parts = question_parts(question)
     searched = [search_part(p) if search_part and len(parts) > 1 else (hits, query_vector) for p in parts]
     ranked = [_ranked(part, *found, index) for part, found in zip(parts, searched, strict=True)]
-    answered = [(part, found, reads) for part, found, reads in ranked if found and grounded(part, found[0])]
+    answered = [(part, found, reads) for part, found, reads in ranked if found and grounded(part, found[0], reads)]
     if not answered:
         return _not_found(ranked[0][1], hits, max_citations)
     chosen: list[Candidate] = []
@@ -116,14 +116,21 @@ def _repeats(question: Question, candidate: Candidate) -> bool:
     return not any(set(tokenize(m.group())) - said for m in asked_for)
 
 
-def grounded(question: Question, best: Candidate) -> bool:
-    """Does the best candidate answer the question well enough to say so?"""
+def grounded(question: Question, best: Candidate, reads: dict[str, Read] | None = None) -> bool:
+    """Does the best candidate answer the question well enough to say so? reads: given for the
+    best candidate of a question (not for runners-up), so the reader's reading of it counts too
+    and is kept for the short answer."""
     if question.kind is not None and not best.typed:
         return False  # a "how many" answered without a number, a "who" without a name
     if time_fit_of(question, best.hit) < 0:
         return False  # the question asks about another time than the passage covers
-    model = ranker()
-    return model.confidence(best) >= model.threshold
+    model, reader = ranker(), bundled_reader()
+    margin = None
+    if reads is not None and reader is not None and model.reads_best:
+        if best.text not in reads:
+            reads[best.text] = reader.read(question.text, best.text)
+        margin = reads[best.text].margin - reader.margin
+    return model.confidence(best, margin) >= model.threshold
 
 
 def _choose(question: Question, candidates: list[Candidate], max_sentences: int) -> list[Candidate]:

@@ -97,6 +97,8 @@ class Candidate:
 # What besides the best score tells whether an answer from it is right: a question's names,
 # numbers and rarest word missing from the sentence mark a near miss.
 CONFIDENCE_FEATURES = ("names_found", "numbers_found", "rarest_found")
+# ... and how sure the reader is that the sentence holds an answer at all.
+READER_FEATURE = "reader"
 
 
 @dataclass(frozen=True)
@@ -120,13 +122,22 @@ class Ranker:
         w = np.array([self.weights[name] for name in FEATURES])
         return 1.0 / (1.0 + np.exp(-(x @ w + self.intercept)))
 
-    def confidence(self, best: Candidate) -> float:
-        """The probability that an answer from the best candidate is right."""
-        return 1.0 / (1.0 + math.exp(-self.confidence_logit(best.score, best.features)))
+    def confidence(self, best: Candidate, margin: float | None = None) -> float:
+        """The probability that an answer from the best candidate is right; margin: the reader's
+        no-answer margin on it (past its chosen cut), when the calibration uses it."""
+        return 1.0 / (1.0 + math.exp(-self.confidence_logit(best.score, best.features, margin)))
 
-    def confidence_logit(self, score: float, features: dict[str, float]) -> float:
+    @property
+    def reads_best(self) -> bool:
+        """Does the calibration weigh the reader's margin on the best candidate?"""
+        return READER_FEATURE in self.calibration
+
+    def confidence_logit(self, score: float, features: dict[str, float], margin: float | None = None) -> float:
         c = self.calibration
-        return c["intercept"] + c["score"] * _logit(score) + sum(c[f] * features[f] for f in CONFIDENCE_FEATURES)
+        logit = c["intercept"] + c["score"] * _logit(score) + sum(c[f] * features[f] for f in CONFIDENCE_FEATURES)
+        if margin is not None and self.reads_best:
+            logit += c[READER_FEATURE] * clipped_margin(margin)
+        return logit
 
 
 @lru_cache(maxsize=1)

@@ -49,3 +49,18 @@ def test_reader_decides_close_calls_between_the_two_best(planted_bot):
     assert not reread_order(model, first, near, (5.0, -5.0))
     far = replace(second, score=1e-4)
     assert not close_call(model, first, far)
+
+
+def test_the_readers_doubt_about_the_best_sentence_lowers_the_confidence(planted_bot):
+    """With the reader's margin in the calibration, a sentence the reader finds no answer in is
+    trusted less than the same sentence read as answering; without it, the margin is ignored."""
+    from dataclasses import replace
+
+    found = planted_bot.retrieve("How long did the harbour talks in Port Elling last?")
+    best = rank_sentences(found.question, found.hits, found.index, found.query_vector)[0]
+    plain = ranker()
+    read = replace(plain, calibration=plain.calibration | {"reader": 0.5})
+    assert read.reads_best
+    assert read.confidence(best, -4.0) < read.confidence(best, 0.0) < read.confidence(best, 4.0)
+    without = replace(plain, calibration={k: v for k, v in plain.calibration.items() if k != "reader"})
+    assert without.confidence(best, -4.0) == without.confidence(best, 4.0) == without.confidence(best)
