@@ -403,8 +403,6 @@ def written_questions(path: Path) -> list:
     An unanswerable one keeps its article as gold only to fall in that article's part."""
     from bot.evaluate import Item
 
-    if not path.exists():
-        return []
     items = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
         row = json.loads(line)

@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import sys
 import time
 from pathlib import Path
@@ -266,40 +265,39 @@ def examples(data: dict, articles: range, rng: random.Random) -> list[dict]:
 
 def news_examples(path: Path, articles: Path) -> tuple[list[dict], list[dict]]:
     """Rows from the questions written on Wikinews dev articles: (train, choice), split by article."""
-    if not path.exists():
-        return [], []
-    dev = json.loads(SPLIT.read_text(encoding="utf-8"))["dev"]
+    position = {doc: i for i, doc in enumerate(json.loads(SPLIT.read_text(encoding="utf-8"))["dev"])}
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    sentences = {name: _article_sentences(articles / f"{name}.md") for name in {i["article"] for i in items}}
     train, choice = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        item = json.loads(line)
-        (train if dev.index(item["article"]) % 2 == 0 else choice).extend(
-            _news_rows(item, _article_sentences(articles / f"{item['article']}.md"))
-        )
+    for item in items:
+        rows = _news_rows(item, sentences[item["article"]])
+        (train if position[item["article"]] % 2 == 0 else choice).extend(rows)
     return train, choice
 
 
 def _news_rows(item: dict, sentences: tuple[str, ...]) -> list[dict]:
+    """The written sentence (its answer span, or none) and the other sentence of the article
+    sharing most words with the question, when it does not hold the answer (a near miss)."""
     from embeddings.keyword import tokenize
 
     terms = set(tokenize(item["question"]))
     sentence, answer = item["sentence"], item["answer"]
-    start = sentence.find(answer) if answer else -1
-    span = (start, start + len(answer)) if answer else None
+    span = (sentence.find(answer), sentence.find(answer) + len(answer)) if answer else None
     rows = [{"question": item["question"], "sentence": sentence, "answer": span}]
-    others = [s for s in sentences if s != sentence and (answer is None or answer not in s)]
-    others = [s for s in others if terms & set(tokenize(s))]
-    if others:
-        nearest = max(others, key=lambda s: len(terms & set(tokenize(s))))
+    overlap = {s: len(terms & set(tokenize(s))) for s in sentences if s != sentence and not (answer and answer in s)}
+    nearest = max(overlap, key=overlap.get, default=None)
+    if nearest and overlap[nearest]:
         rows.append({"question": item["question"], "sentence": nearest, "answer": None})
     return rows
 
 
 def _article_sentences(path: Path) -> tuple[str, ...]:
+    """The article's sentences as newsbot reads and splits them."""
+    from embeddings.documents import read_document
     from embeddings.sentences import split_sentences
 
-    body = path.read_text(encoding="utf-8").split("---", 2)[-1]
-    paragraphs = [m.span() for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]*)*", body)]
-    return tuple(body[s:e].strip() for s, e in split_sentences(body, paragraphs))
+    document = read_document(path, path.parent)
+    return tuple(document.text[s:e] for s, e in split_sentences(document.text, document.body))
 
 
 def _question_rows(qa: dict, text: str, sentences: list, terms: set[str]) -> list[dict]:
