@@ -222,18 +222,7 @@ def _open_bot(settings: Settings, quick_start: bool = False):
     from embeddings import DatabaseUnavailable, IndexOfAnotherFolder, ModelNotFound, NothingToIndex
 
     try:
-        llm = settings.make_llm()
-        bot = Bot.open(
-            settings.documents,
-            settings.index_dir,
-            settings.model,
-            settings.top_k,
-            settings.max_question_chars,
-            progress=True,
-            database=settings.database,
-            quick_start=quick_start,
-            any_folder=not settings.documents_named,
-        )
+        return Bot.from_settings(settings, quick_start=quick_start, progress=True)
     except (
         NothingToIndex,
         IndexOfAnotherFolder,
@@ -243,8 +232,6 @@ def _open_bot(settings: Settings, quick_start: bool = False):
         ImportError,
     ) as exc:
         raise click.ClickException(str(exc)) from None
-    bot.llm = llm
-    return bot
 
 
 def main() -> None:

@@ -102,12 +102,8 @@ class Settings(BaseModel):
             return value
         raise ValueError(f"unknown LLM backend {value!r}; use 'none', 'openai-like' or 'ollama'")
 
-    def make_llm(self):
-        """The configured llama-index LLM, or None for extractive answers."""
-        from bot.generate import make_llm
-
-        key = self.llm_api_key.get_secret_value() if self.llm_api_key else None
-        return make_llm(self.llm, self.llm_base_url, self.llm_model, key)
+    def llm_api_secret(self) -> str | None:
+        return self.llm_api_key.get_secret_value() if self.llm_api_key else None
 
     @field_validator("store")
     @classmethod

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.answer import compose
+from bot.config import Settings
 from bot.conversation import Turn, gist, is_ellipsis, standalone
 from bot.factcheck import check
 from bot.language import foreign_language, not_read
@@ -79,36 +80,22 @@ class Bot:
         self._reloading = threading.Lock()
 
     @classmethod
-    def open(
-        cls,
-        documents: Path,
-        index_dir: Path,
-        model: str,
-        top_k: int = 3,
-        max_question_chars: int = 2000,
-        progress: bool = False,
-        database: str | None = None,
-        quick_start: bool = False,
-        any_folder: bool = False,
-    ) -> Bot:
-        """Load the index in index_dir (or the PostgreSQL database at that URL), building it from
-        documents first if there is none or it was built by another pipeline version or model.
-        An index built from another folder is refused (IndexOfAnotherFolder), never answered from.
-        any_folder: answer from the database's current index whichever folder it was built from
-        (servers sharing a database need not have the folder)."""
-        embedder = Embedder(model, quick_start=quick_start)
-        if any_folder and database and is_current(index_dir, model, database):
-            return cls(
-                load_index(index_dir, database), embedder, top_k, max_question_chars, follow=(index_dir, database)
-            )
-        check_documents_folder(documents)
-        if not is_current(index_dir, model, database, documents):
-            log.info("building the index from %s", documents)
-            report = build_index(documents, index_dir, model, embedder=embedder, progress=progress, database=database)
-            for path, reason in report.skipped:
-                log.warning("skipped %s: %s", path, reason)
-        index = load_index(index_dir, database)
-        return cls(index, embedder, top_k, max_question_chars, follow=(index_dir, database))
+    def from_settings(cls, settings: Settings, quick_start: bool = False, progress: bool = False) -> Bot:
+        """The bot the settings describe: its store's index (built from settings.documents first
+        if there is none, or it was built by another pipeline version or model), its embedding
+        model and its LLM. An index built from another folder is refused (IndexOfAnotherFolder).
+        A database's index is answered from whichever folder it was built from when no folder was
+        named: servers sharing a database need not have the folder."""
+        from bot.generate import get_llm
+
+        llm = get_llm(settings.llm, settings.llm_base_url, settings.llm_model, settings.llm_api_secret())
+        embedder = Embedder(settings.model, quick_start=quick_start)
+        index_dir, database = settings.index_dir, settings.database
+        any_folder = database is not None and not settings.documents_named
+        if not (any_folder and is_current(index_dir, settings.model, database)):
+            _build_if_needed(settings, embedder, progress)
+        limits = {"top_k": settings.top_k, "max_question_chars": settings.max_question_chars}
+        return cls(load_index(index_dir, database), embedder, **limits, follow=(index_dir, database), llm=llm)
 
     @property
     def index(self) -> Index:
@@ -207,6 +194,18 @@ class Bot:
             limit = self.max_question_chars
             raise BadQuestion(f"the {what} is too long ({len(cleaned)} characters; the limit is {limit})")
         return cleaned
+
+
+def _build_if_needed(settings: Settings, embedder: Embedder, progress: bool) -> None:
+    check_documents_folder(settings.documents)
+    if is_current(settings.index_dir, settings.model, settings.database, settings.documents):
+        return
+    log.info("building the index from %s", settings.documents)
+    report = build_index(
+        settings.documents, settings.index_dir, settings.model, embedder, progress, database=settings.database
+    )
+    for path, reason in report.skipped:
+        log.warning("skipped %s: %s", path, reason)
 
 
 def _analysed(text: str, query: str, leaned_on: str | None, last_reply: str) -> Question:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -25,15 +26,7 @@ _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+")
 _SENTENCE = re.compile(r"(?<=[.!?])(?:\s*\[\d+\])*\s+(?=[A-Z\"“])")
 
-PROMPT = """Answer the question using only the numbered news passages below.
-Write at most {sentences} short sentences. End every sentence with the number of the passage it
-comes from in square brackets, like [1]. Copy names, numbers and dates exactly as the passages
-give them. If the passages do not answer the question, write only: NOT IN THE ARTICLES.
-
-{passages}
-
-Question: {question}
-Answer:"""
+PROMPT = (Path(__file__).parent / "prompts" / "answer.txt").read_text(encoding="utf-8").strip()
 
 
 class LLMUnavailable(Exception):
@@ -50,33 +43,45 @@ class Judged:
     reason: str = ""
 
 
-def make_llm(kind: str, base_url: str | None, model: str | None, api_key: str | None, timeout: float = 60):
-    """A llama-index LLM for the backend named by NEWSBOT_LLM, or None for extractive answers."""
-    if kind == "none":
+def get_llm(name: str, base_url: str | None, model: str | None, api_key: str | None, timeout: float = 60):
+    """The llama-index LLM of the backend called name (NEWSBOT_LLM), or None for extractive answers."""
+    if name not in BACKENDS:
+        raise LLMUnavailable(f"unknown LLM backend {name!r}; use {', '.join(repr(n) for n in BACKENDS)}")
+    if name == "none":
         return None
     if not model:
         raise LLMUnavailable("NEWSBOT_LLM_MODEL must name the model to use")
-    if kind == "openai-like":
-        try:
-            from llama_index.llms.openai_like import OpenAILike
-        except ImportError:
-            raise LLMUnavailable("NEWSBOT_LLM=openai-like needs: pip install 'newsbot[llm]'") from None
-        if not base_url:
-            raise LLMUnavailable("NEWSBOT_LLM_BASE_URL must give the server's address, e.g. http://127.0.0.1:8080/v1")
-        return OpenAILike(
-            model=model,
-            api_base=base_url,
-            api_key=api_key or "none",
-            is_chat_model=True,
-            timeout=timeout,
-            max_tokens=256,
-            max_retries=1,
-        )
+    return BACKENDS[name](base_url, model, api_key, timeout)
+
+
+def _openai_like(base_url: str | None, model: str, api_key: str | None, timeout: float):
+    try:
+        from llama_index.llms.openai_like import OpenAILike
+    except ImportError:
+        raise LLMUnavailable("NEWSBOT_LLM=openai-like needs: pip install 'newsbot[llm]'") from None
+    if not base_url:
+        raise LLMUnavailable("NEWSBOT_LLM_BASE_URL must give the server's address, e.g. http://127.0.0.1:8080/v1")
+    return OpenAILike(
+        model=model,
+        api_base=base_url,
+        api_key=api_key or "none",
+        is_chat_model=True,
+        timeout=timeout,
+        max_tokens=256,
+        max_retries=1,
+    )
+
+
+def _ollama(base_url: str | None, model: str, api_key: str | None, timeout: float):
     try:
         from llama_index.llms.ollama import Ollama
     except ImportError:
         raise LLMUnavailable("NEWSBOT_LLM=ollama needs: pip install 'newsbot[llm-ollama]'") from None
     return Ollama(model=model, base_url=base_url or "http://127.0.0.1:11434", request_timeout=timeout)
+
+
+# Backend name -> factory of its llama-index LLM ("none": extractive answers, no LLM).
+BACKENDS = {"none": None, "openai-like": _openai_like, "ollama": _ollama}
 
 
 def prompt_for(question: str, hits: Sequence[Hit], max_sentences: int) -> str:

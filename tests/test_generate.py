@@ -15,7 +15,7 @@ import pytest
 from conftest import PLANTED_QUESTIONS, free_port
 
 from bot.core import CANDIDATE_PASSAGES, Bot
-from bot.generate import LLMUnavailable, facts_of, generate, judge, make_llm
+from bot.generate import LLMUnavailable, facts_of, generate, get_llm, judge
 from embeddings import search
 
 GENERATED_QUESTIONS = 6  # about 10 s each on two cores
@@ -66,7 +66,7 @@ def test_uncited_or_unrelated_sentences_are_removed(planted_bot, hits, sentence,
 def test_missing_llm_package_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "llama_index.llms.ollama", None)
     with pytest.raises(LLMUnavailable, match=r"newsbot\[llm-ollama\]"):
-        make_llm("ollama", None, "llama3.1", None)
+        get_llm("ollama", None, "llama3.1", None)
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def llama_server():
 
 @pytest.mark.slow
 def test_a_weak_model_invents_and_the_check_removes_it(planted_bot, llama_server):
-    llm = make_llm("openai-like", llama_server, "gemma", None)
+    llm = get_llm("openai-like", llama_server, "gemma", None)
     bot = Bot(planted_bot.index, planted_bot.embedder, llm=llm)
     judged_all = []
     for question in planted_questions()[:GENERATED_QUESTIONS]:
@@ -125,7 +125,7 @@ def test_a_weak_model_invents_and_the_check_removes_it(planted_bot, llama_server
 
 
 def test_an_unreachable_llm_falls_back_to_the_extractive_answer(planted_bot):
-    llm = make_llm("openai-like", f"http://127.0.0.1:{free_port()}/v1", "gemma", None, timeout=5)
+    llm = get_llm("openai-like", f"http://127.0.0.1:{free_port()}/v1", "gemma", None, timeout=5)
     question = planted_questions()[0]
     answer = Bot(planted_bot.index, planted_bot.embedder, llm=llm).ask(question)
     assert answer.to_dict() == planted_bot.ask(question).to_dict()
