@@ -183,13 +183,24 @@ def _from_text(doc_id: str, text: str, properties: dict | None = None) -> Docume
         post = frontmatter.Post(text)
     header, body_text = header_block(post.content)
     meta = {**header, **present(properties or {}), **present(post.metadata)}
-    url = _web_url(str(meta["url"])) if "url" in meta else _find_url(body_text)
-    title = str(meta.get("title") or furniture.infer_title(body_text) or _title_from_url(url) or doc_id)
-    date = _as_date(meta.get("date")) or find_date(body_text[:HEAD_CHARS]) or _date_from_url(url)
-    source = str(meta.get("source") or _infer_source(body_text, url))
-    if meta.get("title"):
-        body_text = with_headline(body_text, title)
-    return Document(doc_id, title, source, date, url, body_text, furniture.body_blocks(body_text, title))
+    return _article(doc_id, body_text, meta)
+
+
+def _article(doc_id: str, text: str, stated: dict, title_from_url: bool = True) -> Document:
+    """The Document of an article's text and what its file states (title, url, date, source;
+    absent where it says nothing), each one not stated inferred from the text: the headline,
+    a URL in the text, a date near the top or in the URL, a wire dateline or the URL's domain;
+    the title from the URL's words only when title_from_url. A stated URL is final, even when
+    it is not a web address (then there is none). A stated headline is kept as the text's
+    first line."""
+    url = _web_url(str(stated["url"])) if "url" in stated else _find_url(text)
+    title_of_url = _title_from_url(url) if title_from_url else None
+    title = str(stated.get("title") or furniture.infer_title(text) or title_of_url or doc_id)
+    date = _as_date(stated.get("date")) or find_date(text[:HEAD_CHARS]) or _date_from_url(url)
+    source = str(stated.get("source") or _infer_source(text, url))
+    if stated.get("title"):
+        text = with_headline(text, title)
+    return Document(doc_id, title, source, date, url, text, furniture.body_blocks(text, title))
 
 
 def header_block(text: str) -> tuple[dict[str, str], str]:
@@ -230,14 +241,14 @@ def _from_html(doc_id: str, html: str) -> Document:
     extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
     if extracted is None or not (extracted.text or "").strip():
         raise SkippedFile("no article text found in HTML")
-    text = extracted.text
-    title = extracted.title or furniture.infer_title(text) or doc_id
-    url = _web_url(extracted.url) or _find_url(text)
-    date = _as_date(extracted.date) or find_date(text[:HEAD_CHARS]) or _date_from_url(url)
-    source = extracted.sitename or _infer_source(text, url)
-    if extracted.title:
-        text = with_headline(text, title)
-    return Document(doc_id, title, source, date, url, text, furniture.body_blocks(text, title))
+    # A page's own URL that is not a web address is left out, so a URL in its text is used instead.
+    stated = {
+        "title": extracted.title,
+        "url": _web_url(extracted.url),
+        "date": extracted.date,
+        "source": extracted.sitename,
+    }
+    return _article(doc_id, extracted.text, present(stated), title_from_url=False)
 
 
 def _as_date(value: object) -> dt.date | None:
