@@ -53,7 +53,8 @@ def cli(verbose: bool) -> None:
 @cli.command()
 @_settings_options
 def index(**flags: Any) -> None:
-    """Build or update the index (only new or changed files are embedded)."""
+    """Build or update the index: only new or changed files are embedded, deleted ones dropped;
+    a progress bar, then a summary, and each file that could not be read with the reason."""
     _update_index(load_settings(**flags))
 
 
@@ -84,8 +85,9 @@ def _update_index(settings: Settings) -> None:
 @_settings_options
 def add(urls: tuple[str, ...], refresh: bool, **flags: Any) -> None:
     """Fetch each URL (an article page, or an RSS or Atom feed's items) into the documents folder
-    as Markdown with front matter, each article once; then update the index. The only command
-    that goes online."""
+    as Markdown with front matter, each article once (same address or same text); then update
+    the index. The only command that goes online: http(s) only, 15 s timeout, 5 MB limit, a
+    one-line reason per failed URL, the rest still added."""
     from embeddings import add_urls, refresh_feeds
 
     if not urls and not refresh:
@@ -111,14 +113,9 @@ def add(urls: tuple[str, ...], refresh: bool, **flags: Any) -> None:
 def ask(question: str | None, as_json: bool, **flags: Any) -> None:
     """Answer QUESTION from the articles, with citations. Without QUESTION, start a conversation
     in which follow-ups ("And where?", "What did he say?") build on earlier turns."""
-    from bot.core import BadQuestion
-
     bot = _open_bot(load_settings(**flags), quick_start=True)
     if question is not None:
-        try:
-            answer = bot.ask(question)
-        except BadQuestion as exc:
-            raise click.UsageError(str(exc)) from None
+        answer = _refused_as_usage_error(bot.ask, question)
         click.echo(_render_answer(answer, as_json))
         return
     _converse(bot, as_json)
@@ -154,19 +151,26 @@ def _render_answer(answer, as_json: bool) -> str:
     return format_terminal(answer, color=sys.stdout.isatty())
 
 
+def _refused_as_usage_error(method: Callable[..., Any], *args: Any) -> Any:
+    """method(*args); a question or claim the bot refuses (empty, too long) is a usage error
+    instead: the bot's reason as the message, exit code 2, no traceback."""
+    from bot.core import BadQuestion
+
+    try:
+        return method(*args)
+    except BadQuestion as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 @cli.command()
 @click.argument("claim")
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON object.")
 @_settings_options
 def check(claim: str, as_json: bool, **flags: Any) -> None:
-    """Check CLAIM against the articles: supported, refuted or not_enough_info, with evidence."""
-    from bot.core import BadQuestion
-
+    """Check CLAIM against the articles: a verdict (supported, refuted or not_enough_info) with an
+    explanation and the evidence, each passage marked supports, contradicts or related."""
     bot = _open_bot(load_settings(**flags), quick_start=True)
-    try:
-        verdict = bot.check(claim)
-    except BadQuestion as exc:
-        raise click.UsageError(str(exc)) from None
+    verdict = _refused_as_usage_error(bot.check, claim)
     if as_json:
         click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2))
         return
