@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 PORT ?= 7860
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install index lint docs clean
+.PHONY: run test install index lint docs docs-cli clean
 
 run: $(STAMP)  ## install, index the bundled articles if needed (printing the summary), start the chat
 	$(BIN)/newsbot index
@@ -20,6 +20,7 @@ run: $(STAMP)  ## install, index the bundled articles if needed (printing the su
 test: $(TEST_STAMP) $(CHROMIUM)  ## install and run the whole test suite (CI runs this)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/cog --check --diff README.md
 	$(BIN)/python -m pytest
 
 install: $(STAMP)
@@ -30,9 +31,13 @@ index: $(STAMP)
 docs: $(TEST_STAMP) $(CHROMIUM)  ## rewrite the README's index figures and docs/screenshot.png from a browser run
 	NEWSBOT_UPDATE_DOCS=1 $(BIN)/python -m pytest -q tests/test_browser.py -k readme_figures
 
+docs-cli: $(TEST_STAMP)  ## rewrite the README's command table and --help blocks from bot/cli.py (cog)
+	$(BIN)/cog -r README.md
+
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/cog --check --diff README.md
 
 # torch first, pinned to the CPU build, so sentence-transformers does not pull CUDA wheels.
 $(STAMP): pyproject.toml
