@@ -14,7 +14,7 @@ from bot.ranking import Candidate, close_call, rank_sentences, ranker, reread_or
 from bot.reader import Read, bundled_reader
 from bot.results import NOT_FOUND, Answer, Citation
 from bot.short_answer import short_answer
-from embeddings import Hit, Index, resolve_dates, stopwords, tokenize
+from embeddings import Hit, SearchableIndex, resolve_dates, stopwords, tokenize
 
 MAX_SENTENCES = 3
 EXTRA_SENTENCE_RATIO = 0.8  # a runner-up joins an open question's answer if it scores this close
@@ -38,7 +38,7 @@ _LOWERCASE_STARTS = frozenset(
 def compose(
     question: Question,
     hits: list[Hit],
-    index: Index,
+    index: SearchableIndex,
     query_vector: np.ndarray,
     max_citations: int,
     max_sentences: int = MAX_SENTENCES,
@@ -68,7 +68,7 @@ def compose(
     return Answer(f"{lead} {answer.text}", True, answer.citations, short_answer=short)
 
 
-def _ranked(question: Question, hits: list[Hit], query_vector: np.ndarray, index: Index) -> tuple:
+def _ranked(question: Question, hits: list[Hit], query_vector: np.ndarray, index: SearchableIndex) -> tuple:
     candidates = rank_sentences(question, hits, index, query_vector)
     if question.years or question.months:
         # A question that names a time is answered from that time, or not at all.

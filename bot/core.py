@@ -8,7 +8,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
@@ -23,12 +22,11 @@ from bot.results import NOT_FOUND, Answer, Verdict
 from embeddings import (
     Embedder,
     Hit,
-    Index,
-    build_index,
+    SearchableIndex,
+    Store,
+    build,
     check_documents_folder,
-    is_current,
-    live_version,
-    load_index,
+    open_store,
     search,
     tokenize,
     unit_vector,
@@ -46,7 +44,7 @@ class Retrieval:
     text: str  # the question as asked, cleaned
     question: Question  # what it asks, read with the conversation
     hits: list[Hit]
-    index: Index
+    index: SearchableIndex
     query_vector: np.ndarray
 
 
@@ -59,16 +57,16 @@ class Bot:
 
     def __init__(
         self,
-        index: Index,
+        index: SearchableIndex,
         embedder: Embedder,
         top_k: int = 3,
         max_question_chars: int = 2000,
         max_sentences: int = 3,
-        follow: tuple[Path, str | None] | None = None,
+        follow: Store | None = None,
         llm=None,
     ) -> None:
-        """follow: the (index folder, database URL) the index came from, to switch to each
-        version a build publishes there later."""
+        """follow: the store the index came from, to switch to each version a build publishes
+        there later."""
         self._index = index
         self.embedder = embedder
         self.top_k = top_k
@@ -90,15 +88,15 @@ class Bot:
 
         llm = get_llm(settings.llm, settings.llm_base_url, settings.llm_model, settings.llm_api_secret())
         embedder = Embedder(settings.model, quick_start=quick_start)
-        index_dir, database = settings.index_dir, settings.database
-        any_folder = database is not None and not settings.documents_named
-        if not (any_folder and is_current(index_dir, settings.model, database)):
-            _build_if_needed(settings, embedder, progress)
+        store = open_store(settings)
+        any_folder = settings.database is not None and not settings.documents_named
+        if not (any_folder and store.is_current(settings.model)):
+            _build_if_needed(settings, store, embedder, progress)
         limits = {"top_k": settings.top_k, "max_question_chars": settings.max_question_chars}
-        return cls(load_index(index_dir, database), embedder, **limits, follow=(index_dir, database), llm=llm)
+        return cls(store.load(), embedder, **limits, follow=store, llm=llm)
 
     @property
-    def index(self) -> Index:
+    def index(self) -> SearchableIndex:
         """The index questions are answered from: the one loaded, until a newer published
         version has been loaded in the background; then that one, for questions asked after."""
         now = time.monotonic()
@@ -110,9 +108,9 @@ class Bot:
     def _load_newer(self) -> None:
         with self._reloading:
             try:
-                live = live_version(*self._follow)
+                live = self._follow.version()
                 if live is not None and live != str(self._index.version):
-                    self._index = load_index(*self._follow)
+                    self._index = self._follow.load()
                     log.info("now answering from index version %s", live)
             except Exception as exc:  # keep answering from the version already loaded
                 log.warning("could not load the new index version (%s); answering from the previous one", exc)
@@ -196,14 +194,12 @@ class Bot:
         return cleaned
 
 
-def _build_if_needed(settings: Settings, embedder: Embedder, progress: bool) -> None:
+def _build_if_needed(settings: Settings, store: Store, embedder: Embedder, progress: bool) -> None:
     check_documents_folder(settings.documents)
-    if is_current(settings.index_dir, settings.model, settings.database, settings.documents):
+    if store.is_current(settings.model, settings.documents):
         return
     log.info("building the index from %s", settings.documents)
-    report = build_index(
-        settings.documents, settings.index_dir, settings.model, embedder, progress, database=settings.database
-    )
+    report = build(settings.documents, store, settings.model, embedder, progress)
     for path, reason in report.skipped:
         log.warning("skipped %s: %s", path, reason)
 

@@ -18,7 +18,7 @@ from bot.question import Question, analyse
 from bot.ranking import Candidate, Ranker, context_text, coverage, rank_sentences, time_fit_of
 from bot.results import Citation, Evidence, Verdict
 from bot.slots import name_conflict, number_conflict, numbers_agree
-from embeddings import Hit, Index, days_named, resolve_dates, tokenize
+from embeddings import Hit, SearchableIndex, days_named, resolve_dates, tokenize
 
 SUPPORT_COVERAGE = 0.7  # share of the claim's term weight a supporting sentence must hold
 CONTRADICT_COVERAGE = 0.6  # ... and a contradicting one, leaving out the mismatched fact
@@ -77,7 +77,9 @@ class Judgement:
     holds: bool = False  # no mismatch or denial, and the claim's names and numbers are all there
 
 
-def check(claim: str, hits: list[Hit], index: Index, query_vector: np.ndarray, max_evidence: int = 3) -> Verdict:
+def check(
+    claim: str, hits: list[Hit], index: SearchableIndex, query_vector: np.ndarray, max_evidence: int = 3
+) -> Verdict:
     """Verdict on a claim from retrieved hits, with the evidence and its stance. `supported` always
     needs a sentence that holds the claim's names and numbers, and `refuted` one that states
     something else in their place or the opposite."""
@@ -123,7 +125,7 @@ def settled(judgements: list[Judgement]) -> str | None:
 
 
 def judgements_of(
-    claim: str, hits: list[Hit], index: Index, query_vector: np.ndarray, scorer: Ranker | None = None
+    claim: str, hits: list[Hit], index: SearchableIndex, query_vector: np.ndarray, scorer: Ranker | None = None
 ) -> list[Judgement]:
     """How each of the best-matching sentences (alone and with the one before) bears on the claim."""
     question = analyse(claim)
@@ -131,7 +133,7 @@ def judgements_of(
     return _with_aligned_numbers(claim, [judge(claim, c, index, question) for c in candidates[:CANDIDATES]], index)
 
 
-def _with_aligned_numbers(claim: str, judgements: list[Judgement], index: Index) -> list[Judgement]:
+def _with_aligned_numbers(claim: str, judgements: list[Judgement], index: SearchableIndex) -> list[Judgement]:
     """When the rules find nothing either way, the best-matching sentences are read for the
     claim's numbers: another number in the claim's place contradicts it, however worded; a
     sentence that holds the claim's names and gives every one of its numbers in their place,
@@ -145,7 +147,7 @@ def _with_aligned_numbers(claim: str, judgements: list[Judgement], index: Index)
     return judgements
 
 
-def _aligned(claim: str, judgement: Judgement, index: Index) -> Judgement:
+def _aligned(claim: str, judgement: Judgement, index: SearchableIndex) -> Judgement:
     sentence = _plain(judgement.candidate.text)
     if judgement.strength < ALIGNED_COVERAGE:
         return judgement
@@ -167,7 +169,7 @@ def _aligned(claim: str, judgement: Judgement, index: Index) -> Judgement:
     return replace(judgement, stance="supports", holds=True) if plain and numbers_agree(claim, sentence) else judgement
 
 
-def claim_features(claim: str, judgements: list[Judgement], index: Index) -> dict[str, float]:
+def claim_features(claim: str, judgements: list[Judgement], index: SearchableIndex) -> dict[str, float]:
     """What the verdict model weighs: how well the best sentences cover the claim, whether one
     states something else in its place, and how sure retrieval is."""
     contradicting = [j for j in judgements if j.stance == "contradicts"]
@@ -244,7 +246,7 @@ def verdict_model() -> VerdictModel:
     return VerdictModel(data["weights"], data["intercepts"], data["supported_threshold"], data.get("fitted", {}))
 
 
-def judge(claim: str, candidate: Candidate, index: Index, question: Question) -> Judgement:
+def judge(claim: str, candidate: Candidate, index: SearchableIndex, question: Question) -> Judgement:
     """Does this sentence support the claim, contradict it, or only touch on it?"""
     text = candidate.text
     if time_fit_of(question, candidate.hit) < 0:
@@ -298,14 +300,16 @@ def _names_present(claim: str, evidence: str) -> bool:
     return all(set(tokenize(name)) & words for name in names if tokenize(name))
 
 
-def _strength(claim: str, text: str, around: str, index: Index, leave_out: frozenset[str] = frozenset()) -> float:
+def _strength(
+    claim: str, text: str, around: str, index: SearchableIndex, leave_out: frozenset[str] = frozenset()
+) -> float:
     """How much of the claim the sentence (with its article's date) covers; words found only in
     the headline or the rest of the passage count for less."""
     own = _covers(claim, text, index, leave_out)
     return own + CONTEXT_SHARE * (_covers(claim, f"{text} {around}", index, leave_out) - own)
 
 
-def _holds_all(claim: str, text: str, everything: str, index: Index) -> bool:
+def _holds_all(claim: str, text: str, everything: str, index: SearchableIndex) -> bool:
     """Nothing in the way of support: no hedge the claim lacks, no specific word or number of
     the claim missing."""
     hedged = _hedged(text, set(tokenize(claim))) and not _HEDGE.search(claim)
@@ -323,13 +327,13 @@ def _hedged(text: str, terms: set[str]) -> bool:
     return False
 
 
-def _unknown_terms(claim: str, index: Index) -> list[str]:
+def _unknown_terms(claim: str, index: SearchableIndex) -> list[str]:
     """Claim words no article uses at all: nothing can support what is never mentioned."""
     known = set(tokenize(" ".join([*_CALENDAR, *(d.source for d in index.documents.values())])))
     return [t for t in tokenize(claim) if t not in index.keyword.doc_freq and t not in known and not t.isdigit()]
 
 
-def _rarest_missing(claim: str, text: str, index: Index) -> list[str]:
+def _rarest_missing(claim: str, text: str, index: SearchableIndex) -> list[str]:
     """The claim's most specific words (rarest in the articles) that the evidence lacks; a word
     that only introduces a number the evidence matches ("lasted" two hours) is not needed."""
     around_numbers = _number_neighbours(claim, text)
@@ -388,7 +392,7 @@ def _with_pairs(candidates: list[Candidate]) -> list[Candidate]:
     return sorted(variants.values(), key=lambda c: -c.score)
 
 
-def _covers(claim: str, text: str, index: Index, leave_out: frozenset[str] = frozenset()) -> float:
+def _covers(claim: str, text: str, index: SearchableIndex, leave_out: frozenset[str] = frozenset()) -> float:
     terms = tuple(t for t in dict.fromkeys(tokenize(claim)) if t not in leave_out)
     return coverage(terms, _found(terms, text), index.keyword)
 

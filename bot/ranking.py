@@ -21,7 +21,7 @@ import numpy as np
 
 from bot.lexicon import MONTHS, NAME, NUMBER_WORDS, RELATIVE_TIME, WEEKDAYS
 from bot.question import Question, asks_which
-from embeddings import Hit, Index, KeywordIndex, resolve_dates, starts_with_reference, tokenize, unit_vector
+from embeddings import Hit, KeywordIndex, SearchableIndex, resolve_dates, starts_with_reference, tokenize, unit_vector
 
 MODEL_FILE = "ranker.json"
 CONTEXT_WEIGHT = 0.5
@@ -166,7 +166,7 @@ def clipped_margin(margin: float) -> float:
 
 
 def rank_sentences(
-    question: Question, hits: list[Hit], index: Index, query_vector: np.ndarray, model: Ranker | None = None
+    question: Question, hits: list[Hit], index: SearchableIndex, query_vector: np.ndarray, model: Ranker | None = None
 ) -> list[Candidate]:
     """Every sentence of the hits, scored by the fitted model, best answer first."""
     rows, made = [], []
@@ -199,7 +199,7 @@ def rank_sentences(
 def _features(
     question: Question,
     hit: Hit,
-    index: Index,
+    index: SearchableIndex,
     text: str,
     context: set[str],
     dense: float,
@@ -376,13 +376,13 @@ def coverage(terms: tuple[str, ...], found: set[str], keyword: KeywordIndex, emp
     return sum(w for t, w in weights.items() if t in found) / total if total else 1.0
 
 
-def _context_terms(hit: Hit, index: Index) -> set[str]:
+def _context_terms(hit: Hit, index: SearchableIndex) -> set[str]:
     document = hit.document
     dated = f"{MONTHS[document.date.month - 1]} {document.date.year}" if document.date else ""
     return set(tokenize(f"{context_text(hit, index)} {dated}"))
 
 
-def context_text(hit: Hit, index: Index) -> str:
+def context_text(hit: Hit, index: SearchableIndex) -> str:
     """The text around a passage: its article's headline and outlet, the passage, and the
     sentence before it."""
     document = hit.document

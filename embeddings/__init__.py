@@ -1,19 +1,19 @@
 """From a folder of articles to a searchable passage index. Knows nothing of chat or HTTP."""
 
+from embeddings.base import IndexNotFound, IndexOfAnotherFolder, SearchableIndex, Store
 from embeddings.chunking import Passage
 from embeddings.dates import days_named, resolve_dates
+from embeddings.disk import Index
 from embeddings.documents import Document, SkippedFile, list_files
 from embeddings.index import (
     BuildReport,
-    Index,
-    IndexNotFound,
-    IndexOfAnotherFolder,
     NothingToIndex,
+    build,
     build_index,
     check_documents_folder,
-    is_current,
     live_version,
     load_index,
+    open_store,
 )
 from embeddings.keyword import KeywordIndex, stopwords, tokenize
 from embeddings.model import DEFAULT_MODEL, Embedder, ModelNotFound, resolve_model_path, unit_vector
@@ -39,14 +39,17 @@ __all__ = [
     "Passage",
     "QueryEncoder",
     "SkippedFile",
+    "SearchableIndex",
+    "Store",
     "add_urls",
+    "build",
     "build_index",
     "check_documents_folder",
     "days_named",
-    "is_current",
     "list_files",
     "live_version",
     "load_index",
+    "open_store",
     "refresh_feeds",
     "resolve_dates",
     "resolve_model_path",

@@ -14,10 +14,12 @@ import logging
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from embeddings.base import Candidates, Entry, IndexNotFound, built_by, fused, keyword_text
 from embeddings.chunking import Passage
 from embeddings.documents import Document
 from embeddings.keyword import TermStats, tokenize
@@ -44,7 +46,10 @@ def _driver_url(url: str, driver: str) -> str:
 
 
 class PgStore:
-    """Connection to the database and the SQL for versions, pointer and rows."""
+    """Connection to the database and the SQL for versions, pointer and rows: the store of
+    index versions in PostgreSQL."""
+
+    where = "the database"
 
     def __init__(self, url: str) -> None:
         try:
@@ -81,6 +86,28 @@ class PgStore:
             raise
         return rows[0][0] if rows else None
 
+    def version(self) -> str | None:
+        manifest = self.manifest()
+        return str(manifest["version"]) if manifest else None
+
+    def is_current(self, model_name: str, documents_dir: Path | None = None) -> bool:
+        return built_by(self.manifest(), model_name, documents_dir)
+
+    def load(self) -> PgIndex:
+        return PgIndex(self.url)
+
+    def previous_entries(self, model_name: str) -> dict[str, Entry]:
+        return {
+            path: Entry(path, digest, document.doc_id, document=document, passages=passages, vectors=vectors)
+            for path, digest, document, passages, vectors in _previous_files(self, model_name)
+        }
+
+    def write_version(self, entries: list[Entry], record: dict) -> None:
+        _write_version(self, entries, record)
+
+    def passage_count(self, entries: list[Entry]) -> int:
+        return sum(len(e.passages) for e in entries)
+
     def vector_store(self, version: int, dim: int, create: bool = False):
         from llama_index.vector_stores.postgres import PGVectorStore
 
@@ -111,14 +138,11 @@ class PgStore:
             self.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def write_version(
-    url: str, entries: Sequence, model_name: str, pipeline: int, keyword_text, folder: str, skipped: list
-) -> None:
-    """Store entries (files with documents, passages and vectors), read from folder (skipping the
-    (file, reason) pairs in skipped), as a new version and make it live."""
+def _write_version(pg: PgStore, entries: Sequence[Entry], record: dict) -> None:
+    """Store entries (files with documents, passages and vectors) as a new version with record
+    (model, pipeline, documents folder, skipped files) and make it live."""
     from llama_index.core.schema import TextNode
 
-    pg = PgStore(url)
     pg.setup()
     previous = pg.manifest()
     version = (previous["version"] + 1) if previous else 1
@@ -153,8 +177,13 @@ def write_version(
         _insert(pg, f"newsbot_v{version}_passages", rows)
         _insert(pg, f"newsbot_v{version}_files", files)
         files_manifest = {e.path: {"digest": e.digest, "doc_id": e.document.doc_id} for e in entries}
-        manifest = {"version": version, "model": model_name, "pipeline": pipeline, "documents": folder, "dim": dim}
-        manifest |= {"files": files_manifest, "skipped": skipped}
+        manifest = {"version": version, "model": record["model"], "pipeline": record["pipeline"]}
+        manifest |= {
+            "documents": record["documents"],
+            "dim": dim,
+            "files": files_manifest,
+            "skipped": record["skipped"],
+        }
         manifest["doc_freq"], manifest["size"] = _term_stats(nodes)
         pg.execute(
             "INSERT INTO newsbot_meta (key, value) VALUES ('current', CAST(:value AS jsonb)) "
@@ -205,12 +234,11 @@ def _term_stats(nodes) -> tuple[dict[str, int], int]:
     return dict(counts), len(nodes)
 
 
-def previous_files(url: str, model_name: str, pipeline: int) -> list[tuple[str, str, Document, list[Passage], Any]]:
+def _previous_files(pg: PgStore, model_name: str) -> list[tuple[str, str, Document, list[Passage], Any]]:
     """(path, digest, document, passages, vectors) of every file in the live version, when it was
     built with this model and pipeline; else nothing, so everything is embedded again."""
-    pg = PgStore(url)
     manifest = pg.manifest()
-    if not manifest or manifest["model"] != model_name or manifest["pipeline"] != pipeline:
+    if not built_by(manifest, model_name):
         return []
     table = f"newsbot_v{manifest['version']}_files"
     rows = pg.execute(f"SELECT path, digest, document, passages, vectors, dim FROM {table}")
@@ -238,8 +266,6 @@ class PgIndex:
     def _manifest(self) -> dict:
         manifest = self.pg.manifest()
         if manifest is None:
-            from embeddings.index import IndexNotFound
-
             raise IndexNotFound("no index in the database yet; run `newsbot index`")
         return manifest
 
@@ -258,8 +284,6 @@ class PgIndex:
     def candidates(self, query: str, query_vector: np.ndarray, n: int):
         from llama_index.core.vector_stores.types import VectorStoreQuery, VectorStoreQueryMode
 
-        from embeddings.index import KEYWORD_WEIGHT, Candidates
-
         dense_hits = self._store.query(VectorStoreQuery(query_embedding=query_vector.tolist(), similarity_top_k=n))
         keyword: dict[int, float] = {}
         if re.search(r"\w", query):
@@ -271,7 +295,7 @@ class PgIndex:
         top = max(keyword.values(), default=0.0) or 1.0
         dense = np.array([float(self.vector(r) @ query_vector) for r in rows], dtype=np.float32)
         kw = np.array([keyword.get(r, 0.0) / top for r in rows], dtype=np.float32)
-        order = np.argsort(-(dense + KEYWORD_WEIGHT * kw), kind="stable")[:n]
+        order = np.argsort(-fused(dense, kw), kind="stable")[:n]
         return Candidates(np.array(rows, dtype=np.int64)[order], dense[order], kw[order])
 
     def _fetch(self, rows: Sequence[int]) -> None:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from embeddings.base import SearchableIndex, fused
 from embeddings.chunking import Passage
 from embeddings.documents import Document
-from embeddings.index import KEYWORD_WEIGHT, Index
 
 SENTENCE_WEIGHT = 0.3
 RERANKED = 40
@@ -25,7 +25,7 @@ class Hit:
     row: int
 
 
-def search(index: Index, query: str, query_vector: np.ndarray, k: int = 5) -> list[Hit]:
+def search(index: SearchableIndex, query: str, query_vector: np.ndarray, k: int = 5) -> list[Hit]:
     """The k best passages for a query, best first, without near-duplicates."""
     found = index.candidates(query, query_vector, max(k * 4, RERANKED))
     if not len(found.rows):
@@ -34,22 +34,22 @@ def search(index: Index, query: str, query_vector: np.ndarray, k: int = 5) -> li
     # usually answered by one sentence.
     best_sentence = np.array([float((index.sentence_vectors_of(r) @ query_vector).max()) for r in found.rows])
     dense = (1 - SENTENCE_WEIGHT) * found.dense + SENTENCE_WEIGHT * best_sentence
-    fused = dense + KEYWORD_WEIGHT * found.keyword
+    scores = fused(dense, found.keyword)
     hits: list[Hit] = []
-    for i in np.argsort(-fused, kind="stable"):
+    for i in np.argsort(-scores, kind="stable"):
         row = int(found.rows[i])
         if _is_duplicate(index, row, hits):
             continue
         passage = index.passages[row]
         hits.append(
-            Hit(passage, index.document_of(passage), float(fused[i]), float(dense[i]), float(found.keyword[i]), row)
+            Hit(passage, index.document_of(passage), float(scores[i]), float(dense[i]), float(found.keyword[i]), row)
         )
         if len(hits) == k:
             break
     return hits
 
 
-def _is_duplicate(index: Index, row: int, hits: list[Hit]) -> bool:
+def _is_duplicate(index: SearchableIndex, row: int, hits: list[Hit]) -> bool:
     text = " ".join(index.passages[row].text.split()).lower()
     for hit in hits:
         if " ".join(hit.passage.text.split()).lower() == text:

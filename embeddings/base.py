@@ -1,0 +1,169 @@
+"""What a searchable index and a store offer, and the types both stores share.
+
+The build steps (embeddings/index.py) and search (embeddings/search.py) work through these
+protocols only, so the on-disk store (embeddings/disk.py) and PostgreSQL (embeddings/pgstore.py)
+are interchangeable, and a new store is one new class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from embeddings.chunking import Passage
+from embeddings.documents import Document
+from embeddings.keyword import EMPTY, TermStats, tokenize
+from embeddings.model import unit_vector
+
+# Bump when reading, cleaning or chunking changes, so every file is re-read.
+PIPELINE_VERSION = 10
+KEYWORD_WEIGHT = 0.3  # of max-normalised BM25, added to the cosine similarity
+TITLE_WEIGHT = 0.5  # of the headline's vector, added to a passage's mean sentence vector
+
+
+class IndexNotFound(Exception):
+    """No index has been built in this folder yet."""
+
+
+class IndexOfAnotherFolder(Exception):
+    """The index was built from another documents folder; answering from it would answer about
+    articles the user did not point at."""
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Passage rows from first-stage retrieval with their dense and normalised keyword scores."""
+
+    rows: np.ndarray
+    dense: np.ndarray
+    keyword: np.ndarray
+
+
+def fused(dense: np.ndarray, keyword: np.ndarray) -> np.ndarray:
+    """First-stage score: cosine plus a share of the max-normalised keyword score."""
+    return dense + KEYWORD_WEIGHT * keyword
+
+
+def keyword_text(passage: Passage, document: Document) -> str:
+    """What keyword search sees: the headline gives a passage its topic."""
+    return f"{document.title}\n{passage.text}"
+
+
+@dataclass
+class Entry:
+    """One indexed file. A file kept from the previous version is known by its segment alone;
+    a new or changed one (or one whose segment is merged) carries its document, passages and
+    vectors: row 0 the title's, then every sentence of every passage."""
+
+    path: str
+    digest: str
+    doc_id: str
+    segment: str | None = None
+    document: Document | None = None
+    passages: list[Passage] = field(default_factory=list)
+    vectors: np.ndarray | None = None
+    known_passage_vectors: np.ndarray | None = None  # from the previous version, when unchanged
+    tokens: list[list[str]] | None = None
+
+    def texts_to_embed(self) -> list[str]:
+        text = self.document.text
+        return [self.document.title] + [text[s:e] for p in self.passages for s, e in p.sentences]
+
+    def passage_vectors(self) -> np.ndarray:
+        if self.known_passage_vectors is not None:
+            return self.known_passage_vectors
+        title, sentences = self.vectors[0], self.vectors[1:]
+        rows, start = [], 0
+        for passage in self.passages:
+            mean = sentences[start : start + len(passage.sentences)].mean(axis=0)
+            rows.append(unit_vector(unit_vector(mean) + TITLE_WEIGHT * title))
+            start += len(passage.sentences)
+        return np.asarray(rows, dtype=np.float32)
+
+    def keyword_tokens(self) -> list[list[str]]:
+        if self.tokens is None:
+            self.tokens = [tokenize(keyword_text(p, self.document)) or [EMPTY] for p in self.passages]
+        return self.tokens
+
+
+def folder_key(documents_dir: Path) -> str:
+    """How a manifest records the documents folder an index was built from."""
+    return str(documents_dir.resolve())
+
+
+def built_by(manifest: dict | None, model_name: str, documents_dir: Path | None = None) -> bool:
+    """Was this live version built by this pipeline with this model (and, when given, from
+    documents_dir)?"""
+    if not manifest or manifest.get("pipeline") != PIPELINE_VERSION or manifest.get("model") != model_name:
+        return False
+    return documents_dir is None or manifest.get("documents") == folder_key(documents_dir)
+
+
+class SearchableIndex(Protocol):
+    """One published version: what search, answering and checking read."""
+
+    documents: dict[str, Document]
+    passages: Sequence[Passage]
+    keyword: TermStats
+    model_name: str
+    version: str | int
+    files: dict[str, dict]
+    skipped: list[tuple[str, str]]
+
+    def candidates(self, query: str, query_vector: np.ndarray, n: int) -> Candidates:
+        """The n passages with the best fused dense and keyword score, best first."""
+        ...
+
+    def sentence_vectors_of(self, row: int) -> np.ndarray:
+        """Vectors of the sentences of the passage in this row, in order."""
+        ...
+
+    def vector(self, row: int) -> np.ndarray: ...
+
+    def document_of(self, passage: Passage) -> Document: ...
+
+
+class Store(Protocol):
+    """Where versions of an index live: one is live, a build writes the next and publishes it
+    at once, so a crash mid-build leaves the previous one serving."""
+
+    where: str  # for messages: "the database", or the index folder
+
+    def manifest(self) -> dict | None:
+        """The live version's record (model, pipeline, documents folder, files, skipped), if any."""
+        ...
+
+    def version(self) -> str | None:
+        """The live version's name; it changes whenever a build publishes."""
+        ...
+
+    def build_lock(self) -> AbstractContextManager[None]:
+        """Held while building, so two builds never interleave."""
+        ...
+
+    def previous_entries(self, model_name: str) -> dict[str, Entry]:
+        """The live version's files by path, when it was built with this model and pipeline;
+        else nothing, so everything is embedded again."""
+        ...
+
+    def write_version(self, entries: list[Entry], record: dict) -> None:
+        """Store entries as a new version with record (model, pipeline, documents, skipped) and
+        make it live."""
+        ...
+
+    def passage_count(self, entries: list[Entry]) -> int:
+        """Passages in the live version, which holds entries."""
+        ...
+
+    def load(self) -> SearchableIndex:
+        """The live version, or IndexNotFound saying what to run."""
+        ...
+
+    def is_current(self, model_name: str, documents_dir: Path | None = None) -> bool:
+        """Was the live version built by this pipeline with this model (and from documents_dir)?"""
+        ...
