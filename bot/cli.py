@@ -182,6 +182,11 @@ def check(claim: str, as_json: bool, **flags: Any) -> None:
 @cli.command()
 @click.option("--host", help="Address to listen on [NEWSBOT_HOST; 127.0.0.1]")
 @click.option("--port", type=int, help="Port; 0 picks a free one [NEWSBOT_PORT; 7860]")
+@click.option(
+    "--workers",
+    type=int,
+    help="Processes that answer; 1: the server's own [NEWSBOT_WORKERS; one per core]",
+)
 @_settings_options
 def serve(**flags: Any) -> None:
     """Serve the web chat at /, the embeddable chat at /embed and the API at /api/."""
@@ -223,13 +228,14 @@ def evaluate(questions: Path, split: str, no_naive: bool, as_json: bool, **flags
 def _open_bot(settings: Settings, quick_start: bool = False):
     from bot.core import Bot
     from bot.generate import LLMUnavailable
-    from embeddings import DatabaseUnavailable, IndexOfAnotherFolder, ModelNotFound, NothingToIndex
+    from embeddings import DatabaseUnavailable, IndexOfAnotherFolder, ModelMismatch, ModelNotFound, NothingToIndex
 
     try:
         return Bot.from_settings(settings, quick_start=quick_start, progress=True)
     except (
         NothingToIndex,
         IndexOfAnotherFolder,
+        ModelMismatch,
         ModelNotFound,
         DatabaseUnavailable,
         LLMUnavailable,

@@ -20,12 +20,14 @@ from bot.question import QUESTION_WORDS, Question, analyse, standalone_part
 from bot.ranking import time_fit_of
 from bot.results import NOT_FOUND, Answer, Verdict
 from embeddings import (
-    Embedder,
     Hit,
     SearchableIndex,
     Store,
+    TextEmbedder,
     build,
     check_documents_folder,
+    check_model,
+    make_embedder,
     open_store,
     search,
     tokenize,
@@ -58,7 +60,7 @@ class Bot:
     def __init__(
         self,
         index: SearchableIndex,
-        embedder: Embedder,
+        embedder: TextEmbedder,
         top_k: int = 3,
         max_question_chars: int = 2000,
         max_sentences: int = 3,
@@ -67,6 +69,7 @@ class Bot:
     ) -> None:
         """follow: the store the index came from, to switch to each version a build publishes
         there later."""
+        check_model(index, embedder)
         self._index = index
         self.embedder = embedder
         self.top_k = top_k
@@ -87,7 +90,7 @@ class Bot:
         from bot.generate import get_llm
 
         llm = get_llm(settings.llm, settings.llm_base_url, settings.llm_model, settings.llm_api_secret())
-        embedder = Embedder(settings.model, quick_start=quick_start)
+        embedder = make_embedder(settings.model, quick_start=quick_start)
         store = open_store(settings)
         any_folder = settings.database is not None and not settings.documents_named
         if not (any_folder and store.is_current(settings.model)):
@@ -110,7 +113,9 @@ class Bot:
             try:
                 live = self._follow.version()
                 if live is not None and live != str(self._index.version):
-                    self._index = self._follow.load()
+                    newer = self._follow.load()
+                    check_model(newer, self.embedder)
+                    self._index = newer
                     log.info("now answering from index version %s", live)
             except Exception as exc:  # keep answering from the version already loaded
                 log.warning("could not load the new index version (%s); answering from the previous one", exc)
@@ -194,7 +199,7 @@ class Bot:
         return cleaned
 
 
-def _build_if_needed(settings: Settings, store: Store, embedder: Embedder, progress: bool) -> None:
+def _build_if_needed(settings: Settings, store: Store, embedder: TextEmbedder, progress: bool) -> None:
     check_documents_folder(settings.documents)
     if store.is_current(settings.model, settings.documents):
         return

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.results import Answer, Citation
-from embeddings import Embedder, Hit, SearchableIndex, stopwords
+from embeddings import Hit, SearchableIndex, TextEmbedder, stopwords
 
 GENERATED_PASSAGES = 4
 MIN_SIMILARITY = 0.6  # to the closest sentence of a cited passage
@@ -98,7 +98,7 @@ def generate(
     hits: Sequence[Hit],
     fallback: Answer,
     index: SearchableIndex,
-    embedder: Embedder,
+    embedder: TextEmbedder,
     max_sentences: int,
 ) -> tuple[Answer, list[Judged]]:
     """The LLM's answer with unsupported sentences removed, or the extractive fallback."""
@@ -128,7 +128,7 @@ def split_sentences(reply: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(" ".join(reply.split())) if s.strip()]
 
 
-def judge(sentence: str, hits: Sequence[Hit], index: SearchableIndex, embedder: Embedder) -> Judged:
+def judge(sentence: str, hits: Sequence[Hit], index: SearchableIndex, embedder: TextEmbedder) -> Judged:
     cited = tuple(dict.fromkeys(int(n) for n in _MARKER.findall(sentence)))
     claim = _MARKER.sub("", sentence).strip()
     if not cited:
@@ -165,7 +165,7 @@ def cited_text(hit: Hit) -> str:
     return f"{hit.document.source} {hit.document.title} {when} {hit.passage.text}"
 
 
-def _closest(claim: str, hit: Hit, index: SearchableIndex, embedder: Embedder) -> tuple[tuple[int, int], float]:
+def _closest(claim: str, hit: Hit, index: SearchableIndex, embedder: TextEmbedder) -> tuple[tuple[int, int], float]:
     """The cited passage's sentence closest in meaning to the claim, and its cosine."""
     vectors = index.sentence_vectors_of(hit.row)
     similarities = vectors @ embedder.embed_query(claim)
@@ -174,7 +174,7 @@ def _closest(claim: str, hit: Hit, index: SearchableIndex, embedder: Embedder) -
 
 
 def _answer(
-    kept: list[Judged], removed: int, hits: Sequence[Hit], index: SearchableIndex, embedder: Embedder
+    kept: list[Judged], removed: int, hits: Sequence[Hit], index: SearchableIndex, embedder: TextEmbedder
 ) -> Answer:
     """Kept sentences with their markers renumbered in order of first citation."""
     order = list(dict.fromkeys(n for j in kept for n in j.cited))

@@ -1,6 +1,6 @@
 """From a folder of articles to a searchable passage index. Knows nothing of chat or HTTP."""
 
-from embeddings.base import IndexNotFound, IndexOfAnotherFolder, SearchableIndex, Store
+from embeddings.base import IndexNotFound, IndexOfAnotherFolder, ModelMismatch, SearchableIndex, Store, check_model
 from embeddings.chunking import Passage
 from embeddings.dates import days_named, resolve_dates
 from embeddings.disk import Index
@@ -16,7 +16,15 @@ from embeddings.index import (
     open_store,
 )
 from embeddings.keyword import KeywordIndex, stopwords, tokenize
-from embeddings.model import DEFAULT_MODEL, Embedder, ModelNotFound, resolve_model_path, unit_vector
+from embeddings.model import (
+    DEFAULT_MODEL,
+    Embedder,
+    ModelNotFound,
+    TextEmbedder,
+    make_embedder,
+    resolve_model_path,
+    unit_vector,
+)
 from embeddings.pgstore import DatabaseUnavailable
 from embeddings.query_encoder import QueryEncoder
 from embeddings.search import Hit, search
@@ -34,6 +42,7 @@ __all__ = [
     "IndexNotFound",
     "IndexOfAnotherFolder",
     "KeywordIndex",
+    "ModelMismatch",
     "ModelNotFound",
     "NothingToIndex",
     "Passage",
@@ -41,14 +50,17 @@ __all__ = [
     "SkippedFile",
     "SearchableIndex",
     "Store",
+    "TextEmbedder",
     "add_urls",
     "build",
     "build_index",
     "check_documents_folder",
+    "check_model",
     "days_named",
     "list_files",
     "live_version",
     "load_index",
+    "make_embedder",
     "open_store",
     "refresh_feeds",
     "resolve_dates",

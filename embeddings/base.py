@@ -18,7 +18,7 @@ import numpy as np
 from embeddings.chunking import Passage
 from embeddings.documents import Document
 from embeddings.keyword import EMPTY, TermStats, tokenize
-from embeddings.model import unit_vector
+from embeddings.model import TextEmbedder, unit_vector
 
 # Bump when reading, cleaning or chunking changes, so every file is re-read.
 PIPELINE_VERSION = 10
@@ -28,6 +28,11 @@ TITLE_WEIGHT = 0.5  # of the headline's vector, added to a passage's mean senten
 
 class IndexNotFound(Exception):
     """No index has been built in this folder yet."""
+
+
+class ModelMismatch(Exception):
+    """The index was built with another embedding model than the one questions would be
+    embedded with: their vectors cannot be compared."""
 
 
 class IndexOfAnotherFolder(Exception):
@@ -102,6 +107,17 @@ def built_by(manifest: dict | None, model_name: str, documents_dir: Path | None 
     if not manifest or manifest.get("pipeline") != PIPELINE_VERSION or manifest.get("model") != model_name:
         return False
     return documents_dir is None or manifest.get("documents") == folder_key(documents_dir)
+
+
+def check_model(index: SearchableIndex, embedder: TextEmbedder) -> None:
+    """Raise ModelMismatch, saying what to run, unless index was built with embedder's model."""
+    if index.model_name == embedder.model_id:
+        return
+    raise ModelMismatch(
+        f"the index was built with the embedding model {index.model_name!r}, but questions would be embedded "
+        f"with {embedder.model_id!r}; run `newsbot index --model {embedder.model_id}` to rebuild it with that "
+        f"model, or set NEWSBOT_MODEL={index.model_name} to use the index as it is"
+    )
 
 
 class SearchableIndex(Protocol):

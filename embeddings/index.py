@@ -17,7 +17,7 @@ from embeddings.base import PIPELINE_VERSION, Entry, IndexOfAnotherFolder, Searc
 from embeddings.chunking import make_passages
 from embeddings.disk import DiskStore
 from embeddings.documents import SkippedFile, doc_id_for, file_digest, read_document, relative_files
-from embeddings.model import DEFAULT_MODEL, Embedder
+from embeddings.model import DEFAULT_MODEL, TextEmbedder, make_embedder
 from embeddings.pgstore import PgStore, is_database_url
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ def build_index(
     documents_dir: Path,
     index_dir: Path,
     model_name: str = DEFAULT_MODEL,
-    embedder: Embedder | None = None,
+    embedder: TextEmbedder | None = None,
     progress: bool = False,
     database: str | None = None,
 ) -> BuildReport:
@@ -112,7 +112,7 @@ def build(
     documents_dir: Path,
     store: Store,
     model_name: str = DEFAULT_MODEL,
-    embedder: Embedder | None = None,
+    embedder: TextEmbedder | None = None,
     progress: bool = False,
 ) -> BuildReport:
     """Index documents_dir into store, re-embedding only new or changed files. An index records
@@ -134,7 +134,7 @@ def build(
         up_to_date = recorded is not None and recorded.get("skipped", []) == skipped
         report.changed = bool(report.embedded_documents or report.removed_documents) or not up_to_date
         if report.changed:
-            _embed_missing(entries, embedder or Embedder(model_name, quick_start=True), progress)
+            _embed_missing(entries, embedder or make_embedder(model_name, quick_start=True), progress)
             record = {"model": model_name, "pipeline": PIPELINE_VERSION, "documents": folder_key(documents_dir)}
             store.write_version(entries, record | {"skipped": skipped})
         report.documents = len(entries)
@@ -177,7 +177,7 @@ def _read_entry(rel: str, folder: Path, old: Entry | None, report: BuildReport, 
     return Entry(rel, digest, document.doc_id, document=document, passages=passages)
 
 
-def _embed_missing(entries: list[Entry], embedder: Embedder, progress: bool) -> None:
+def _embed_missing(entries: list[Entry], embedder: TextEmbedder, progress: bool) -> None:
     todo = [e for e in entries if e.vectors is None and e.segment is None]
     texts = [text for e in todo for text in e.texts_to_embed()]
     if not texts:

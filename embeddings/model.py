@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -43,6 +44,27 @@ def resolve_model_path(name: str) -> Path:
     return path
 
 
+class TextEmbedder(Protocol):
+    """An embedding model: normalised vectors, so that a dot product is a cosine. The model id
+    is recorded with every index built with it."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def dimension(self) -> int: ...
+
+    def embed_texts(self, texts: Sequence[str], on_batch: Callable[[int], None] | None = None) -> np.ndarray:
+        """Embed texts in batches, calling on_batch(n) after each batch of n texts."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+    def warm_up_in_background(self) -> None:
+        """Load what makes later questions faster, without holding this one up (may do nothing)."""
+        ...
+
+
 class Embedder:
     """Normalised sentence embeddings; cosine similarity is a dot product.
 
@@ -76,6 +98,11 @@ class Embedder:
         transformers_logging.disable_progress_bar()
         self._full = HuggingFaceEmbedding(model_name=str(self._path), device="cpu", embed_batch_size=BATCH_SIZE)
         return self._full
+
+    @property
+    def model_id(self) -> str:
+        """The name this model is known by, recorded with every index built with it."""
+        return self.name
 
     @property
     def dimension(self) -> int:
@@ -116,6 +143,16 @@ class Embedder:
         """Load the full model in a thread; questions use it (it is faster) once it is there."""
         if self._full is None:
             threading.Thread(target=self._load, name="load-embedding-model", daemon=True).start()
+
+
+# Model name -> factory of its embedder (name, quick_start); a model that is not listed is a
+# local sentence-transformers folder, which Embedder runs.
+EMBEDDERS: dict[str, Callable[[str, bool], TextEmbedder]] = {name: Embedder for name in _BUNDLED_NAMES}
+
+
+def make_embedder(name: str = DEFAULT_MODEL, quick_start: bool = False) -> TextEmbedder:
+    """The embedder of the model called name (the setting NEWSBOT_MODEL)."""
+    return EMBEDDERS.get(name, Embedder)(name, quick_start)
 
 
 @contextmanager
