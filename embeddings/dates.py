@@ -93,3 +93,13 @@ def _day_word(word: str, published: dt.date, future: bool) -> dt.date | None:
         return published + dt.timedelta(days=ahead or 7)
     behind = (published.weekday() - weekday) % 7
     return published - dt.timedelta(days=behind or 7)
+
+
+def date_of(match: re.Match | None) -> dt.date | None:
+    """The date of a (year, month, day) match, if it is one."""
+    if not match:
+        return None
+    try:
+        return dt.date(*map(int, match.groups()))
+    except ValueError:
+        return None

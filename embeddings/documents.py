@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 import frontmatter
 
 from embeddings import furniture
-from embeddings.dates import find_date
+from embeddings.dates import date_of, find_date
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +157,10 @@ def _from_office(doc_id: str, path: Path) -> Document:
 
     _check_size(path)
     extract = office.pdf_text if path.suffix.lower() == ".pdf" else office.docx_text
-    text, properties = extract(path)
+    try:
+        text, properties = extract(path)
+    except office.Unreadable as exc:
+        raise SkippedFile(str(exc)) from exc
     return _from_text(doc_id, text, properties)
 
 
@@ -285,16 +288,6 @@ def _title_from_url(url: str | None) -> str | None:
 
 def _date_from_url(url: str | None) -> dt.date | None:
     return date_of(re.search(r"/((?:19|20)\d\d)/(\d\d)/(\d\d)/", url or ""))
-
-
-def date_of(match: re.Match | None) -> dt.date | None:
-    """The date of a (year, month, day) match, if it is one."""
-    if not match:
-        return None
-    try:
-        return dt.date(*map(int, match.groups()))
-    except ValueError:
-        return None
 
 
 def present(meta: dict) -> dict:

@@ -9,7 +9,12 @@ from collections import Counter
 from pathlib import Path
 from zipfile import BadZipFile
 
-from embeddings.documents import SkippedFile, date_of
+from embeddings.dates import date_of
+
+
+class Unreadable(Exception):
+    """The file cannot be read as a PDF or Word file; the message says why."""
+
 
 # A line on at least this share of the pages, at their top or bottom, runs on every page.
 RUNNING_SHARE = 0.5
@@ -27,15 +32,15 @@ def pdf_text(path: Path) -> tuple[str, dict[str, object]]:
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
-            raise SkippedFile("encrypted PDF (needs a password)")
+            raise Unreadable("encrypted PDF (needs a password)")
         pages = [page.extract_text() or "" for page in reader.pages]
         info = reader.metadata or {}
-    except SkippedFile:
+    except Unreadable:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise SkippedFile(f"unreadable PDF ({' '.join(str(exc).split()) or type(exc).__name__})") from exc
+        raise Unreadable(f"unreadable PDF ({' '.join(str(exc).split()) or type(exc).__name__})") from exc
     if not any(page.strip() for page in pages):
-        raise SkippedFile("no text layer (scanned?)")
+        raise Unreadable("no text layer (scanned?)")
     meta = {"title": info.get("/Title"), "date": _pdf_date(info.get("/CreationDate"))}
     return "\n\n".join(_paragraphs(lines) for lines in _without_running_lines(pages)), meta
 
@@ -49,7 +54,7 @@ def docx_text(path: Path) -> tuple[str, dict[str, object]]:
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, BadZipFile, ValueError, KeyError, OSError) as exc:
-        raise SkippedFile(f"unreadable Word file ({' '.join(str(exc).split()) or type(exc).__name__})") from exc
+        raise Unreadable(f"unreadable Word file ({' '.join(str(exc).split()) or type(exc).__name__})") from exc
     paragraphs = [p.text.strip() for p in document.paragraphs if p.text.strip()]
     properties = document.core_properties
     when = properties.created or properties.modified
