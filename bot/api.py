@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -66,7 +66,7 @@ def create_app(bot: Bot, settings: Settings) -> FastAPI:
     app = FastAPI(title="newsbot", summary="Cited answers from a folder of news articles.", version="0.1.0")
     _add_error_handlers(app)
     feedback = FeedbackStore(settings.index_dir / FILE_NAME)
-    errors = {
+    errors: dict[int | str, dict[str, Any]] = {
         422: {"model": ErrorOut, "description": "Bad input"},
         400: {"model": ErrorOut, "description": "Invalid JSON"},
         401: {"model": ErrorOut, "description": "Missing or wrong bearer token (when one is set)"},

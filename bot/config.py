@@ -132,7 +132,7 @@ class Settings(BaseModel):
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         try:
-            return cls(**values)
+            return cls.model_validate(values)
         except ValidationError as exc:
             raise SettingsError(_describe(exc)) from None
 

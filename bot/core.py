@@ -109,11 +109,14 @@ class Bot:
         return self._index
 
     def _load_newer(self) -> None:
+        follow = self._follow
+        if follow is None:
+            return
         with self._reloading:
             try:
-                live = self._follow.version()
+                live = follow.version()
                 if live is not None and live != str(self._index.version):
-                    newer = self._follow.load()
+                    newer = follow.load()
                     check_model(newer, self.embedder)
                     self._index = newer
                     log.info("now answering from index version %s", live)

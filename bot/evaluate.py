@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.core import Bot, Turn
 from bot.naive import NaivePipeline
@@ -217,7 +218,7 @@ def _correct(item: Item, outcome: Outcome) -> bool:
     return outcome.grounded and all(fact_found(f, outcome.answer) for f in item.facts)
 
 
-def _share(pairs: list, test: Callable[[Item, Outcome], bool]) -> float | None:
+def _share(pairs: list, test: Callable[[Item, Any], bool]) -> float | None:
     return round(sum(test(i, o) for i, o in pairs) / len(pairs), 3) if pairs else None
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from bot.lexicon import MONTHS, NAME, NUMBER_VALUES, WEEKDAYS
 from bot.question import Question, analyse
 from bot.ranking import Candidate, Ranker, context_text, coverage, rank_sentences, time_fit_of
-from bot.results import Citation, Evidence, Verdict
+from bot.results import Citation, Evidence, Label, Stance, Verdict
 from bot.slots import name_conflict, number_conflict, numbers_agree
 from embeddings import Hit, SearchableIndex, days_named, resolve_dates, tokenize
 
@@ -70,7 +70,7 @@ _HALF_WORDS = re.compile(r"\b(morning|pre-dawn|dawn|afternoon|evening)\b", re.I)
 @dataclass(frozen=True)
 class Judgement:
     candidate: Candidate
-    stance: str
+    stance: Stance
     reason: str
     strength: float = 0.0  # how much of the claim the sentence covers
     specificity: int = 0  # 2: a differing number, 1: the opposite statement, 0: another name or none
@@ -108,7 +108,7 @@ def check(
     return Verdict(label, _explain(label, lead), evidence)
 
 
-def settled(judgements: list[Judgement]) -> str | None:
+def settled(judgements: list[Judgement]) -> Label | None:
     """The verdict when the comparison leaves no doubt: a differing number, date or duration, or
     the opposite statement, refutes, and so does another name in the claim's slot in the sentence
     that matches the claim best; otherwise a sentence holding every specific word and number of
@@ -207,7 +207,7 @@ VERDICT_FEATURES = (
     "negated_claim",
     "hedged_claim",
 )
-LABELS = ("supported", "refuted", "not_enough_info")
+LABELS: tuple[Label, ...] = ("supported", "refuted", "not_enough_info")
 
 
 @dataclass(frozen=True)
@@ -229,7 +229,7 @@ class VerdictModel:
         total = sum(exps.values())
         return {label: value / total for label, value in exps.items()}
 
-    def decide(self, features: dict[str, float]) -> str:
+    def decide(self, features: dict[str, float]) -> Label:
         """The likeliest label; `supported` only when that is at least supported_threshold likely,
         since calling a false claim supported costs more than saying the articles don't settle it."""
         probabilities = self.probabilities(features)
@@ -464,9 +464,8 @@ def _day_mismatch(claim: str, text: str, published: dt.date | None) -> tuple[str
     """A day of the month the claim names that the sentence gives differently ("24 July" / "23 July")."""
     if published is None:
         return None
-    claimed = resolve_dates(claim, published)
     said = [(text[s:e], day) for (s, e), day in resolve_dates(text, published) if re.search(r"\d", text[s:e])]
-    claimed = [(claim[s:e], day) for (s, e), day in claimed if re.search(r"\d", claim[s:e])]
+    claimed = [(claim[s:e], day) for (s, e), day in resolve_dates(claim, published) if re.search(r"\d", claim[s:e])]
     if not claimed or not said or {d for _, d in claimed} & {d for _, d in said}:
         return None
     return f"“{said[0][0]}”", f"“{claimed[0][0]}”", frozenset(tokenize(claimed[0][0]))

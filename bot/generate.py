@@ -10,9 +10,10 @@ extractive answer is returned instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -47,11 +48,12 @@ def get_llm(name: str, base_url: str | None, model: str | None, api_key: str | N
     """The llama-index LLM of the backend called name (NEWSBOT_LLM), or None for extractive answers."""
     if name not in BACKENDS:
         raise LLMUnavailable(f"unknown LLM backend {name!r}; use {', '.join(repr(n) for n in BACKENDS)}")
-    if name == "none":
+    factory = BACKENDS[name]
+    if factory is None:
         return None
     if not model:
         raise LLMUnavailable("NEWSBOT_LLM_MODEL must name the model to use")
-    return BACKENDS[name](base_url, model, api_key, timeout)
+    return factory(base_url, model, api_key, timeout)
 
 
 def _openai_like(base_url: str | None, model: str, api_key: str | None, timeout: float):
@@ -81,7 +83,11 @@ def _ollama(base_url: str | None, model: str, api_key: str | None, timeout: floa
 
 
 # Backend name -> factory of its llama-index LLM ("none": extractive answers, no LLM).
-BACKENDS = {"none": None, "openai-like": _openai_like, "ollama": _ollama}
+BACKENDS: dict[str, Callable[[str | None, str, str | None, float], Any] | None] = {
+    "none": None,
+    "openai-like": _openai_like,
+    "ollama": _ollama,
+}
 
 
 def prompt_for(question: str, hits: Sequence[Hit], max_sentences: int) -> str:

@@ -60,7 +60,7 @@ class Guard:
 
     def _authorised(self, headers: dict[str, str]) -> bool:
         scheme, _, given = headers.get("authorization", "").partition(" ")
-        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), self.token.encode())
+        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), (self.token or "").encode())
 
     async def _pass_counting(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on, counting its body; past the limit, answer 413 and tell the app

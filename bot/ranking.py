@@ -21,7 +21,7 @@ import numpy as np
 
 from bot.lexicon import MONTHS, NAME, NUMBER_WORDS, RELATIVE_TIME, WEEKDAYS
 from bot.question import Question, asks_which
-from embeddings import Hit, KeywordIndex, SearchableIndex, resolve_dates, starts_with_reference, tokenize, unit_vector
+from embeddings import Hit, SearchableIndex, TermStats, resolve_dates, starts_with_reference, tokenize, unit_vector
 
 MODEL_FILE = "ranker.json"
 CONTEXT_WEIGHT = 0.5
@@ -312,7 +312,7 @@ def _share_found(wanted: list[str], found: set[str]) -> float:
     return sum(w in found for w in wanted) / len(wanted) if wanted else 1.0
 
 
-def _rarest(terms: tuple[str, ...], keyword: KeywordIndex) -> str:
+def _rarest(terms: tuple[str, ...], keyword: TermStats) -> str:
     return max(terms, key=keyword.idf)
 
 
@@ -367,7 +367,7 @@ def _near(text: str, match: re.Match, focus: str, window: int = 40) -> bool:
     return focus in tokenize(around)
 
 
-def coverage(terms: tuple[str, ...], found: set[str], keyword: KeywordIndex, emphasis: tuple[str, ...] = ()) -> float:
+def coverage(terms: tuple[str, ...], found: set[str], keyword: TermStats, emphasis: tuple[str, ...] = ()) -> float:
     """Share of the question's term weight (IDF, more for emphasised terms) present in found."""
     if not terms:
         return 1.0

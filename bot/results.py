@@ -10,6 +10,9 @@ from pydantic import BaseModel, Field
 
 from embeddings import Hit
 
+Mode = Literal["extractive", "generative"]
+Stance = Literal["supports", "contradicts", "related"]
+Label = Literal["supported", "refuted", "not_enough_info"]
 NOT_FOUND = "The articles don't say."
 
 
@@ -35,18 +38,18 @@ class AskResponse(BaseModel):
     )
     grounded: bool = Field(description="false when the articles do not answer the question")
     citations: list[CitationOut]
-    mode: Literal["extractive", "generative"] = Field(
+    mode: Mode = Field(
         description="extractive: sentences quoted from the articles; generative: written by the configured LLM, "
         "each sentence checked against the passages it cites"
     )
 
 
 class EvidenceOut(CitationOut):
-    stance: Literal["supports", "contradicts", "related"]
+    stance: Stance
 
 
 class CheckResponse(BaseModel):
-    verdict: Literal["supported", "refuted", "not_enough_info"]
+    verdict: Label
     explanation: str
     evidence: list[EvidenceOut]
 
@@ -81,7 +84,7 @@ class Answer:
     text: str
     grounded: bool
     citations: tuple[Citation, ...] = field(default_factory=tuple)
-    mode: str = "extractive"  # or "generative": written by the configured LLM, then checked
+    mode: Mode = "extractive"  # or "generative": written by the configured LLM, then checked
     generated: int = 0  # sentences the LLM wrote, kept or not
     removed: int = 0  # generated sentences dropped for want of support
     short_answer: str | None = None  # the name, date, place, number or thing asked for, as written
@@ -101,7 +104,7 @@ class Answer:
 @dataclass(frozen=True)
 class Evidence:
     citation: Citation
-    stance: str  # supports | contradicts | related
+    stance: Stance
 
     def out(self) -> EvidenceOut:
         return EvidenceOut(**self.citation.out().model_dump(), stance=self.stance)
@@ -112,7 +115,7 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Verdict:
-    label: str  # supported | refuted | not_enough_info
+    label: Label
     explanation: str
     evidence: tuple[Evidence, ...]
 

@@ -89,7 +89,7 @@ def _readings(claim: str, sentence: str) -> Iterator[tuple[str, str, bool | None
         ours = _amount(match)
         read = reader.read(_question(claim, match), sentence)
         theirs = next((_amount(m) for m in _NUMBER.finditer(read.text)), None)
-        same = None if read.margin < reader.margin or theirs is None else _agree(ours, theirs)
+        same = None if read.margin < reader.margin or ours is None or theirs is None else _agree(ours, theirs)
         yield read.text, match.group().strip(), same
 
 

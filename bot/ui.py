@@ -206,7 +206,7 @@ def _chat(bot: Bot, feedback: FeedbackStore, page: str, **size) -> ChatParts:
         question = _text(history[index - 1]) if index > 0 else ""
         feedback.record(question, _text(history[index]), data.liked is True or data.liked == "Like", page)
 
-    chat.like(remember, chat, None, api_name=False)
+    chat.like(remember, chat, None, api_visibility="private")
     return chat, box, ask, note
 
 
@@ -239,7 +239,7 @@ def _wire_chat(bot: Bot, parts: ChatParts, sources: gr.HTML, back_link: str | No
 
     outputs = [box, chat, sources, note]
     box.submit(respond, [box, chat], outputs, api_name="ask").then(None, js=SHOW_ANSWER_START)
-    ask.click(respond, [box, chat], outputs, api_name=False).then(None, js=SHOW_ANSWER_START)
+    ask.click(respond, [box, chat], outputs, api_visibility="private").then(None, js=SHOW_ANSWER_START)
 
 
 def _check_tab(bot: Bot, documents: Path) -> None:
@@ -256,7 +256,7 @@ def _check_tab(bot: Bot, documents: Path) -> None:
         gr.Examples(examples, inputs=claim, label="Examples")
     result = gr.HTML('<p class="nb-empty">The verdict and its evidence appear here.</p>')
     claim.submit(run_check, claim, result, api_name="check")
-    button.click(run_check, claim, result, api_name=False)
+    button.click(run_check, claim, result, api_visibility="private")
 
 
 def _turns(history: list[dict]) -> list[Turn]:

@@ -15,7 +15,7 @@ from embeddings.index import (
     load_index,
     open_store,
 )
-from embeddings.keyword import KeywordIndex, stopwords, tokenize
+from embeddings.keyword import KeywordIndex, TermStats, stopwords, tokenize
 from embeddings.model import (
     DEFAULT_MODEL,
     Embedder,
@@ -47,6 +47,7 @@ __all__ = [
     "NothingToIndex",
     "Passage",
     "QueryEncoder",
+    "TermStats",
     "SkippedFile",
     "SearchableIndex",
     "Store",

@@ -75,14 +75,28 @@ class Entry:
     known_passage_vectors: np.ndarray | None = None  # from the previous version, when unchanged
     tokens: list[list[str]] | None = None
 
+    @property
+    def read(self) -> Document:
+        """The document, once read (a new or changed file) or loaded (a file being rewritten)."""
+        if self.document is None:
+            raise ValueError(f"{self.path} was kept by segment and not read")
+        return self.document
+
+    @property
+    def embedded(self) -> np.ndarray:
+        """Row 0 the title's vector, then every sentence's, once embedded or loaded."""
+        if self.vectors is None:
+            raise ValueError(f"{self.path} has not been embedded")
+        return self.vectors
+
     def texts_to_embed(self) -> list[str]:
-        text = self.document.text
-        return [self.document.title] + [text[s:e] for p in self.passages for s, e in p.sentences]
+        text = self.read.text
+        return [self.read.title] + [text[s:e] for p in self.passages for s, e in p.sentences]
 
     def passage_vectors(self) -> np.ndarray:
         if self.known_passage_vectors is not None:
             return self.known_passage_vectors
-        title, sentences = self.vectors[0], self.vectors[1:]
+        title, sentences = self.embedded[0], self.embedded[1:]
         rows, start = [], 0
         for passage in self.passages:
             mean = sentences[start : start + len(passage.sentences)].mean(axis=0)
@@ -92,7 +106,7 @@ class Entry:
 
     def keyword_tokens(self) -> list[list[str]]:
         if self.tokens is None:
-            self.tokens = [tokenize(keyword_text(p, self.document)) or [EMPTY] for p in self.passages]
+            self.tokens = [tokenize(keyword_text(p, self.read)) or [EMPTY] for p in self.passages]
         return self.tokens
 
 
@@ -123,13 +137,26 @@ def check_model(index: SearchableIndex, embedder: TextEmbedder) -> None:
 class SearchableIndex(Protocol):
     """One published version: what search, answering and checking read."""
 
-    documents: dict[str, Document]
-    passages: Sequence[Passage]
-    keyword: TermStats
-    model_name: str
-    version: str | int
-    files: dict[str, dict]
-    skipped: list[tuple[str, str]]
+    @property
+    def documents(self) -> dict[str, Document]: ...
+
+    @property
+    def passages(self) -> Sequence[Passage]: ...
+
+    @property
+    def keyword(self) -> TermStats: ...
+
+    @property
+    def model_name(self) -> str: ...
+
+    @property
+    def version(self) -> str | int: ...
+
+    @property
+    def files(self) -> dict[str, dict]: ...
+
+    @property
+    def skipped(self) -> list[tuple[str, str]]: ...
 
     def candidates(self, query: str, query_vector: np.ndarray, n: int) -> Candidates:
         """The n passages with the best fused dense and keyword score, best first."""

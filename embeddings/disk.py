@@ -148,13 +148,9 @@ class DiskStore:
         """Publish a version: the previous version's unchanged segments, linked, plus one new
         segment for new, changed and merged files; the keyword index over all of them."""
         _merge_segments(self.index_dir, entries)
-        previous = store.current_version(self.index_dir)
         staged = store.staging_dir(self.index_dir)
         try:
-            names = list(dict.fromkeys(e.segment for e in entries if e.segment is not None))
-            for name in names:
-                segments.link(previous / SEGMENTS / name, staged / SEGMENTS / name)
-            names += _write_fresh_segment(staged, entries)
+            names = _link_kept_segments(self.index_dir, staged, entries) + _write_fresh_segment(staged, entries)
             files = {e.path: {"digest": e.digest, "doc_id": e.doc_id, "segment": e.segment} for e in entries}
             manifest = record | {"segments": names, "files": files}
             (staged / "keyword").mkdir()
@@ -167,6 +163,8 @@ class DiskStore:
 
     def passage_count(self, entries: list[Entry]) -> int:
         version = store.current_version(self.index_dir)
+        if version is None:
+            return 0
         live = _live_documents(store.read_json(version / "manifest.json"))
         folder = version / SEGMENTS
         return sum(int(segments.live_passages(segments.layout(folder / n), d).sum()) for n, d in live.items())
@@ -204,19 +202,19 @@ def _merge_segments(index_dir: Path, entries: list[Entry]) -> None:
     """Choose the previous version's segments to rewrite into the new one, and load their
     entries' documents, passages, vectors and tokens so they can be."""
     version = store.current_version(index_dir)
-    kept = [e for e in entries if e.segment is not None]
+    kept = [(e.segment, e) for e in entries if e.segment is not None]
     if version is None or not kept:
         return
     manifest = store.read_json(version / "manifest.json")
     live: dict[str, set[str]] = {name: set() for name in manifest["segments"]}
-    for entry in kept:
-        live[entry.segment].add(entry.doc_id)
+    for segment, entry in kept:
+        live[segment].add(entry.doc_id)
     sizes = {}
     for name, doc_ids in live.items():
         docs = segments.layout(version / SEGMENTS / name)
         sizes[name] = (sum(d["passages"] for d in docs if d["doc_id"] in doc_ids), sum(d["passages"] for d in docs))
     for name in segments.to_merge(sizes):
-        _load_entries(version / SEGMENTS / name, [e for e in kept if e.segment == name])
+        _load_entries(version / SEGMENTS / name, [e for segment, e in kept if segment == name])
 
 
 def _load_entries(folder: Path, entries: list[Entry]) -> None:
@@ -239,6 +237,17 @@ def _load_entries(folder: Path, entries: list[Entry]) -> None:
         entry.segment = None
 
 
+def _link_kept_segments(index_dir: Path, staged: Path, entries: list[Entry]) -> list[str]:
+    """Link the previous version's segments that entries are kept in; their names."""
+    previous = store.current_version(index_dir)
+    names = list(dict.fromkeys(e.segment for e in entries if e.segment is not None))
+    if previous is None:
+        return []
+    for name in names:
+        segments.link(previous / SEGMENTS / name, staged / SEGMENTS / name)
+    return names
+
+
 def _write_fresh_segment(staged: Path, entries: list[Entry]) -> list[str]:
     """One new segment for the entries not kept in a previous one; its name, if any."""
     fresh = [e for e in entries if e.segment is None]
@@ -253,10 +262,10 @@ def _write_fresh_segment(staged: Path, entries: list[Entry]) -> list[str]:
 
 def _segment_data(entries: list[Entry]) -> segments.SegmentData:
     return segments.SegmentData(
-        [e.document for e in entries],
+        [e.read for e in entries],
         [p for e in entries for p in e.passages],
-        np.stack([e.vectors[0] for e in entries]),
-        np.concatenate([e.vectors[1:] for e in entries]),
+        np.stack([e.embedded[0] for e in entries]),
+        np.concatenate([e.embedded[1:] for e in entries]),
         np.concatenate([e.passage_vectors() for e in entries]),
         [row for e in entries for row in e.keyword_tokens()],
     )

@@ -9,9 +9,13 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import frontmatter
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document as Page
 
 from embeddings import furniture
 from embeddings.dates import date_of, find_date
@@ -218,7 +222,7 @@ def header_block(text: str) -> tuple[dict[str, str], str]:
     for line in lines:
         match = _HEADER_LINE.match(line)
         key = _HEADER_KEYS.get(" ".join(match.group(1).lower().split())) if match else None
-        if key is None:
+        if match is None or key is None:
             break
         meta.setdefault(key, match.group(2))
         offset += len(line)
@@ -238,10 +242,16 @@ def with_headline(text: str, title: str) -> str:
     return f"{headline}\n\n{text}"
 
 
-def _from_html(doc_id: str, html: str) -> Document:
+def read_page(html: str, url: str | None = None) -> Page | None:
+    """trafilatura's reading of a web page: the article's text and metadata, or None."""
     import trafilatura
 
-    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    page = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False, include_tables=False)
+    return None if isinstance(page, dict) else page  # a dict only when asked for one (as_dict)
+
+
+def _from_html(doc_id: str, html: str) -> Document:
+    extracted = read_page(html)
     if extracted is None or not (extracted.text or "").strip():
         raise SkippedFile("no article text found in HTML")
     # A page's own URL that is not a web address is left out, so a URL in its text is used instead.
@@ -251,7 +261,7 @@ def _from_html(doc_id: str, html: str) -> Document:
         "date": extracted.date,
         "source": extracted.sitename,
     }
-    return _article(doc_id, extracted.text, present(stated), title_from_url=False)
+    return _article(doc_id, extracted.text or "", present(stated), title_from_url=False)
 
 
 def _as_date(value: object) -> dt.date | None:

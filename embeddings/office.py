@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from zipfile import BadZipFile
 
@@ -34,7 +35,7 @@ def pdf_text(path: Path) -> tuple[str, dict[str, object]]:
         if reader.is_encrypted and not reader.decrypt(""):
             raise Unreadable("encrypted PDF (needs a password)")
         pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata or {}
+        info: Mapping[str, object] = reader.metadata or {}
     except Unreadable:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:

@@ -146,7 +146,7 @@ def _write_version(pg: PgStore, entries: Sequence[Entry], record: dict) -> None:
     pg.setup()
     previous = pg.manifest()
     version = (previous["version"] + 1) if previous else 1
-    dim = int(entries[0].vectors.shape[1])
+    dim = int(entries[0].embedded.shape[1])
     pg.drop_version(version)  # leftovers of a build that died before publishing
     try:
         _create_tables(pg, version)
@@ -154,14 +154,14 @@ def _write_version(pg: PgStore, entries: Sequence[Entry], record: dict) -> None:
         nodes, rows, files, row = [], [], [], 0
         for entry in entries:
             files.append(_file_row(entry))
-            sentence_vectors = entry.vectors[1:]
+            sentence_vectors = entry.embedded[1:]
             start = 0
             for passage, vector in zip(entry.passages, entry.passage_vectors(), strict=True):
                 size = len(passage.sentences)
                 nodes.append(
                     TextNode(
                         id_=f"r{row}",
-                        text=keyword_text(passage, entry.document),
+                        text=keyword_text(passage, entry.read),
                         embedding=vector.tolist(),
                         metadata={"row": row},
                         excluded_embed_metadata_keys=["row"],
@@ -176,7 +176,7 @@ def _write_version(pg: PgStore, entries: Sequence[Entry], record: dict) -> None:
             store.add(nodes[i : i + BATCH])
         _insert(pg, f"newsbot_v{version}_passages", rows)
         _insert(pg, f"newsbot_v{version}_files", files)
-        files_manifest = {e.path: {"digest": e.digest, "doc_id": e.document.doc_id} for e in entries}
+        files_manifest = {e.path: {"digest": e.digest, "doc_id": e.read.doc_id} for e in entries}
         manifest = {"version": version, "model": record["model"], "pipeline": record["pipeline"]}
         manifest |= {
             "documents": record["documents"],
@@ -205,14 +205,14 @@ def _create_tables(pg: PgStore, version: int) -> None:
     )
 
 
-def _file_row(entry) -> dict:
+def _file_row(entry: Entry) -> dict:
     return {
         "path": entry.path,
         "digest": entry.digest,
-        "document": json.dumps(entry.document.to_dict()),
+        "document": json.dumps(entry.read.to_dict()),
         "passages": json.dumps([p.to_dict() for p in entry.passages]),
-        "vectors": entry.vectors.astype(np.float32).tobytes(),
-        "dim": int(entry.vectors.shape[1]),
+        "vectors": entry.embedded.astype(np.float32).tobytes(),
+        "dim": int(entry.embedded.shape[1]),
     }
 
 
@@ -238,7 +238,7 @@ def _previous_files(pg: PgStore, model_name: str) -> list[tuple[str, str, Docume
     """(path, digest, document, passages, vectors) of every file in the live version, when it was
     built with this model and pipeline; else nothing, so everything is embedded again."""
     manifest = pg.manifest()
-    if not built_by(manifest, model_name):
+    if manifest is None or not built_by(manifest, model_name):
         return []
     table = f"newsbot_v{manifest['version']}_files"
     rows = pg.execute(f"SELECT path, digest, document, passages, vectors, dim FROM {table}")

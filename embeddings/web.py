@@ -14,6 +14,8 @@ from urllib.parse import urlparse
 
 import frontmatter
 
+from embeddings.documents import read_page
+
 MAX_BYTES = 5 * 1024 * 1024
 TIMEOUT_SECONDS = 15
 FEEDS_FILE = ".newsbot-feeds"  # feeds added so far, one per line (hidden: never indexed)
@@ -124,29 +126,23 @@ def _add_feed(url: str, body: bytes, folder: Path, known: Known, report: AddRepo
 
 
 def _add_page(url: str, body: bytes, folder: Path, known: Known, report: AddReport) -> None:
-    import trafilatura
-
-    page = trafilatura.bare_extraction(
-        body.decode("utf-8", errors="replace"),
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-    )
-    if page is None or not (page.text or "").strip():
+    page = read_page(body.decode("utf-8", errors="replace"), url=url)
+    text = (page.text or "") if page else ""
+    if page is None or not text.strip():
         raise FetchFailed("no article text found (not an article page?)")
     canonical = page.url or url
-    if {url, canonical} & known.urls or _digest(page.text) in known.digests:
+    if {url, canonical} & known.urls or _digest(text) in known.digests:
         report.known.append(url)
         return
     meta = {"title": page.title, "source": page.sitename or page.hostname, "date": page.date, "url": canonical}
-    post = frontmatter.Post(page.text.strip() + "\n", **{k: v for k, v in meta.items() if v})
+    post = frontmatter.Post(text.strip() + "\n")
+    post.metadata.update({k: v for k, v in meta.items() if v})
     if url != canonical:
         post["fetched_from"] = url
     path = _free_path(folder, page.title or urlparse(canonical).path)
     path.write_text(frontmatter.dumps(post) + "\n", encoding="utf-8")
     known.urls |= {url, canonical}
-    known.digests.add(_digest(page.text))
+    known.digests.add(_digest(text))
     report.added.append(path.name)
 
 
