@@ -21,6 +21,7 @@ test: $(TEST_STAMP) $(CHROMIUM)  ## install and run the whole test suite (CI run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/cog --check --diff README.md
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 install: $(STAMP)
@@ -38,6 +39,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/cog --check --diff README.md
+	$(BIN)/mypy
 
 # torch first, pinned to the CPU build, so sentence-transformers does not pull CUDA wheels.
 $(STAMP): pyproject.toml
