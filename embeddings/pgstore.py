@@ -141,8 +141,6 @@ class PgStore:
 def _write_version(pg: PgStore, entries: Sequence[Entry], record: dict) -> None:
     """Store entries (files with documents, passages and vectors) as a new version with record
     (model, pipeline, documents folder, skipped files) and make it live."""
-    from llama_index.core.schema import TextNode
-
     pg.setup()
     previous = pg.manifest()
     version = (previous["version"] + 1) if previous else 1
@@ -151,39 +149,14 @@ def _write_version(pg: PgStore, entries: Sequence[Entry], record: dict) -> None:
     try:
         _create_tables(pg, version)
         store = pg.vector_store(version, dim, create=True)
-        nodes, rows, files, row = [], [], [], 0
-        for entry in entries:
-            files.append(_file_row(entry))
-            sentence_vectors = entry.embedded[1:]
-            start = 0
-            for passage, vector in zip(entry.passages, entry.passage_vectors(), strict=True):
-                size = len(passage.sentences)
-                nodes.append(
-                    TextNode(
-                        id_=f"r{row}",
-                        text=keyword_text(passage, entry.read),
-                        embedding=vector.tolist(),
-                        metadata={"row": row},
-                        excluded_embed_metadata_keys=["row"],
-                        excluded_llm_metadata_keys=["row"],
-                    )
-                )
-                vectors = sentence_vectors[start : start + size].astype(np.float32)
-                rows.append({"row": row, "passage": json.dumps(passage.to_dict()), "vectors": vectors.tobytes()})
-                start += size
-                row += 1
+        nodes, rows = _passage_rows(entries)
         for i in range(0, len(nodes), BATCH):
             store.add(nodes[i : i + BATCH])
         _insert(pg, f"newsbot_v{version}_passages", rows)
-        _insert(pg, f"newsbot_v{version}_files", files)
-        files_manifest = {e.path: {"digest": e.digest, "doc_id": e.read.doc_id} for e in entries}
+        _insert(pg, f"newsbot_v{version}_files", [_file_row(entry) for entry in entries])
+        files = {e.path: {"digest": e.digest, "doc_id": e.read.doc_id} for e in entries}
         manifest = {"version": version, "model": record["model"], "pipeline": record["pipeline"]}
-        manifest |= {
-            "documents": record["documents"],
-            "dim": dim,
-            "files": files_manifest,
-            "skipped": record["skipped"],
-        }
+        manifest |= {"documents": record["documents"], "dim": dim, "files": files, "skipped": record["skipped"]}
         manifest["doc_freq"], manifest["size"] = _term_stats(nodes)
         pg.execute(
             "INSERT INTO newsbot_meta (key, value) VALUES ('current', CAST(:value AS jsonb)) "
@@ -195,6 +168,33 @@ def _write_version(pg: PgStore, entries: Sequence[Entry], record: dict) -> None:
         raise
     if version > KEEP_VERSIONS:
         pg.drop_version(version - KEEP_VERSIONS)
+
+
+def _passage_rows(entries: Sequence[Entry]) -> tuple[list, list[dict]]:
+    """llama-index nodes (keyword text and passage vector) and rows of the passages table
+    (passage and its sentences' vectors), numbered in order."""
+    from llama_index.core.schema import TextNode
+
+    nodes: list = []
+    rows: list[dict] = []
+    for entry in entries:
+        sentence_vectors, start = entry.embedded[1:], 0
+        for passage, vector in zip(entry.passages, entry.passage_vectors(), strict=True):
+            row, size = len(rows), len(passage.sentences)
+            nodes.append(
+                TextNode(
+                    id_=f"r{row}",
+                    text=keyword_text(passage, entry.read),
+                    embedding=vector.tolist(),
+                    metadata={"row": row},
+                    excluded_embed_metadata_keys=["row"],
+                    excluded_llm_metadata_keys=["row"],
+                )
+            )
+            vectors = sentence_vectors[start : start + size].astype(np.float32)
+            rows.append({"row": row, "passage": json.dumps(passage.to_dict()), "vectors": vectors.tobytes()})
+            start += size
+    return nodes, rows
 
 
 def _create_tables(pg: PgStore, version: int) -> None:
