@@ -208,25 +208,10 @@ def _features(
     width: int,
 ) -> dict[str, float]:
     terms = set(tokenize(text))
-    keyword = index.keyword
-    # A follow-up is grounded by its own words or by the words it carries over.
-    support = max(
-        coverage(question.terms, terms | context, keyword),
-        coverage(question.emphasis, terms | context, keyword) if question.emphasis else 0.0,
-    )
-    own = coverage(question.terms, terms, keyword, question.emphasis)
-    around = coverage(question.terms, terms | context, keyword, question.emphasis)
     typed = answer_type_fit(question, text, hit.document.date)
     first = hit.passage.seq == 0 and text.startswith(hit.document.title)
-    asked = set(tokenize(question.text)) | set(question.terms)
-    headline = set(tokenize(hit.document.title))
-    news = _new_things(text, asked)
-    forms = _forms(question)
     return {
         "dense": dense,
-        "own": own,
-        "around": own + CONTEXT_WEIGHT * (around - own),
-        "support": support,
         "passage": hit.score,
         "passage_dense": hit.dense,
         "passage_keyword": hit.keyword,
@@ -237,11 +222,48 @@ def _features(
         "time_fit": time_fit,
         "headline": float(first),
         "pair": float(width > 1),
+        "dense_gap": 0.0,
+        "own_gap": 0.0,
+        "typed_near_terms": _typed_near_terms(question, text) if typed else 0.0,
+        **_word_features(question, hit, index.keyword, text, terms, context),
+        **_kind_features(question, text, terms),
+    }
+
+
+def _word_features(
+    question: Question, hit: Hit, keyword: TermStats, text: str, terms: set[str], context: set[str]
+) -> dict[str, float]:
+    """How much of the question's words, names and numbers the sentence (with its context) holds."""
+    # A follow-up is grounded by its own words or by the words it carries over.
+    support = max(
+        coverage(question.terms, terms | context, keyword),
+        coverage(question.emphasis, terms | context, keyword) if question.emphasis else 0.0,
+    )
+    own = coverage(question.terms, terms, keyword, question.emphasis)
+    around = coverage(question.terms, terms | context, keyword, question.emphasis)
+    headline = set(tokenize(hit.document.title))
+    return {
+        "own": own,
+        "around": own + CONTEXT_WEIGHT * (around - own),
+        "support": support,
         "names_found": _share_found(question_names(question.text), terms | context),
         "numbers_found": _share_found(_numbers(question.text), set(_numbers(text)) | context),
         "rarest_found": float(_rarest(question.terms, keyword) in terms | context) if question.terms else 1.0,
-        "dense_gap": 0.0,
-        "own_gap": 0.0,
+        # The question's words that its article's headline lacks pick out the sentence that
+        # answers it from those that only restate the story.
+        "specific": coverage(tuple(t for t in question.terms if t not in headline), terms, keyword),
+        "restates_headline": sum(t in headline for t in terms) / len(terms) if terms else 0.0,
+        "bigrams_found": _share_found(_bigrams(tokenize(question.text)), set(_bigrams(tokenize(text)))),
+    }
+
+
+def _kind_features(question: Question, text: str, terms: set[str]) -> dict[str, float]:
+    """What the question asks for (who, when, how many, which) and whether the sentence brings
+    something new of that kind."""
+    asked = set(tokenize(question.text)) | set(question.terms)
+    news = _new_things(text, asked)
+    forms = _forms(question)
+    return {
         "novelty": sum(t not in asked for t in terms) / len(terms) if terms else 0.0,
         **forms,
         **news,
@@ -249,12 +271,6 @@ def _features(
         "date_for_when": forms["asks_when"] * news["new_date"],
         "number_for_count": forms["asks_count"] * news["new_number"],
         "name_for_which": forms["asks_which"] * news["new_name"],
-        # The question's words that its article's headline lacks pick out the sentence that
-        # answers it from those that only restate the story.
-        "specific": coverage(tuple(t for t in question.terms if t not in headline), terms, keyword),
-        "restates_headline": sum(t in headline for t in terms) / len(terms) if terms else 0.0,
-        "bigrams_found": _share_found(_bigrams(tokenize(question.text)), set(_bigrams(tokenize(text)))),
-        "typed_near_terms": _typed_near_terms(question, text) if typed else 0.0,
     }
 
 
