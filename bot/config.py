@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -39,6 +40,12 @@ class Settings(BaseModel):
     top_k: int = Field(3, ge=1, le=10, description="most citations shown when the articles do not answer")
     host: str = Field("127.0.0.1", description="address `serve` listens on")
     port: int = Field(7860, ge=0, le=65535, description="port `serve` listens on (0: any free port)")
+    workers: int = Field(
+        None,  # type: ignore[assignment]  # one per core, filled in by _one_per_core
+        validate_default=True,
+        ge=1,
+        description="processes that answer for `serve` (default: one per core; 1: the server process itself)",
+    )
     max_question_chars: int = Field(2000, ge=10, description="longest question or claim accepted")
     cors_origins: tuple[str, ...] = Field((), description="origins whose pages may call /api/ (none: same origin)")
     api_token: SecretStr | None = Field(
@@ -60,6 +67,11 @@ class Settings(BaseModel):
         if value is not None or "documents" not in info.data:
             return value
         return default_index_dir(info.data["documents"])
+
+    @field_validator("workers", mode="before")
+    @classmethod
+    def _one_per_core(cls, value: object) -> object:
+        return (os.cpu_count() or 1) if value is None else value
 
     @field_validator("cors_origins", mode="before")
     @classmethod

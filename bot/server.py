@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable
+from typing import cast
 
 import click
 
@@ -18,11 +20,32 @@ OPEN_CHAT_WARNING = (
 
 
 def run_server(bot: Bot, settings: Settings) -> None:
-    import uvicorn
-
+    """Serve the web app; with more than one worker, answers come from a pool of processes."""
     from bot.api import create_app
 
-    app = create_app(bot, settings)
+    if settings.workers == 1:
+        _serve(create_app(bot, settings), settings, warm_up=bot.embedder.warm_up_in_background)
+        return
+    from bot.pool import PooledBot, WorkersUnavailable
+
+    answering = PooledBot(bot, settings)  # the workers start while the pages are built
+    try:
+        app = create_app(cast(Bot, answering), settings)  # it has every member the pages and the API use
+        answering.wait_started()
+        _refuse_when_no_worker_answers(app)
+        # uvicorn re-raises SIGTERM once it has stopped, which ends this process before the
+        # finally clause runs; its shutdown event comes first.
+        app.router.add_event_handler("shutdown", answering.close)
+        _serve(app, settings, warm_up=None)
+    except WorkersUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        answering.close()
+
+
+def _serve(app, settings: Settings, warm_up: Callable[[], None] | None) -> None:
+    import uvicorn
+
     sock = _bind(settings.host, settings.port)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
@@ -31,16 +54,28 @@ def run_server(bot: Bot, settings: Settings) -> None:
     click.echo(f"newsbot is serving at http://{shown}:{port}/  (API docs at /docs; Ctrl+C to stop)", err=True)
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)
-    threading.Thread(target=_load_model_once_serving, args=(server, bot), daemon=True).start()
+    if warm_up is not None:
+        threading.Thread(target=_load_model_once_serving, args=(server, warm_up), daemon=True).start()
     server.run(sockets=[sock])
 
 
-def _load_model_once_serving(server, bot: Bot) -> None:
+def _refuse_when_no_worker_answers(app) -> None:
+    from fastapi.responses import JSONResponse
+
+    from bot.pool import WorkersUnavailable
+
+    async def unavailable(request, exc: WorkersUnavailable) -> JSONResponse:
+        return JSONResponse(status_code=503, content={"error": str(exc)}, headers={"retry-after": "5"})
+
+    app.add_exception_handler(WorkersUnavailable, unavailable)
+
+
+def _load_model_once_serving(server, warm_up: Callable[[], None]) -> None:
     """Questions are embedded by the quick numpy encoder at first; the full model is faster per
     question, so it is loaded once the server is answering, not before."""
     while not server.started:
         time.sleep(0.2)
-    bot.embedder.warm_up_in_background()
+    warm_up()
 
 
 def _bind(host: str, port: int) -> socket.socket:
