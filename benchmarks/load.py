@@ -1,10 +1,12 @@
 """A bounded load run against a real `newsbot serve` on a loopback port.
 
-    python benchmarks/load.py [--clients 32] [--seconds 60] [--questions tests/eval/questions.jsonl]
+    python benchmarks/load.py [--clients 32] [--seconds 60] [--workers 1,4] [--questions tests/eval/questions.jsonl]
 
 Starts the server (rate limit off: every client here shares one address), sends questions from
 the set in a loop from N concurrent clients, and polls /api/health once a second meanwhile.
-Prints throughput, latency percentiles, errors and the slowest health check.
+Prints throughput, latency percentiles, errors and the slowest health check, for each number of
+worker processes in turn (default: one, and one per core), then the throughput of the last
+beside the first.
 """
 
 from __future__ import annotations
@@ -29,22 +31,51 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=_counts, default=_counts(f"1,{os.cpu_count() or 1}"))
     parser.add_argument("--questions", type=Path, default=ROOT / "tests" / "eval" / "questions.jsonl")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     questions = [json.loads(line)["question"] for line in args.questions.read_text().splitlines() if line.strip()]
+    results = {}
+    for workers in args.workers:
+        results[workers] = _measure(workers, questions, args)
+        if not args.json:
+            print(f"{workers} worker{'s' * (workers != 1)}: {_format(results[workers], args)}", flush=True)
+    first, last = results[args.workers[0]], results[args.workers[-1]]
+    if args.json:
+        print(json.dumps(results, indent=2))
+    elif len(results) > 1:
+        ratio = last["throughput_per_s"] / max(first["throughput_per_s"], 1e-9)
+        print(f"{args.workers[-1]} workers answer {ratio:.2f}x as many questions a second as {args.workers[0]}")
+
+
+def _counts(text: str) -> list[int]:
+    """'1,4' -> [1, 4]: the worker counts to measure, in order, each once."""
+    counts = [int(part) for part in text.split(",") if part.strip()]
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError("give worker counts of at least 1, e.g. 1,4")
+    return list(dict.fromkeys(counts))
+
+
+def _measure(workers: int, questions: list[str], args: argparse.Namespace) -> dict:
+    """One load run against a fresh server with this many worker processes."""
     port = _free_port()
-    env = {**os.environ, "NEWSBOT_RATE_LIMIT": "off", "NEWSBOT_PORT": str(port), "NEWSBOT_HOST": "127.0.0.1"}
+    env = {
+        **os.environ,
+        "NEWSBOT_RATE_LIMIT": "off",
+        "NEWSBOT_PORT": str(port),
+        "NEWSBOT_HOST": "127.0.0.1",
+        "NEWSBOT_WORKERS": str(workers),
+    }
     server = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}"
         _wait_ready(url)
         time.sleep(15)  # let the full embedding model finish loading, as in steady service
-        result = asyncio.run(_run(url, questions, args.clients, args.seconds))
+        return {"workers": workers, **asyncio.run(_run(url, questions, args.clients, args.seconds))}
     finally:
         server.terminate()
         server.wait(timeout=15)
-    print(json.dumps(result, indent=2) if args.json else _format(result, args))
 
 
 async def _run(url: str, questions: list[str], clients: int, seconds: float) -> dict:
