@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 from bot.config import Settings
-from bot.core import BadQuestion, Bot, Turn
+from bot.core import Answering, BadQuestion, Turn
 from bot.feedback import FILE_NAME, MAX_TEXT, FeedbackStore
 from bot.guard import Guard
 from bot.results import AskResponse, CheckResponse
@@ -61,7 +61,7 @@ class ErrorOut(BaseModel):
     error: str
 
 
-def create_app(bot: Bot, settings: Settings) -> FastAPI:
+def create_app(bot: Answering, settings: Settings) -> FastAPI:
     """The whole web surface: JSON API under /api, OpenAPI page at /docs, chat at / and /embed."""
     app = FastAPI(title="newsbot", summary="Cited answers from a folder of news articles.", version="0.1.0")
     _add_error_handlers(app)
@@ -116,7 +116,7 @@ def _add_guards(app: FastAPI, settings: Settings) -> None:
         )
 
 
-def _mount_pages(app: FastAPI, bot: Bot, settings: Settings, feedback: FeedbackStore) -> FastAPI:
+def _mount_pages(app: FastAPI, bot: Answering, settings: Settings, feedback: FeedbackStore) -> FastAPI:
     import gradio as gr
 
     from bot.ui import COPY_SCRIPT, CSS, EMBED_CSS, build_embed, build_ui, theme

@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 
@@ -48,6 +49,20 @@ class Retrieval:
     hits: list[Hit]
     index: SearchableIndex
     query_vector: np.ndarray
+
+
+class Answering(Protocol):
+    """What the faces (API, chat pages) use of a Bot: in process, or a pool of worker processes
+    (bot/pool.py)."""
+
+    @property
+    def index(self) -> SearchableIndex: ...
+
+    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer: ...
+
+    def check(self, claim: str) -> Verdict: ...
+
+    def health(self) -> dict: ...
 
 
 class BadQuestion(ValueError):

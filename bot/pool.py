@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # a worker imports numpy only after _start_worker has limited
     from bot.conversation import Turn
     from bot.core import Bot
     from bot.results import Answer, Verdict
+    from embeddings import SearchableIndex
 
 ANSWER_TIMEOUT = 60.0  # seconds a request waits for a worker before it is refused with 503
 CATCH_UP_SECONDS = 5.0  # longest a worker behind on the index waits for its own reload
@@ -47,7 +48,7 @@ class PooledBot:
         self._starting = [self._pool.submit(_run, "health", None) for _ in range(settings.workers)]
 
     @property
-    def index(self):
+    def index(self) -> SearchableIndex:
         return self._front.index
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:

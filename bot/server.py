@@ -6,7 +6,6 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from typing import cast
 
 import click
 
@@ -30,7 +29,7 @@ def run_server(bot: Bot, settings: Settings) -> None:
 
     answering = PooledBot(bot, settings)  # the workers start while the pages are built
     try:
-        app = create_app(cast(Bot, answering), settings)  # it has every member the pages and the API use
+        app = create_app(answering, settings)
         answering.wait_started()
         _refuse_when_no_worker_answers(app)
         # uvicorn re-raises SIGTERM once it has stopped, which ends this process before the

@@ -12,7 +12,7 @@ import gradio as gr
 
 from bot.citations import plain_text, source_line, sources_html, verdict_html
 from bot.conversation import Turn
-from bot.core import BadQuestion, Bot
+from bot.core import Answering, BadQuestion
 from bot.feedback import FeedbackStore
 from bot.lexicon import plural
 from bot.results import Answer
@@ -95,7 +95,7 @@ def theme() -> gr.themes.Base:
     return gr.themes.Default(font=FONTS, font_mono=MONO_FONTS)
 
 
-def example_questions(bot: Bot, documents: Path) -> list[str]:
+def example_questions(bot: Answering, documents: Path) -> list[str]:
     """Questions listed in the documents folder's .newsbot-examples, else ones made from headlines."""
     listed = _listed(documents / EXAMPLES_FILE)
     if listed:
@@ -134,7 +134,7 @@ def _plain(markdown: str) -> str:
     return html.unescape(_ESCAPED_PUNCTUATION.sub(r"\1", _COPY_MARKER.sub("", markdown)))
 
 
-def build_ui(bot: Bot, documents: Path, feedback: FeedbackStore) -> gr.Blocks:
+def build_ui(bot: Answering, documents: Path, feedback: FeedbackStore) -> gr.Blocks:
     """The page; its 'ask', 'answer', 'check' and 'check_json' endpoints serve gradio_client."""
 
     def answer(question: str) -> dict:
@@ -164,7 +164,7 @@ def build_ui(bot: Bot, documents: Path, feedback: FeedbackStore) -> gr.Blocks:
     return ui
 
 
-def build_embed(bot: Bot, documents: Path, feedback: FeedbackStore) -> gr.Blocks:
+def build_embed(bot: Answering, documents: Path, feedback: FeedbackStore) -> gr.Blocks:
     """The compact chat for an iframe: the conversation fills the frame, with the question box and
     a few examples under it; the cited passages follow below, with a link back up."""
     with gr.Blocks(title="newsbot", analytics_enabled=False, fill_width=True) as embed:
@@ -182,7 +182,7 @@ SOURCES_PLACEHOLDER = '<p class="nb-empty">Cited passages appear here, the cited
 ChatParts = tuple[gr.Chatbot, gr.Textbox, gr.Button, gr.HTML]
 
 
-def _chat(bot: Bot, feedback: FeedbackStore, page: str, **size) -> ChatParts:
+def _chat(bot: Answering, feedback: FeedbackStore, page: str, **size) -> ChatParts:
     """The conversation with copy and thumbs up/down on each answer, the question box, and a
     note under it for a question that cannot be taken."""
     chat = gr.Chatbot(
@@ -225,7 +225,7 @@ SHOW_ANSWER_START = """() => {
 }"""
 
 
-def _wire_chat(bot: Bot, parts: ChatParts, sources: gr.HTML, back_link: str | None = None) -> None:
+def _wire_chat(bot: Answering, parts: ChatParts, sources: gr.HTML, back_link: str | None = None) -> None:
     chat, box, ask, note = parts
 
     def respond(message: str, history: list[dict]) -> tuple:
@@ -242,7 +242,7 @@ def _wire_chat(bot: Bot, parts: ChatParts, sources: gr.HTML, back_link: str | No
     ask.click(respond, [box, chat], outputs, api_visibility="private").then(None, js=SHOW_ANSWER_START)
 
 
-def _check_tab(bot: Bot, documents: Path) -> None:
+def _check_tab(bot: Answering, documents: Path) -> None:
     def run_check(claim: str) -> str:
         try:
             return verdict_html(bot.check(claim))
@@ -282,7 +282,7 @@ def _problem(exc: Exception) -> str:
     return f'<p class="nb-empty">{html.escape(str(exc).capitalize())}.</p>'
 
 
-def _header(bot: Bot) -> str:
+def _header(bot: Answering) -> str:
     health = bot.health()
     return (
         "## newsbot\n"
