@@ -25,7 +25,11 @@ def _settings_options(command: Callable) -> Callable:
             type=click.Path(path_type=Path),
             help="Index folder [NEWSBOT_INDEX_DIR; one per documents folder under .newsbot/indexes]",
         ),
-        click.option("--model", help="Embedding model [NEWSBOT_MODEL; all-MiniLM-L6-v2]"),
+        click.option(
+            "--model",
+            help="Embedding model: all-MiniLM-L6-v2, multilingual-e5-small, use-multilingual-v3 or a local "
+            "folder [NEWSBOT_MODEL; all-MiniLM-L6-v2]",
+        ),
         click.option("--store", help="'embedded' or a postgresql:// URL [NEWSBOT_STORE; embedded]"),
     ]
     for option in reversed(options):

@@ -36,7 +36,9 @@ class Settings(BaseModel):
         description="where the embedded index is kept (default: one per documents folder under .newsbot/indexes)",
     )
     store: str = Field("embedded", description="'embedded' (on-disk index in index_dir) or a postgresql:// URL")
-    model: str = Field("all-MiniLM-L6-v2", description="embedding model: the bundled name or a local folder")
+    model: str = Field(
+        "all-MiniLM-L6-v2", description="embedding model: a bundled or multilingual model's name, or a local folder"
+    )
     top_k: int = Field(3, ge=1, le=10, description="most citations shown when the articles do not answer")
     host: str = Field("127.0.0.1", description="address `serve` listens on")
     port: int = Field(7860, ge=0, le=65535, description="port `serve` listens on (0: any free port)")

@@ -28,6 +28,7 @@ from embeddings import (
     build,
     check_documents_folder,
     check_model,
+    check_recorded_model,
     make_embedder,
     open_store,
     search,
@@ -107,6 +108,8 @@ class Bot:
         llm = get_llm(settings.llm, settings.llm_base_url, settings.llm_model, settings.llm_api_secret())
         embedder = make_embedder(settings.model, quick_start=quick_start)
         store = open_store(settings)
+        manifest = store.manifest()
+        check_recorded_model(manifest.get("model") if manifest else None, embedder.model_id, store.where)
         any_folder = settings.database is not None and not settings.documents_named
         if not (any_folder and store.is_current(settings.model)):
             _build_if_needed(settings, store, embedder, progress)

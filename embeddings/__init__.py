@@ -1,6 +1,14 @@
 """From a folder of articles to a searchable passage index. Knows nothing of chat or HTTP."""
 
-from embeddings.base import IndexNotFound, IndexOfAnotherFolder, ModelMismatch, SearchableIndex, Store, check_model
+from embeddings.base import (
+    IndexNotFound,
+    IndexOfAnotherFolder,
+    ModelMismatch,
+    SearchableIndex,
+    Store,
+    check_model,
+    check_recorded_model,
+)
 from embeddings.chunking import Passage
 from embeddings.dates import days_named, resolve_dates
 from embeddings.disk import Index
@@ -57,6 +65,7 @@ __all__ = [
     "build_index",
     "check_documents_folder",
     "check_model",
+    "check_recorded_model",
     "days_named",
     "list_files",
     "live_version",

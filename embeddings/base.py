@@ -125,12 +125,18 @@ def built_by(manifest: dict | None, model_name: str, documents_dir: Path | None 
 
 def check_model(index: SearchableIndex, embedder: TextEmbedder) -> None:
     """Raise ModelMismatch, saying what to run, unless index was built with embedder's model."""
-    if index.model_name == embedder.model_id:
+    check_recorded_model(index.model_name, embedder.model_id)
+
+
+def check_recorded_model(built_with: str | None, model_id: str, where: str = "") -> None:
+    """Raise ModelMismatch, saying what to run, when an index (in where) was built with another
+    model than model_id; None: nothing is built yet."""
+    if built_with is None or built_with == model_id:
         return
     raise ModelMismatch(
-        f"the index was built with the embedding model {index.model_name!r}, but questions would be embedded "
-        f"with {embedder.model_id!r}; run `newsbot index --model {embedder.model_id}` to rebuild it with that "
-        f"model, or set NEWSBOT_MODEL={index.model_name} to use the index as it is"
+        f"the index{' in ' + where if where else ''} was built with the embedding model {built_with!r}, but "
+        f"questions would be embedded with {model_id!r}; run `newsbot index --model {model_id}` to rebuild it "
+        f"with that model, or set NEWSBOT_MODEL={built_with} to use the index as it is"
     )
 
 

@@ -11,6 +11,8 @@ from typing import Protocol
 
 import numpy as np
 
+from embeddings import multilingual
+
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED_NAMES = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
 BATCH_SIZE = 64
@@ -148,6 +150,8 @@ class Embedder:
 # Model name -> factory of its embedder (name, quick_start); a model that is not listed is a
 # local sentence-transformers folder, which Embedder runs.
 EMBEDDERS: dict[str, Callable[[str, bool], TextEmbedder]] = {name: Embedder for name in _BUNDLED_NAMES}
+EMBEDDERS["multilingual-e5-small"] = lambda name, quick_start: multilingual.E5Embedder()
+EMBEDDERS["use-multilingual-v3"] = lambda name, quick_start: multilingual.USEEmbedder()
 
 
 def make_embedder(name: str = DEFAULT_MODEL, quick_start: bool = False) -> TextEmbedder:

