@@ -99,8 +99,9 @@ class Bot:
     @classmethod
     def from_settings(cls, settings: Settings, quick_start: bool = False, progress: bool = False) -> Bot:
         """The bot the settings describe: its store's index (built from settings.documents first
-        if there is none, or it was built by another pipeline version or model), its embedding
-        model and its LLM. An index built from another folder is refused (IndexOfAnotherFolder).
+        if there is none, or it was built by another pipeline version), its embedding model and
+        its LLM. An index built from another folder (IndexOfAnotherFolder) or with another
+        embedding model (ModelMismatch, until `newsbot index` rebuilds it) is refused.
         A database's index is answered from whichever folder it was built from when no folder was
         named: servers sharing a database need not have the folder."""
         from bot.generate import get_llm
