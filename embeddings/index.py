@@ -49,9 +49,15 @@ def open_store(settings: StoreSettings) -> Store:
     return STORES[name](settings)
 
 
+@dataclass
+class _Where:
+    store: str
+    index_dir: Path
+
+
 def store_at(index_dir: Path, database: str | None = None) -> Store:
     """The store in index_dir, or in the PostgreSQL database at that URL."""
-    return PgStore(database) if database else DiskStore(index_dir)
+    return open_store(_Where(database or "embedded", index_dir))
 
 
 def load_index(index_dir: Path, database: str | None = None) -> SearchableIndex:

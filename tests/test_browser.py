@@ -87,13 +87,19 @@ def no_horizontal_scroll(scope) -> bool:
     return scope.locator("html").evaluate("e => e.scrollWidth <= e.clientWidth + 1")
 
 
-def test_chat_answers_and_opens_a_citation(browser, server, outside_requests):
+def chat_page_answering(browser, outside_requests, url: str, question: str = QUESTION):
+    """The chat at url, asked question, its answer's first citation opened; the answer is cited."""
     page = new_page(browser, outside_requests)
-    page.goto(server.url + "/")
-    ask_in(page, QUESTION)
+    page.goto(url + "/")
+    ask_in(page, question)
     open_first_citation(page)
     answer = page.locator(".message-row, .message").filter(has_text="[1]").last.inner_text()
     assert "[1]" in answer and len(answer) > 40
+    return page
+
+
+def test_chat_answers_and_opens_a_citation(browser, server, outside_requests):
+    page = chat_page_answering(browser, outside_requests, server.url)
     link = page.locator("#nb-cite-1 a[href^='http']")
     if link.count():
         assert link.first.get_attribute("target") == "_blank", "the original opens beside the chat"

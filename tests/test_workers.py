@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import BUNDLED, Server, eventually, markers, server_env
-from test_browser import ask_in, browser, new_page, open_first_citation, outside_requests  # noqa: F401 - fixtures
+from test_browser import browser, chat_page_answering, outside_requests  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.slow
 
@@ -175,12 +175,7 @@ def test_the_chat_answers_while_the_api_keeps_the_workers_busy(browser, pooled, 
     for asker in askers:
         asker.start()
     try:
-        page = new_page(browser, outside_requests)
-        page.goto(pooled.url + "/")
-        ask_in(page, QUESTION)
-        open_first_citation(page)
-        answer = page.locator(".message-row, .message").filter(has_text="[1]").last.inner_text()
-        assert "[1]" in answer and len(answer) > 40
+        page = chat_page_answering(browser, outside_requests, pooled.url, QUESTION)
     finally:
         stop.set()
         for asker in askers:
