@@ -23,7 +23,7 @@ from embeddings.index import (
     load_index,
     open_store,
 )
-from embeddings.keyword import KeywordIndex, TermStats, stopwords, tokenize
+from embeddings.keyword import KeywordIndex, TermStats, cyrillic_language, stopwords, tokenize
 from embeddings.model import (
     DEFAULT_MODEL,
     Embedder,
@@ -79,5 +79,6 @@ __all__ = [
     "starts_with_reference",
     "stopwords",
     "tokenize",
+    "cyrillic_language",
     "unit_vector",
 ]

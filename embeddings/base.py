@@ -21,7 +21,7 @@ from embeddings.keyword import EMPTY, TermStats, tokenize
 from embeddings.model import TextEmbedder, unit_vector
 
 # Bump when reading, cleaning or chunking changes, so every file is re-read.
-PIPELINE_VERSION = 10
+PIPELINE_VERSION = 11
 KEYWORD_WEIGHT = 0.3  # of max-normalised BM25, added to the cosine similarity
 TITLE_WEIGHT = 0.5  # of the headline's vector, added to a passage's mean sentence vector
 

@@ -19,18 +19,20 @@ _DATE = re.compile(
 
 
 def find_date(text: str) -> dt.date | None:
-    """The first full calendar date (with a year) written in text, if any."""
+    """The first full calendar date (with a year) written in text, if any, in English,
+    Ukrainian or Russian."""
     for match in _DATE.finditer(text):
         parsed = parse_date(match.group())
         if parsed:
             return parsed
-    return None
+    foreign = _foreign_full_dates(text)
+    return foreign[0] if foreign else None
 
 
 def days_named(text: str, published: dt.date | None) -> set[dt.date]:
     """Every day a text names: written in full ("August 30, 2019"), or meant and pinned down by
     the article's date ("on Friday", "July 31")."""
-    written = {parse_date(m.group()) for m in _DATE.finditer(text)}
+    written = {parse_date(m.group()) for m in _DATE.finditer(text)} | set(_foreign_full_dates(text))
     return {day for day in written if day} | {day for _, day in resolve_dates(text, published)}
 
 
@@ -66,7 +68,7 @@ def resolve_dates(sentence: str, published: dt.date | None) -> list[tuple[tuple[
         date = _relative_date(match, published, future)
         if date is not None:
             found.append(((match.start(), match.end()), date))
-    return found
+    return found + _foreign_relative(sentence, published)
 
 
 def _relative_date(match: re.Match, published: dt.date, future: bool) -> dt.date | None:
@@ -101,5 +103,96 @@ def date_of(match: re.Match | None) -> dt.date | None:
         return None
     try:
         return dt.date(*map(int, match.groups()))
+    except ValueError:
+        return None
+
+
+# Ukrainian and Russian articles: the same dates, in words from babel's locale data (month names
+# in the genitive, as dates write them; weekdays with their accusative "у середу", "в пятницу").
+CYRILLIC_LOCALES = ("uk", "ru")
+_FOREIGN_WORDS = {
+    "uk": {"today": "сьогодні", "tomorrow": "завтра", "yesterday": "вчора|учора"},
+    "ru": {"today": "сегодня", "tomorrow": "завтра", "yesterday": "вчера"},
+}
+_FOREIGN_FUTURE = {
+    "uk": r"буде|будуть|відбудеться|відбудуться|заплановано|запланован\w*|наступн\w*|має відбутися|мають відбутися",
+    "ru": r"будет|будут|состоится|состоятся|запланирован\w*|следующ\w*|пройд[её]т|должн\w* пройти",
+}
+
+
+_PAST_VERB = re.compile(
+    r"(?<!\w)[а-яёіїєґ']{2,}(?:л|ла|ло|ли|лся|лась|лось|лись|лася|лося)(?!\w)|[а-яіїєґ']{4,}(?:ав|ив|ів)(?!\w)", re.I
+)
+
+
+def _looks_ahead(sentence: str, match: re.Match) -> bool:
+    """Slavic future verbs ("выйдут", "відкриється") have no marker word, but the past has its
+    own endings (сказал, подписала, заявив): a clause around the date without one looks ahead."""
+    start = max(sentence.rfind(mark, 0, match.start()) for mark in ",;–—")
+    ends = [i for i in (sentence.find(mark, match.end()) for mark in ",;–—") if i >= 0]
+    return not _PAST_VERB.search(sentence[start + 1 : min(ends, default=len(sentence))])
+
+
+@lru_cache(maxsize=2)
+def _locale_patterns(locale: str) -> tuple[re.Pattern, re.Pattern, dict[str, int], dict[str, int]]:
+    """A full date ("23 липня 2025"), a date without its year or a day word, and the month
+    and weekday each matched word stands for."""
+    from babel.dates import get_day_names, get_month_names
+
+    months = {name.lower(): n for n, name in get_month_names("wide", context="format", locale=locale).items()}
+    weekdays = {}
+    for n, name in get_day_names("wide", context="format", locale=locale).items():
+        name = name.lower().replace("ʼ", "'")
+        weekdays[name] = n
+        if name.endswith(("а", "я")):
+            weekdays[name[:-1] + ("у" if name.endswith("а") else "ю")] = n  # у середу, в пятницу
+    month = "|".join(sorted(months, key=len, reverse=True))
+    words = "|".join(_FOREIGN_WORDS[locale].values())
+    day = "|".join(sorted((re.escape(w).replace("'", "['’ʼ]") for w in weekdays), key=len, reverse=True))
+    full = re.compile(rf"(?<!\w)(\d{{1,2}})\s+({month})\s+((?:19|20)\d\d)(?!\d)", re.I)
+    relative = re.compile(
+        rf"(?<!\w)({words}|{day})(?!\w)|(?<!\w)(\d{{1,2}})(?:[-–]\d{{1,2}})?\s+({month})(?!\w)(?!\s+(?:19|20)\d\d)",
+        re.I,
+    )
+    return full, relative, months, weekdays
+
+
+def _foreign_full_dates(text: str) -> list[dt.date]:
+    found = []
+    for locale in CYRILLIC_LOCALES:
+        full, _, months, _ = _locale_patterns(locale)
+        for match in full.finditer(text):
+            found.append(_safe_date(int(match.group(3)), months[match.group(2).lower()], int(match.group(1))))
+    return [date for date in found if date]
+
+
+def _foreign_relative(sentence: str, published: dt.date) -> list[tuple[tuple[int, int], dt.date]]:
+    found = []
+    for locale in CYRILLIC_LOCALES:
+        _, relative, months, weekdays = _locale_patterns(locale)
+        marked = bool(re.search(rf"(?<!\w)(?:{_FOREIGN_FUTURE[locale]})(?!\w)", sentence, re.I))
+        for match in relative.finditer(sentence):
+            future = marked or _looks_ahead(sentence, match)
+            date = _foreign_date(match, locale, months, weekdays, published, future)
+            if date is not None:
+                found.append(((match.start(), match.end()), date))
+    return found
+
+
+def _foreign_date(match, locale, months, weekdays, published, future) -> dt.date | None:
+    word = (match.group(1) or "").lower().replace("’", "'").replace("ʼ", "'")
+    if word:
+        english = next((e for e, w in _FOREIGN_WORDS[locale].items() if word in w.split("|")), None)
+        name = english or _WEEKDAYS[weekdays[word]]
+        return _day_word(name, published, future)
+    date = _safe_date(published.year, months[match.group(3).lower()], int(match.group(2)))
+    if date and date > published + dt.timedelta(days=180):
+        date = _safe_date(published.year - 1, date.month, date.day)
+    return date
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
     except ValueError:
         return None

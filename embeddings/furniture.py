@@ -12,26 +12,34 @@ from dataclasses import dataclass
 TERMINAL = (".", "!", "?", '"', "”", "’", "'", "…", ")", "]", ":", ";")
 _CALL_TO_ACTION = re.compile(
     r"^(support|subscribe|donate|follow|join|sign up|sign in|log in|download|share|"
-    r"read more|read also|see also|related|load|skip to|back to|click|tap|watch|listen)\b",
+    r"read more|read also|see also|related|load|skip to|back to|click|tap|watch|listen|"
+    # The same in Ukrainian and Russian.
+    r"підтримайте|підпишіться|підписуйтесь|поділитися|читайте також|дивіться також|"
+    r"поддержите|подпишитесь|подписывайтесь|поделиться|читайте также|смотрите также)\b",
     re.IGNORECASE,
 )
 _NAVIGATION = re.compile(
     r"^(advertisement|advert|sponsored|related( articles?| stories| news)?|recent news|"
     r"latest news|all news|more news|top stories|most read|trending|all sections|menu|"
-    r"original url|source url|tags?|comments?|newsletter)\s*:?\s*$",
+    r"original url|source url|tags?|comments?|newsletter|"
+    r"реклама|новини|усі новини|всі новини|останні новини|теги|коментарі|"
+    r"новости|все новости|последние новости|комментарии)\s*:?\s*$",
     re.IGNORECASE,
 )
 _LEAD_IN = re.compile(
-    r"^(related article|related story|read also|read more|see also|also read|advertisement)\s*:",
+    r"^(related article|related story|read also|read more|see also|also read|advertisement|"
+    r"читайте також|читайте также|реклама)\s*:",
     re.IGNORECASE,
 )
-_CREDIT = re.compile(r"\b(photo|image|picture|video|credit)s?\s*:\s*\S", re.IGNORECASE)
+_CREDIT = re.compile(r"\b(photo|image|picture|video|credit|фото|відео|видео)s?\s*:\s*\S", re.IGNORECASE)
 _URL = re.compile(r"^\s*((https?://|www\.)\S+\s*)+$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*$")
 _DATE_WORDS = (
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|am|pm|utc|gmt|updated|published"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|am|pm|utc|gmt|updated|published|"
+    r"(?:січ|лют|берез|квіт|трав|черв|лип|серп|верес|жовт|листопад|груд|январ|феврал|март|апрел|ма[йя]|"
+    r"июн|июл|август|сентябр|октябр|ноябр|декабр)\w*|оновлено|опубліковано|обновлено|опубликовано"
 )
 _DATE_TOKEN = re.compile(rf"\b({_DATE_WORDS})\b|\d+", re.IGNORECASE)
 _WORD = re.compile(r"\w+")

@@ -34,8 +34,24 @@ def starts_with_reference(sentence: str) -> bool:
 def _block_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     block = text[start:end]
     _, offsets = blingfire.text_to_sentences_and_offsets(block)
-    spans = [_trim(text, start + s, start + e) for s, e in offsets]
+    spans = _join_initials(text, [_trim(text, start + s, start + e) for s, e in offsets])
     return _join_open_quotes(text, _merge_fragments(text, [s for s in spans if s[1] > s[0]]))
+
+
+_INITIAL_END = re.compile(r"(?<![^\W\d_])[^\W\d_]\.$")
+
+
+def _join_initials(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A break after an initial ("М. Подоляк", which blingfire splits in Cyrillic) is no
+    sentence end: the two parts are one sentence."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        previous = text[joined[-1][0] : joined[-1][1]] if joined else ""
+        if previous and _INITIAL_END.search(previous) and previous[-2].isupper():
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -83,7 +99,11 @@ def _join_open_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int
 
 
 def _quote_open(sentence: str) -> bool:
-    return sentence.count('"') % 2 == 1 or sentence.count("“") > sentence.count("”")
+    return (
+        sentence.count('"') % 2 == 1
+        or sentence.count("“") > sentence.count("”")
+        or sentence.count("«") > sentence.count("»")
+    )
 
 
 def _is_fragment(text: str) -> bool:
