@@ -1,6 +1,7 @@
 """The embedded index at scale: build, query latency, memory, disk, and adding one article.
 
     python benchmarks/scale.py SQUAD_JSON --passages 10000 [--naive] [--encode-check]
+        [--model multilingual-e5-small --questions ../shared/benchmarks/xquad/xquad.de.json]
 
 The corpus is SQuAD 2.0 dev's paragraphs plus synthetic articles made by shuffling their
 sentences (fine for timing; a repeated sentence is embedded once, so the build of a large
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -57,21 +59,26 @@ def _write(path: Path, title: str, text: str) -> None:
     path.write_text(f"---\ntitle: {json.dumps(title)}\nsource: Benchmark\n---\n{text}\n", encoding="utf-8")
 
 
-def phase_build(folder: Path, index_dir: Path, questions: list[str]) -> dict:
-    from embeddings import Embedder, build_index
+def _model() -> str:
+    """The embedding model the phases use (--model, passed on to them as NEWSBOT_MODEL)."""
+    return os.environ.get("NEWSBOT_MODEL", "all-MiniLM-L6-v2")
 
-    embedder = Embedder()
+
+def phase_build(folder: Path, index_dir: Path, questions: list[str]) -> dict:
+    from embeddings import build_index, make_embedder
+
+    embedder = make_embedder(_model())
     started = time.perf_counter()
-    report = build_index(folder, index_dir, embedder=embedder)
+    report = build_index(folder, index_dir, _model(), embedder=embedder)
     return {"build_s": time.perf_counter() - started, "documents": report.documents, "passages": report.passages}
 
 
 def phase_query(folder: Path, index_dir: Path, questions: list[str]) -> dict:
     from bot.core import Bot
-    from embeddings import Embedder, load_index
+    from embeddings import load_index, make_embedder
 
     started = time.perf_counter()
-    bot = Bot(load_index(index_dir), Embedder())
+    bot = Bot(load_index(index_dir), make_embedder(_model()))
     load_s = time.perf_counter() - started
     for question in questions[:10]:
         bot.ask(question)  # warm-up
@@ -81,12 +88,12 @@ def phase_query(folder: Path, index_dir: Path, questions: list[str]) -> dict:
 def phase_add_one(folder: Path, index_dir: Path, questions: list[str]) -> dict:
     """Add one article with the model already loaded, then another with `newsbot index` in a
     fresh process (everything counted: start-up, reading the folder, embedding, publishing)."""
-    from embeddings import Embedder, build_index
+    from embeddings import build_index, make_embedder
 
-    embedder = Embedder()
+    embedder = make_embedder(_model())
     _write(folder / "zz-new-article.txt", "A new article", "The Lantern Ferry Company starts its night service.")
     started = time.perf_counter()
-    report = build_index(folder, index_dir, embedder=embedder)
+    report = build_index(folder, index_dir, _model(), embedder=embedder)
     in_process = time.perf_counter() - started
     _write(folder / "zz-second-article.txt", "Another article", "The night ferry carried 120 passengers.")
     started = time.perf_counter()
@@ -166,6 +173,8 @@ def main() -> None:
     parser.add_argument("--passages", type=int, default=10_000)
     parser.add_argument("--naive", action="store_true", help="also build and query the naive pipeline")
     parser.add_argument("--encode-check", action="store_true")
+    parser.add_argument("--model", help="embedding model (default: the bundled MiniLM)")
+    parser.add_argument("--questions", type=Path, help="time these XQuAD questions (e.g. xquad.de.json) instead")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--index-dir", type=Path, help=argparse.SUPPRESS)
@@ -177,6 +186,8 @@ def main() -> None:
         result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(result))
         return
+    if args.model:
+        os.environ["NEWSBOT_MODEL"] = args.model
     results = run(args)
     print(json.dumps(results, indent=2))
 
@@ -189,6 +200,9 @@ def run(args: argparse.Namespace) -> dict:
             write_corpus(args.squad, folder, 0)
             return {"encode_check": run_phase("encode", "--folder", str(folder), "--index-dir", str(index_dir))}
         questions = write_corpus(args.squad, folder, args.passages)
+        if args.questions:
+            data = json.loads(args.questions.read_text(encoding="utf-8"))["data"]
+            questions = [qa["question"] for a in data for p in a["paragraphs"] for qa in p["qas"]][: len(questions)]
         questions_file = Path(tmp) / "questions.json"
         questions_file.write_text(json.dumps(questions))
         common = ["--folder", str(folder), "--index-dir", str(index_dir)]

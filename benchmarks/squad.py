@@ -111,13 +111,13 @@ def measure(name: str, build_s: float, results: list[tuple], questions: list[dic
     }
 
 
-def run_newsbot(folder: Path, index_dir: Path, questions: list[dict]) -> dict:
+def run_newsbot(folder: Path, index_dir: Path, questions: list[dict], model: str = "all-MiniLM-L6-v2") -> dict:
     from bot.core import Bot
-    from embeddings import Embedder, build_index, load_index, search
+    from embeddings import build_index, load_index, make_embedder
 
-    embedder = Embedder()
+    embedder = make_embedder(model)
     start = time.perf_counter()
-    build_index(folder, index_dir, embedder=embedder, progress=True)
+    build_index(folder, index_dir, model, embedder=embedder, progress=True)
     build_s = time.perf_counter() - start
     bot = Bot(load_index(index_dir), embedder, max_sentences=SHORT_ANSWER_SENTENCES)
     results = []
@@ -125,11 +125,11 @@ def run_newsbot(folder: Path, index_dir: Path, questions: list[dict]) -> dict:
         started = time.perf_counter()
         answer = bot.ask(q["question"])
         ms = (time.perf_counter() - started) * 1000
-        hits = search(bot.index, q["question"], embedder.embed_query(q["question"]), k=10)
+        hits = bot.passages_for(q["question"])
         text = answer.text if answer.grounded else ""
         short = getattr(answer, "short_answer", None) if answer.grounded else None
         results.append((ranked_docs([h.document.doc_id for h in hits]), text, short, ms))
-    return measure("newsbot", build_s, results, questions)
+    return measure("newsbot" if model == "all-MiniLM-L6-v2" else f"newsbot ({model})", build_s, results, questions)
 
 
 def run_naive(folder: Path, questions: list[dict]) -> dict:

@@ -5,16 +5,32 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import numpy as np
+from babel.dates import format_date
 
 from bot.question import Question, question_parts
 from bot.ranking import Candidate, close_call, rank_sentences, ranker, reread_order, time_fit_of, typed_spans
 from bot.reader import Read, bundled_reader
 from bot.results import NOT_FOUND, Answer, Citation
 from bot.short_answer import short_answer
-from embeddings import Hit, SearchableIndex, resolve_dates, stopwords, tokenize
+from embeddings import Hit, SearchableIndex, cyrillic_language, resolve_dates, stopwords, tokenize
+
+
+class Chosen(Protocol):
+    """A sentence picked to answer: an English Candidate or a cross-language one."""
+
+    @property
+    def hit(self) -> Hit: ...
+
+    @property
+    def spans(self) -> tuple[tuple[int, int], ...]: ...
+
+    @property
+    def text(self) -> str: ...
+
 
 MAX_SENTENCES = 3
 EXTRA_SENTENCE_RATIO = 0.8  # a runner-up joins an open question's answer if it scores this close
@@ -52,7 +68,7 @@ def compose(
     ranked = [_ranked(part, *found, index) for part, found in zip(parts, searched, strict=True)]
     answered = [(part, found, reads) for part, found, reads in ranked if found and grounded(part, found[0], reads)]
     if not answered:
-        return _not_found(ranked[0][1], hits, max_citations)
+        return not_found(ranked[0][1], hits, max_citations)
     chosen: list[Candidate] = []
     shorts = []
     for part, candidates, reads in answered:
@@ -60,7 +76,7 @@ def compose(
         chosen += picked
         short = short_answer(part, candidates[0].text, reads.get(candidates[0].text))
         shorts += [short] if short else []
-    answer = _attributed(chosen)
+    answer = attributed(chosen)
     if not shorts:
         return answer
     short = "; ".join(dict.fromkeys(shorts))
@@ -155,7 +171,7 @@ def _choose(question: Question, candidates: list[Candidate], max_sentences: int)
     return chosen
 
 
-def _published(candidate: Candidate) -> tuple[int, int] | None:
+def _published(candidate: Chosen) -> tuple[int, int] | None:
     date = candidate.hit.document.date
     return (date.year, date.month) if date else None
 
@@ -169,9 +185,11 @@ def _redundant(a: Candidate, b: Candidate) -> bool:
     return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= REDUNDANT_OVERLAP
 
 
-def _attributed(chosen: list[Candidate]) -> Answer:
+def attributed(chosen: Sequence[Chosen], frame: Callable[[Chosen, bool], str] | None = None) -> Answer:
     """Attributed sentences with [n] markers; ordered by publication date when the sources span
-    more than one time, so a change of stance reads in order."""
+    more than one time, so a change of stance reads in order. frame(candidate, name_source):
+    the words around a sentence (attribute, the English "… reported on … that …", by default)."""
+    frame = frame or attribute
     if len({_published(c) for c in chosen}) > 1:
         chosen = sorted(chosen, key=lambda c: c.hit.document.date or dt.date.max)
     citations: dict[str, tuple[int, Hit, list[tuple[int, int]]]] = {}
@@ -185,12 +203,12 @@ def _attributed(chosen: list[Candidate]) -> Answer:
         first_from_source = all(
             c.hit.document.doc_id != candidate.hit.document.doc_id for c in chosen[: chosen.index(candidate)]
         )
-        parts.append(f"{attribute(candidate, first_from_source)} [{number}]")
+        parts.append(f"{frame(candidate, first_from_source)} [{number}]")
     cited = tuple(Citation(n, hit, tuple(sorted(set(spans)))) for n, hit, spans in citations.values())
     return Answer(" ".join(parts), True, cited)
 
 
-def attribute(candidate: Candidate, name_source: bool) -> str:
+def attribute(candidate: Chosen, name_source: bool) -> str:
     """The sentence as a statement of its outlet: "TASS reported on 28 March 2022 that …"."""
     sentence = with_dates(clean_sentence(candidate.text), candidate.hit.document.date)
     if not name_source:
@@ -216,10 +234,13 @@ def _ordinary_word(word: str, text: str) -> bool:
 
 
 def with_dates(sentence: str, published: dt.date | None) -> str:
-    """Relative days made explicit: "on Friday" -> "on Friday (16 May 2025)"."""
+    """Relative days made explicit: "on Friday" -> "on Friday (16 May 2025)", "у п'ятницю" ->
+    "у п'ятницю (16 травня 2025)"."""
+    locale = cyrillic_language(sentence) if re.search("[а-яА-ЯіїєІЇЄ]", sentence) else None
     for (start, end), date in reversed(resolve_dates(sentence, published)):
         if not re.search(r"\d", sentence[start:end]):
-            sentence = f"{sentence[:end]} ({date.day} {date:%B %Y}){sentence[end:]}"
+            written = format_date(date, "d MMMM y", locale=locale) if locale else f"{date.day} {date:%B %Y}"
+            sentence = f"{sentence[:end]} ({written}){sentence[end:]}"
     return sentence
 
 
@@ -235,12 +256,16 @@ def _end_sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", '"', "”", "…")) else text + "."
 
 
-def _not_found(candidates: list[Candidate], hits: list[Hit], max_citations: int) -> Answer:
+def not_found(candidates: Sequence[Chosen], hits: list[Hit], max_citations: int, declined: str | None = None) -> Answer:
+    """The honest "the articles don't say", citing the nearest passages; declined: the bot's
+    words in the question's language, when it is not English."""
     best_spans: dict[str, tuple[tuple[int, int], ...]] = {}
     for candidate in candidates:
         best_spans.setdefault(candidate.hit.passage.key, candidate.spans)
     nearest = [hit for hit in hits[:max_citations] if hit.passage.key in best_spans]
     cited = tuple(Citation(i + 1, hit, best_spans[hit.passage.key]) for i, hit in enumerate(nearest))
+    if declined is not None:
+        return Answer(f"{declined} {', '.join(f'[{c.id}]' for c in cited)}".strip(), False, cited)
     if not cited:
         return Answer(f"{NOT_FOUND} No passage in the index is related to the question.", False, ())
     markers = ", ".join(f"[{c.id}]" for c in cited)

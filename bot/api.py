@@ -44,6 +44,7 @@ class Health(BaseModel):
     status: str
     documents: int
     passages: int
+    languages: list[str] = Field(description="the languages questions may be asked in, with this embedding model")
 
 
 class FeedbackRequest(BaseModel):

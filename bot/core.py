@@ -12,6 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
+from bot import crosslingual
 from bot.answer import compose
 from bot.config import Settings
 from bot.conversation import Turn, gist, is_ellipsis, standalone
@@ -41,6 +42,7 @@ CANDIDATE_PASSAGES = 8
 TIME_PREFERENCE = 0.3
 FOLLOW_UP_SHARE = 0.8  # a follow-up is answered from the articles that match it this nearly as well as the best
 RELOAD_CHECK_SECONDS = 1.0
+CONTEXT_SHARE = 0.5  # weight of the conversation's last turns in a cross-language follow-up's vector
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,7 @@ class Bot:
         """A cited answer to question, read in the light of the conversation so far."""
         language = foreign_language(self.validate(question))
         if language:
-            return Answer(not_read(language), grounded=False)
+            return self._ask_in(language, question, history)
         found = self.retrieve(question, history)
         answer = compose(
             found.question,
@@ -157,6 +159,7 @@ class Bot:
             self.max_sentences,
             search_part=lambda part: self._search_part(part, found),
         )
+        answer = self._in_other_articles(question, history, answer)
         if self.llm is None:
             return answer
         from bot.generate import generate
@@ -166,6 +169,58 @@ class Bot:
         except Exception as exc:  # the LLM server is down or misbehaves: the quoted answer stands
             log.warning("the LLM failed (%s); answering with quoted sentences", exc)
             return answer
+
+    def readable_languages(self) -> tuple[str, ...]:
+        """The languages questions may be in with this bot's embedding model."""
+        if crosslingual.cross_model(self.embedder.model_id) is None:
+            return ("English",)
+        return tuple(crosslingual.LOCALES)
+
+    def _ask_in(self, language: str, question: str, history: Sequence[Turn]) -> Answer:
+        """A question in another language than English: answered across languages when the
+        embedding model is multilingual and the language one newsbot frames answers in."""
+        model = crosslingual.cross_model(self.embedder.model_id)
+        if model is None or language not in crosslingual.LOCALES:
+            return Answer(not_read(language, self.readable_languages()), grounded=False)
+        return self._across(language, self.validate(question), history, model)
+
+    def _across(
+        self, language: str, text: str, history: Sequence[Turn], model: crosslingual.CrossModel, cyrillic_only=False
+    ) -> Answer:
+        asked, hits, vector = self._across_hits(language, text, history, cyrillic_only)
+        return crosslingual.compose(asked, language, hits, self.index, vector, model, self.top_k)
+
+    def _across_hits(self, language: str, text: str, history: Sequence[Turn], cyrillic_only: bool = False) -> tuple:
+        """What a question in language asks, the passages that may answer it, and its vector."""
+        vector = self.embedder.embed_query(text)
+        context = " ".join(t.content for t in history[-2:])
+        if context:
+            # A follow-up stays with the conversation's topic, but its own words weigh more.
+            vector = unit_vector(vector + CONTEXT_SHARE * self.embedder.embed_query(context))
+        index = self.index
+        asked = crosslingual.analyse_foreign(text, language)
+        keywords = crosslingual.keyword_query(f"{text} {context}", language, index)
+        hits = search(index, keywords, vector, k=CANDIDATE_PASSAGES * 2)
+        if cyrillic_only:
+            hits = [hit for hit in hits if crosslingual.in_cyrillic(hit.passage.text)]
+        return asked, _prefer_named_time(asked, hits), vector
+
+    def passages_for(self, question: str, history: Sequence[Turn] = ()) -> list[Hit]:
+        """The passages ask answers a question from, best first (for benchmarks)."""
+        text = self.validate(question)
+        language = foreign_language(text)
+        if language and crosslingual.cross_model(self.embedder.model_id) and language in crosslingual.LOCALES:
+            return self._across_hits(language, text, history)[1]
+        return self.retrieve(question, history).hits
+
+    def _in_other_articles(self, question: str, history: Sequence[Turn], answer: Answer) -> Answer:
+        """An English question the English articles do not answer, asked of the Ukrainian and
+        Russian ones (when the model reads them)."""
+        model = crosslingual.cross_model(self.embedder.model_id)
+        if answer.grounded or model is None or not crosslingual.has_cyrillic(self.index):
+            return answer
+        across = self._across("English", self.validate(question), history, model, cyrillic_only=True)
+        return across if across.grounded else answer
 
     def retrieve(self, question: str, history: Sequence[Turn] = ()) -> Retrieval:
         """The question read in context, and the passages that may answer it."""
@@ -207,7 +262,13 @@ class Bot:
 
     def health(self) -> dict:
         index = self.index
-        return {"status": "ok", "documents": len(index.documents), "passages": len(index.passages)}
+        documents, passages = len(index.documents), len(index.passages)
+        return {
+            "status": "ok",
+            "documents": documents,
+            "passages": passages,
+            "languages": list(self.readable_languages()),
+        }
 
     def validate(self, text: object, what: str = "question") -> str:
         if not isinstance(text, str):

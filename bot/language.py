@@ -13,7 +13,7 @@ from functools import cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from embeddings import stopwords
+from embeddings import cyrillic_language, stopwords
 
 # The languages a question may be named as; the model knows more, but each extra one is another
 # way for a short English question to be mistaken.
@@ -65,9 +65,13 @@ LANGUAGES = {
     "hy": "Armenian",
     "az": "Azerbaijani",
 }
+# With this model questions may also be asked in these languages (bot/crosslingual.py).
+MULTILINGUAL_MODEL = "multilingual-e5-small"
+MULTILINGUAL_LANGUAGES = ("Ukrainian", "Russian", "German", "Spanish")
 MIN_WORDS = 2  # one word (a follow-up such as "Why?") is too little to tell
 MIN_LOG_ODDS = 3.0  # the best language must be e^3 ≈ 20 times likelier than English
-NAMED = 0.5  # a text in another script is named by the model above this probability, else by its script
+NAMED = 0.5
+CYRILLIC_SHARE = 0.3  # a text in another script is named by the model above this probability, else by its script
 # A question with at least this many English function words, making up at least this share of
 # its words, is English without asking the model (whose load costs a command 0.4 s). Chosen by
 # benchmarks/language_heldout.py --shortcut on the fitting half: the most English questions so
@@ -99,12 +103,20 @@ def plainly_english(words: list[str]) -> bool:
     return function_words >= ENGLISH_FUNCTION_WORDS and function_words >= ENGLISH_SHARE * len(words)
 
 
-def not_read(language: str, what: str = "question") -> str:
-    """What the bot says to a question (or claim) in another language."""
-    return (
-        f"This {what} seems to be in {language}; newsbot reads {what}s in English only, for now. "
-        f"Please {'ask' if what == 'question' else 'write it'} in English."
-    )
+def not_read(language: str, readable: tuple[str, ...] = ("English",), what: str = "question") -> str:
+    """What the bot says to a question (or claim) in a language it cannot answer in; readable:
+    the languages it can, with the embedding model it has."""
+    verb = "ask" if what == "question" else "write it"
+    if len(readable) == 1:
+        switch = (
+            ""
+            if what != "question"
+            else f" ({', '.join(MULTILINGUAL_LANGUAGES)} need {MULTILINGUAL_MODEL}: see the README)"
+        )
+        said = f"This {what} seems to be in {language}; newsbot reads {what}s in English only{switch}."
+        return f"{said} Please {verb} in English."
+    listed = f"{', '.join(readable[:-1])} or {readable[-1]}"
+    return f"This {what} seems to be in {language}; newsbot reads {what}s in {listed}. Please {verb} in one of them."
 
 
 def _without_names(words: list[str]) -> list[str]:
@@ -118,8 +130,21 @@ def _script(word: str) -> str:
 
 
 def _name(text: str, script: str) -> str:
-    code, probability = _identifier().rank(text)[0]
-    return LANGUAGES[code] if code != "en" and probability > NAMED else f"{script.title()} script"
+    ranking = _identifier().rank(text)
+    code, probability = ranking[0]
+    if code != "en" and probability > NAMED:
+        return LANGUAGES[code]
+    if script == "CYRILLIC":
+        # Too short for the model: spelled as only Ukrainian (і, ї, є) or Russian (ы, э) is, or
+        # else the likelier of the two when they hold a fair share (short Russian is often
+        # taken for Bulgarian).
+        spelled = cyrillic_language(text)
+        if spelled:
+            return LANGUAGES[spelled]
+        odds = dict(ranking)
+        if odds["uk"] + odds["ru"] >= CYRILLIC_SHARE:
+            return LANGUAGES["uk" if odds["uk"] > odds["ru"] else "ru"]
+    return f"{script.title()} script"
 
 
 def _best_against_english(text: str) -> tuple[str, float]:

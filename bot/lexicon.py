@@ -34,8 +34,15 @@ RELATIVE_TIME = re.compile(
     r"(last|next|this) (week|month|year|spring|summer|autumn|winter))\b",
     re.I,
 )
-# A proper name: capitalised words in a row ("Rustem Umierov", "Port Elling").
-NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*")
+# A capital letter in the scripts newsbot reads (Latin, Cyrillic).
+CAPITAL = "A-ZА-ЯЁІЇЄҐ"
+# A proper name: capitalised words in a row ("Rustem Umierov", "Port Elling", "Оксана Дмитренко").
+NAME = re.compile(rf"\b[{CAPITAL}][\w'’-]+(?:\s+[{CAPITAL}][\w'’-]+)*")
+# Months as Ukrainian and Russian dates write them ("3 травня", "28 марта").
+CYRILLIC_MONTHS = (
+    "січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|листопада|грудня|"
+    "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
+)
 
 
 def plural(count: int, noun: str) -> str:

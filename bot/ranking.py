@@ -19,7 +19,7 @@ from importlib import resources
 
 import numpy as np
 
-from bot.lexicon import MONTHS, NAME, NUMBER_WORDS, RELATIVE_TIME, WEEKDAYS
+from bot.lexicon import CAPITAL, CYRILLIC_MONTHS, MONTHS, NAME, NUMBER_WORDS, RELATIVE_TIME, WEEKDAYS
 from bot.question import Question, asks_which
 from embeddings import Hit, SearchableIndex, TermStats, resolve_dates, starts_with_reference, tokenize, unit_vector
 
@@ -29,8 +29,8 @@ MARGIN_BOUND = 10.0
 NEAR_CHARS = 20  # the distance at which typed_near_terms halves
 EMPHASIS = 3.0  # weight of a follow-up's own terms against those carried from earlier turns
 ANSWER_TYPES = {
-    "when": re.compile(rf"\b(\d{{1,2}}:\d\d|(19|20)\d\d|{'|'.join(MONTHS)})\b", re.I),
-    "who": re.compile(r"(?<=[\w,;:] )[A-Z][\w'’]+(?:[ -][A-Z][\w'’]+)*\b"),
+    "when": re.compile(rf"\b(\d{{1,2}}:\d\d|(19|20)\d\d|{'|'.join(MONTHS)}|(\d{{1,2}} )?({CYRILLIC_MONTHS}))\b", re.I),
+    "who": re.compile(rf"(?<=[\w,;:] )[{CAPITAL}][\w'’]+(?:[ -][{CAPITAL}][\w'’]+)*\b"),
     "number": re.compile(rf"\d|\b({NUMBER_WORDS})\b", re.I),
     "duration": re.compile(
         rf"\b(\d+|{NUMBER_WORDS}|an?|several|few)[ -](\w+[ -])?(second|minute|hour|day|week|month|year)s?\b", re.I

@@ -18,6 +18,7 @@ from bot.lexicon import plural
 from bot.results import Answer
 
 EXAMPLES_FILE = ".newsbot-examples"
+ARTICLE_LANGUAGES = ("English", "Ukrainian", "Russian")
 CLAIMS_FILE = ".newsbot-claims"
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>])")
 _ESCAPED_PUNCTUATION = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
@@ -288,8 +289,18 @@ def _header(bot: Answering) -> str:
         "## newsbot\n"
         f"Answers from {plural(health['documents'], 'news article')} ({plural(health['passages'], 'passage')}). "
         "Every statement cites its source; the cited sentence is highlighted. "
-        "The timeline shows when each cited article was published." + _skipped_note(bot.index.skipped)
+        "The timeline shows when each cited article was published. "
+        f"{languages_note(health.get('languages', ['English']))}" + _skipped_note(bot.index.skipped)
     )
+
+
+def languages_note(languages: list[str]) -> str:
+    """Which languages questions and articles may be in: more than English only with a
+    multilingual embedding model."""
+    if len(languages) == 1:
+        return f"Ask in {languages[0]}, about articles in {languages[0]}."
+    articles = f"{', '.join(ARTICLE_LANGUAGES[:-1])} or {ARTICLE_LANGUAGES[-1]}"
+    return f"Ask in {', '.join(languages[:-1])} or {languages[-1]}, about articles in {articles}."
 
 
 def _skipped_note(skipped: list[tuple[str, str]], shown: int = 3) -> str:

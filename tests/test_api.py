@@ -74,7 +74,8 @@ def test_openapi_documents_the_api(client):
 @pytest.mark.slow
 def test_served_api_answers_over_http(server, bundled_bot):
     health = httpx.get(f"{server.url}/api/health", timeout=10).json()
-    assert health == {"status": "ok", "documents": 5, "passages": len(bundled_bot.index.passages)}
+    passages = len(bundled_bot.index.passages)
+    assert health == {"status": "ok", "documents": 5, "passages": passages, "languages": ["English"]}
     response = httpx.post(f"{server.url}/api/ask", json={"question": QUESTION, "history": []}, timeout=30)
     assert response.status_code == 200
     answer = response.json()

@@ -414,7 +414,7 @@ def test_example_questions_are_shown_whole(browser, server, outside_requests, pa
 README_QUESTION = "Who heads Ukraine's delegation for the July 2025 round?"
 README_FIGURES = {  # the README's figures of the bundled index, as patterns over its text
     "index": r"Indexed (\d+) documents from documents, (\d+) passages",
-    "health": r'\{"status": "ok", "documents": (\d+), "passages": (\d+)\}',
+    "health": r'\{"status": "ok", "documents": (\d+), "passages": (\d+), "languages": \["English"\]\}',
 }
 
 
@@ -452,6 +452,7 @@ def _with_counts(match: re.Match, counts: tuple[str, str]) -> str:
 def test_a_question_in_another_language_is_told_so(browser, server, outside_requests):
     page = new_page(browser, outside_requests)
     page.goto(server.url + "/")
+    page.get_by_text("Ask in English, about articles in English.").first.wait_for()
     ask_in(page, "Хто очолив українську делегацію на переговорах у Стамбулі?")
     reply = page.locator(".nb-chat .message-row").last.get_by_text("reads questions in English only")
     reply.wait_for(timeout=30_000)

@@ -1,6 +1,8 @@
 """The multilingual embedding models behind the embedder interface: real models, from their wheels."""
 
+import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -65,3 +67,132 @@ def test_the_blind_question_sets_quote_their_articles_and_split_by_article(langu
         if item["gold"] and item["kind"] != "unanswerable":
             expected = "dev" if set(item["gold"]) <= DEV_ARTICLES else "test"
             assert item["split"] == expected, item["id"]
+
+
+# Questions and articles in Ukrainian and Russian, and questions in German and Spanish, through a
+# real bot with multilingual-e5-small, over the planted English articles and four planted
+# Ukrainian and Russian ones (tests/data/articles-uk-ru, written for these tests).
+UK_RU = ROOT / "tests" / "data" / "articles-uk-ru"
+ENGLISH = ROOT / "tests" / "data" / "articles"
+
+
+@pytest.fixture(scope="module")
+def mixed_bot(tmp_path_factory):
+    from bot.config import Settings
+    from bot.core import Bot
+
+    folder = tmp_path_factory.mktemp("mixed")
+    for path in [*UK_RU.iterdir(), *ENGLISH.iterdir()]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    settings = Settings(documents=folder, index_dir=folder.parent / "mixed-index", model="multilingual-e5-small")
+    return Bot.from_settings(settings)
+
+
+def test_ukrainian_and_russian_articles_are_read_dated_and_cleaned():
+    from embeddings import documents
+
+    read = {p.stem: documents.read_document(p, UK_RU) for p in UK_RU.iterdir()}
+    assert read["ozerne-mist"].date == dt.date(2031, 4, 18)
+    assert read["belozersk-artel"].title == "Рыболовецкая артель Белозерска подписала договор с портом"
+    for document in read.values():
+        body = " ".join(document.text[s:e] for s, e in document.body)
+        for furniture in ("Підписуйтесь", "Реклама", "Читайте також", "Поділитися", "Подписывайтесь", "Фото:"):
+            assert furniture not in body, (document.doc_id, furniture)
+
+
+def test_a_sentence_is_not_cut_at_an_initial():
+    from embeddings.sentences import split_sentences
+
+    text = "Переговори тривали дві години, повідомив М. Подоляк. Наступна зустріч – у понеділок."
+    assert [text[s:e] for s, e in split_sentences(text, [(0, len(text))])] == [
+        "Переговори тривали дві години, повідомив М. Подоляк.",
+        "Наступна зустріч – у понеділок.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("у Стамбулі", "Стамбул"), ("делегації", "делегацію"), ("в Стамбуле", "Стамбула"), ("переговоров", "переговорах")],
+)
+def test_keyword_search_matches_other_inflections_of_a_word(one, other):
+    from embeddings import tokenize
+
+    assert set(tokenize(one)) & set(tokenize(other))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "meant"),
+    [
+        ("Будівництво почнеться 3 травня і має завершитися до кінця 2032 року.", "2031-04-18", "2031-05-03"),
+        ("Міська рада Озерного у четвер ухвалила рішення.", "2031-04-18", "2031-04-17"),
+        ("Турне відкриється у суботу концертом у Житомирі.", "2031-09-02", "2031-09-06"),
+        ("Артель 28 марта подписала договор с портом.", "2030-03-29", "2030-03-28"),
+        ("Первые суда выйдут на лов в понедельник.", "2030-03-29", "2030-04-01"),
+        ("Об этом во вторник сообщила директор обсерватории.", "2030-11-12", "2030-11-12"),
+    ],
+)
+def test_ukrainian_and_russian_dates_are_read_against_the_publication_date(sentence, published, meant):
+    from embeddings import resolve_dates
+
+    found = resolve_dates(sentence, dt.date.fromisoformat(published))
+    assert [date.isoformat() for _, date in found] == [meant]
+
+
+@pytest.mark.parametrize(
+    ("question", "doc", "framing"),
+    [
+        (
+            "Хто диригуватиме оркестром під час турне?",
+            "polissia-orkestr",
+            "Видання Поліські вісті повідомило 2 вересня 2031",
+        ),
+        ("Скільки депутатів проголосували проти мосту?", "ozerne-mist", "Видання Вісник Полісся повідомило"),
+        (
+            "Сколько судов артели будет базироваться в порту?",
+            "belozersk-artel",
+            "Издание Северный курьер сообщило 29 марта",
+        ),
+        ("¿Quién dirigió la delegación de Veltria?", "harbour-accord", "Northern Ledger informó el 4 de junio de 2031"),
+        (
+            "Wie lange dauerten die Hafengespräche in Port Elling?",
+            "harbour-accord",
+            "Northern Ledger berichtete am 4. Juni",
+        ),
+    ],
+)
+def test_a_question_is_answered_across_languages_quoting_the_source_as_written(mixed_bot, question, doc, framing):
+    answer = mixed_bot.ask(question)
+    assert answer.grounded, answer.text
+    assert framing in answer.text
+    citation = answer.citations[0]
+    assert citation.hit.document.doc_id == doc
+    quoted = " ".join(re.sub(r" \(\d{1,2} [^)]+ \d{4}\)", "", answer.text).split())  # less "(3 June 2031)"
+    for start, end in citation.highlights:
+        # The cited sentence is quoted in its own language, exactly as the article writes it.
+        assert " ".join(citation.hit.document.text[start:end].split()) in quoted
+
+
+def test_an_answer_the_articles_lack_is_declined_in_the_question_language(mixed_bot):
+    answer = mixed_bot.ask("Хто виграв чемпіонат світу з футболу 2030 року?")
+    assert not answer.grounded
+    assert answer.text.startswith("У статтях про це не йдеться.")
+
+
+def test_a_language_outside_the_list_is_told_which_languages_work(mixed_bot):
+    answer = mixed_bot.ask("Qui a dirigé la délégation de Veltria ?")
+    assert not answer.grounded and not answer.citations
+    assert "French" in answer.text and "English, Ukrainian, Russian, German or Spanish" in answer.text
+    assert mixed_bot.health()["languages"] == ["English", "Ukrainian", "Russian", "German", "Spanish"]
+
+
+def test_with_the_english_model_a_ukrainian_question_is_told_which_model_reads_it(bundled_bot):
+    answer = bundled_bot.ask("Хто очолив українську делегацію в Стамбулі?")
+    assert not answer.grounded
+    assert "English only" in answer.text and "multilingual-e5-small" in answer.text
+    assert bundled_bot.health()["languages"] == ["English"]
+
+
+def test_the_fitted_cross_language_model_records_its_data_and_split():
+    model = json.loads((ROOT / "bot" / "models" / "crosslingual-multilingual-e5-small.json").read_text())
+    assert model["model"] == "multilingual-e5-small" and "XQuAD" in model["fitted"]["data"]
+    assert "odd ones are held out" in model["fitted"]["articles"]

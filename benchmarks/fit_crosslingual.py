@@ -1,0 +1,192 @@
+"""Fit the cross-language sentence scorer and its abstention (bot/models/crosslingual-<model>.json).
+
+Data: XQuAD (../shared/benchmarks/xquad/, CC BY-SA 4.0), its German and Spanish questions over
+the 240 English paragraphs, one document each. The split is by article: articles 0, 2, 4, …
+(in file order) are fitted on, 1, 3, 5, … are kept for benchmarks/xquad.py. Each fitting
+question is asked twice: as it is (a sentence of its paragraph that holds the English answer is
+right), and with its paragraph's passages left out of the search, which leaves the rest of the
+article, on the same topic, to be declined.
+
+    .venv/bin/python benchmarks/fit_crosslingual.py [--model multilingual-e5-small] [--languages de,es]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.squad import write_corpus  # noqa: E402
+from bot import crosslingual  # noqa: E402
+from bot.language import foreign_language  # noqa: E402
+from embeddings import build_index, load_index, make_embedder, search  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "benchmarks" / "xquad"
+CANDIDATES = 8
+LANGUAGE_NAMES = {"de": "German", "es": "Spanish"}
+
+
+@dataclass
+class Asked:
+    article: int
+    answerable: bool  # False: the question's paragraph was left out of the search
+    made: list
+    rows: list[dict[str, float]]
+    labels: list[int]
+    question: object
+
+
+def xquad_items(languages: list[str]) -> tuple[dict, list[dict]]:
+    """The English XQuAD data, and each question in each language with its paragraph's doc id,
+    article number and English answers."""
+    english = json.loads((SHARED / "xquad.en.json").read_text(encoding="utf-8"))
+    answers = {
+        qa["id"]: [a["text"] for a in qa["answers"]]
+        for a in english["data"]
+        for p in a["paragraphs"]
+        for qa in p["qas"]
+    }
+    items = []
+    for language in languages:
+        data = json.loads((SHARED / f"xquad.{language}.json").read_text(encoding="utf-8"))
+        for a, article in enumerate(data["data"]):
+            for p, paragraph in enumerate(article["paragraphs"]):
+                for qa in paragraph["qas"]:
+                    doc = f"{a:02d}-{p:03d}"
+                    items.append(
+                        {
+                            "question": qa["question"],
+                            "language": language,
+                            "doc": doc,
+                            "article": a,
+                            "answers": answers[qa["id"]],
+                        }
+                    )
+    return english, items
+
+
+def indexed(english: dict, model: str, folder: Path):
+    (folder / "docs").mkdir()
+    write_corpus(english, folder / "docs")
+    embedder = make_embedder(model, quick_start=True)
+    build_index(folder / "docs", folder / "index", model, embedder=embedder, progress=True)
+    return load_index(folder / "index"), embedder
+
+
+def ask(index, embedder, item: dict, answerable: bool) -> Asked:
+    language = LANGUAGE_NAMES[item["language"]]
+    question = crosslingual.analyse_foreign(item["question"], language)
+    vector = embedder.embed_query(item["question"])
+    hits = search(index, crosslingual.keyword_query(item["question"], language, index), vector, k=CANDIDATES * 3)
+    if not answerable:
+        hits = [h for h in hits if h.document.doc_id != item["doc"]]
+    hits = hits[:CANDIDATES]
+    made, rows = crosslingual.candidate_rows(question, hits, index, vector)
+    labels = [int(_holds(hit, spans, item)) for hit, spans in made]
+    return Asked(item["article"], answerable, made, rows, labels, question)
+
+
+def _holds(hit, spans, item: dict) -> bool:
+    if hit.document.doc_id != item["doc"]:
+        return False
+    text = " ".join(hit.document.text[s:e] for s, e in spans).lower()
+    return any(answer.lower() in text for answer in item["answers"])
+
+
+def fit_scorer(asked: list[Asked]) -> tuple[dict[str, float], float]:
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.array([[row[f] for f in crosslingual.FEATURES] for a in asked if a.answerable for row in a.rows])
+    y = np.array([label for a in asked if a.answerable for label in a.labels])
+    fitted = LogisticRegression(C=1.0, max_iter=2000).fit(x, y)
+    return dict(zip(crosslingual.FEATURES, map(float, fitted.coef_[0]), strict=True)), float(fitted.intercept_[0])
+
+
+def best_rows(asked: list[Asked], model: crosslingual.CrossModel) -> tuple[np.ndarray, np.ndarray]:
+    """Each question's best sentence after the bot's ordering: its calibration features, and
+    whether an answer from it is right (never, for a question whose paragraph was left out)."""
+    x, y = [], []
+    for a in asked:
+        if not a.rows:
+            continue
+        scores = model.scores(a.rows)
+        scored = [crosslingual.Scored(h, s, float(p), r) for (h, s), p, r in zip(a.made, scores, a.rows, strict=True)]
+        label = {id(c): right for c, right in zip(scored, a.labels, strict=True)}
+        ranked = crosslingual.ordered(a.question, sorted(scored, key=lambda c: -c.score))
+        best, second = ranked[0], ranked[1] if len(ranked) > 1 else None
+        values = crosslingual.calibration_values(best, second)
+        typed_ok = a.question.kind is None or best.features["typed"]
+        x.append([_logit(best.score)] + [values[f] for f in crosslingual.CALIBRATION_FEATURES] + [float(typed_ok)])
+        y.append(label[id(best)] and typed_ok)
+    return np.array(x), np.array(y, dtype=int)
+
+
+def calibrate(asked: list[Asked], model: crosslingual.CrossModel) -> tuple[dict[str, float], float, dict]:
+    from sklearn.linear_model import LogisticRegression
+
+    x, y = best_rows(asked, model)
+    keep = x[:, -1] == 1  # an untyped best is declined before the calibration is asked
+    fitted = LogisticRegression(C=1.0, max_iter=2000).fit(x[keep, :-1], y[keep])
+    names = ("score", *crosslingual.CALIBRATION_FEATURES)
+    calibration = dict(zip(names, map(float, fitted.coef_[0]), strict=True)) | {
+        "intercept": float(fitted.intercept_[0])
+    }
+    probability = fitted.predict_proba(x[keep, :-1])[:, 1]
+    threshold = max(np.unique(probability), key=lambda t: _balanced(probability >= t, y[keep]))
+    return calibration, float(threshold), {"balanced_accuracy": round(_balanced(probability >= threshold, y[keep]), 3)}
+
+
+def _balanced(answered: np.ndarray, right: np.ndarray) -> float:
+    return float((answered[right == 1].mean() + (~answered[right == 0]).mean()) / 2)
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default="multilingual-e5-small")
+    parser.add_argument("--languages", default="de,es")
+    args = parser.parse_args()
+    english, items = xquad_items(args.languages.split(","))
+    fitting = [i for i in items if i["article"] % 2 == 0]
+    with tempfile.TemporaryDirectory() as folder:
+        index, embedder = indexed(english, args.model, Path(folder))
+        asked = [ask(index, embedder, item, answerable) for item in fitting for answerable in (True, False)]
+    weights, intercept = fit_scorer(asked)
+    scorer = crosslingual.CrossModel(args.model, weights, intercept, {}, 0.0)
+    calibration, threshold, figures = calibrate(asked, scorer)
+    recognised = sum(foreign_language(i["question"]) == LANGUAGE_NAMES[i["language"]] for i in fitting) / len(fitting)
+    out = {
+        "model": args.model,
+        "weights": weights,
+        "intercept": intercept,
+        "calibration": calibration,
+        "threshold": threshold,
+        "fitted": {
+            "data": f"XQuAD {args.languages} questions over the English paragraphs",
+            "articles": "even-numbered XQuAD articles (0, 2, ... in file order); odd ones are held out",
+            "questions": len(fitting),
+            "language_recognised": round(recognised, 3),
+            **figures,
+        },
+    }
+    path = ROOT / "bot" / "models" / f"crosslingual-{args.model}.json"
+    path.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(out["fitted"], indent=1))
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,426 @@
+"""Questions in another language than English, answered from articles in any language.
+
+The English pipeline (bot/answer.py) leans on the question's words appearing in the sentence.
+Across languages they do not, so here a sentence is judged by the multilingual model's vectors
+and by what survives translation: names (compared transliterated), numbers, years and months,
+and the kind of thing asked for. A logistic model fitted by benchmarks/fit_crosslingual.py on
+XQuAD (German and Spanish questions over English paragraphs, with the answering paragraph
+removed for the questions that must be declined) scores the sentences and decides abstention.
+The sentences are quoted as written; only the framing is in the question's language.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+import numpy as np
+from anyascii import anyascii
+from babel.dates import format_date, get_month_names
+
+from bot.answer import Chosen, attributed, clean_sentence, not_found, with_dates
+from bot.question import Question, analyse
+from bot.ranking import answer_type_fit, time_fit_of, typed_spans
+from bot.results import NOT_FOUND, Answer
+from embeddings import Hit, SearchableIndex, TermStats
+
+# The languages a question may be asked in with a multilingual model, by the name
+# bot/language.py gives them, and the locale their dates are written in.
+LOCALES = {"English": "en", "Ukrainian": "uk", "Russian": "ru", "German": "de", "Spanish": "es"}
+# The bot's own words, per language: "{source} reported on {date}: …" and "The articles don't say."
+FRAMINGS = {
+    "en": ("{source} reported on {date}: {sentence}", NOT_FOUND),
+    "uk": ("Видання {source} повідомило {date}: {sentence}", "У статтях про це не йдеться."),
+    "ru": ("Издание {source} сообщило {date}: {sentence}", "В статьях об этом не говорится."),
+    "de": ("{source} berichtete am {date}: {sentence}", "Die Artikel sagen dazu nichts."),
+    "es": ("{source} informó el {date}: {sentence}", "Los artículos no lo dicen."),
+}
+UNDATED = {
+    "en": "{source} reported: {sentence}",
+    "uk": "Видання {source} повідомило: {sentence}",
+    "ru": "Издание {source} сообщило: {sentence}",
+}
+UNDATED |= {"de": "{source} berichtete: {sentence}", "es": "{source} informó: {sentence}"}
+# "Which leader …": the nouns that make a "which" question ask for someone, as bot/question.py's list.
+_WHO_NOUNS = {
+    "uk": r"(лідер|посадов|президент|міністр|речник|переговірник|політик|країн|видання|агентств|організац)",
+    "ru": r"(лидер|чиновник|президент|министр|пресс-секретар|представител|переговорщик|политик|стран|издани|агентств)",
+    "de": r"(politiker|minister|präsident|sprecher|unterhändler|land|staat|zeitung|agentur|organisation)",
+    "es": r"(l[ií]der|ministr|presidente|portavoz|negociador|pa[ií]s|diario|agencia|organizaci[oó]n)",
+}
+# What each language's question words ask for, as bot/question.py's kinds.
+_KINDS = {
+    "uk": [
+        ("duration", r"як довго|скільки (час\w*|годин\w*|днів|тижн\w*|місяц\w*|рок\w*)|скільки трива\w*|за тривалістю"),
+        ("when", r"\bколи\b|(якого|котрого) (числа|дня|місяця|року)|якими числами|(о|в) котрій|в якому році|якої дати"),
+        ("who", r"\b(хто|кого|кому|ким|чий|чия|чиє)\b|^\W*(як\w*|котр\w*) (\w+ )?" + _WHO_NOUNS["uk"]),
+        ("number", r"\bскільки\b"),
+        ("where", r"\b(де|куди|звідки)\b|в якому місті|в якій країні"),
+    ],
+    "ru": [
+        (
+            "duration",
+            r"как долго|сколько (времени|час\w*|дней|недел\w*|месяц\w*|лет)|сколько (длил|продолжал)\w*"
+            r"|по продолжительности",
+        ),
+        ("when", r"\bкогда\b|какого числа|какими числами|в котором часу|в каком году|какого (дня|месяца|года)"),
+        ("who", r"\b(кто|кого|кому|кем|чей|чья|чьё)\b|^\W*(как\w*|котор\w*) (\w+ )?" + _WHO_NOUNS["ru"]),
+        ("number", r"\bсколько\b"),
+        ("where", r"\b(где|куда|откуда)\b|в каком городе|в какой стране"),
+    ],
+    "de": [
+        ("duration", r"\bwie lange\b"),
+        ("when", r"\bwann\b|an welchem (tag|datum)|in welchem jahr|seit wann|um wie viel uhr"),
+        ("who", r"\b(wer|wen|wem|wessen)\b|^\W*welche[rsnm]? " + _WHO_NOUNS["de"]),
+        ("number", r"\bwie (viele?|oft|alt|hoch)\b"),
+        ("where", r"\b(wo|wohin|woher)\b|in welcher stadt|in welchem land"),
+    ],
+    "es": [
+        ("duration", r"cu[aá]nto tiempo|durante cu[aá]nto"),
+        ("when", r"\bcu[aá]ndo\b|qu[eé] (d[ií]a|fecha|año)|en qu[eé] año|a qu[eé] hora"),
+        ("who", r"\bqui[eé]n(es)?\b|a qui[eé]n|^\W*(qu[eé]|cu[aá]l) " + _WHO_NOUNS["es"]),
+        ("number", r"\bcu[aá]nt[oa]s?\b"),
+        ("where", r"\bd[oó]nde\b|en qu[eé] ciudad|en qu[eé] pa[ií]s"),
+    ],
+}
+_CYRILLIC = re.compile(r"[а-яёіїєґ]")
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*")
+OTHER_TIME_RATIO = 0.5  # another time's best sentence joins the answer if it scores this close
+MIN_NAME = 4  # letters, transliterated, for a capitalised word to count as a name
+NAME_SHARE = 0.5
+_VOWELS = re.compile(r"[aeiouy]")
+FEATURES = (
+    "dense",
+    "dense_gap",
+    "passage_dense",
+    "hit_rank",
+    "typed",
+    "type_missing",
+    "untyped_question",
+    "names_found",
+    "numbers_found",
+    "time_fit",
+    "headline",
+    "over_lead",
+)
+CALIBRATION_FEATURES = ("dense", "second_gap", "over_lead", "names_found", "numbers_found")
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A sentence that might answer the question, with its features and score."""
+
+    hit: Hit
+    spans: tuple[tuple[int, int], ...]
+    score: float
+    features: dict[str, float]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.hit.document.text[s:e] for s, e in self.spans)
+
+
+@dataclass(frozen=True)
+class CrossModel:
+    """The fitted sentence scorer and abstention calibration for one embedding model."""
+
+    model: str
+    weights: dict[str, float]
+    intercept: float
+    calibration: dict[str, float]
+    threshold: float
+
+    def scores(self, rows: list[dict[str, float]]) -> np.ndarray:
+        x = np.array([[row[f] for f in FEATURES] for row in rows])
+        w = np.array([self.weights[f] for f in FEATURES])
+        return 1.0 / (1.0 + np.exp(-(x @ w + self.intercept)))
+
+    def confidence(self, best: Scored, second: Scored | None) -> float:
+        values = calibration_values(best, second)
+        c = self.calibration
+        logit = c["intercept"] + c["score"] * _logit(best.score) + sum(c[f] * values[f] for f in CALIBRATION_FEATURES)
+        return 1.0 / (1.0 + math.exp(-logit))
+
+
+def calibration_values(best: Scored, second: Scored | None) -> dict[str, float]:
+    gap = best.features["dense"] - second.features["dense"] if second else 0.0
+    return {**best.features, "second_gap": gap}
+
+
+@cache
+def cross_model(model_id: str) -> CrossModel | None:
+    """The fitted model for an embedding model (bot/models/crosslingual-<model>.json), if any."""
+    path = resources.files("bot.models").joinpath(f"crosslingual-{model_id}.json")
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return CrossModel(data["model"], data["weights"], data["intercept"], data["calibration"], data["threshold"])
+
+
+def keyword_query(text: str, language: str, index: SearchableIndex) -> str:
+    """What keyword search is given: the question when the index has articles in its script
+    (a Ukrainian question, Ukrainian articles); else its numbers only, which every language
+    writes alike, so that stray words shared with another language ("de", "la") do not pull
+    passages up."""
+    if _CYRILLIC.search(text.lower()) and has_cyrillic(index):
+        return text
+    return " ".join(_NUMBER.findall(text))
+
+
+def in_cyrillic(text: str) -> bool:
+    return bool(_CYRILLIC.search(text.lower()))
+
+
+def has_cyrillic(index: SearchableIndex) -> bool:
+    """Does the index hold articles in Cyrillic (Ukrainian, Russian)?"""
+    return _cyrillic_terms(index.keyword)
+
+
+@lru_cache(maxsize=4)
+def _cyrillic_terms(stats: TermStats) -> bool:
+    return any(_CYRILLIC.match(term) for term in stats.doc_freq)
+
+
+def analyse_foreign(text: str, language: str) -> Question:
+    """The kind of thing asked for, and the years and months named, in a question in language."""
+    locale = LOCALES[language]
+    if locale == "en":
+        english = analyse(text)
+        return Question(text, english.kind, (), english.years, english.months, english.focus)
+    lowered = text.lower()
+    # The question word that comes first is the one asked ("Кто, по словам Пескова, решит, когда …").
+    found = [(m.start(), k) for k, pattern in _KINDS.get(locale, []) if (m := re.search(pattern, lowered))]
+    kind = min(found)[1] if found else None
+    years = tuple(int(m.group()) for m in _YEAR.finditer(text))
+    return Question(text, kind, (), years, months_named(text, locale))
+
+
+def months_named(text: str, locale: str) -> tuple[int, ...]:
+    """Months a text names in its language ("у травні", "im Mai", "28 марта")."""
+    words = set(re.findall(r"[^\W\d_]+", text.lower()))
+    return tuple(m for m, forms in _month_forms(locale).items() if any(_is_month(w, forms) for w in words))
+
+
+@cache
+def _month_forms(locale: str) -> dict[int, frozenset[str]]:
+    """Each month's written forms: babel's names in both grammatical contexts."""
+    forms: dict[int, set[str]] = {}
+    for context in ("format", "stand-alone"):
+        for width in ("wide", "abbreviated"):
+            for month, name in get_month_names(width, context=context, locale=locale).items():
+                forms.setdefault(month, set()).add(name.lower().rstrip("."))
+                if name.endswith("й") and len(name) < 5:
+                    forms[month].add(name[:-1] + "е")  # "в мае": the stem is too short to match on
+    return {month: frozenset(names) for month, names in forms.items()}
+
+
+def _is_month(word: str, forms: frozenset[str]) -> bool:
+    """A written form, or in Ukrainian and Russian the forms' shared stem with a case ending
+    (травні, березні) or as an adjective (липневий, майский)."""
+    if word in forms:
+        return True
+    stem = os.path.commonprefix(sorted(f for f in forms if len(f) > 3))
+    if len(stem) < 3 or not word.startswith(stem) or not _CYRILLIC.match(word):
+        return False
+    rest = word[len(stem) :]
+    return len(rest) <= 3 or rest.startswith(("нев", "ск", "овск"))
+
+
+def names_in(text: str, skip_first: bool) -> set[str]:
+    """The capitalised words of a text, transliterated to lower-case Latin letters."""
+    words = [m.group() for m in _CAPITALISED.finditer(text) if m.group()[0].isupper()]
+    if skip_first and words and text.lstrip().startswith(words[0]):
+        words = words[1:]
+    return {latin for latin in map(_latin, words) if len(latin) >= MIN_NAME}
+
+
+def _latin(word: str) -> str:
+    return re.sub(r"[^a-z]", "", anyascii(word).lower())
+
+
+def alike(a: str, b: str) -> bool:
+    """Are two transliterated words the same name in two spellings (Умєров ~ Umierov, Пєсков ~
+    Peskov, Мединського ~ Medinsky, Трамп ~ Trump)? Half the shorter one's letter triples are
+    shared, or half those of their consonants (vowels are what transliteration changes most)."""
+    return _share_triples(a, b) or _share_triples(_VOWELS.sub("", a), _VOWELS.sub("", b))
+
+
+def _share_triples(a: str, b: str) -> bool:
+    ta, tb = _triples(a), _triples(b)
+    return bool(ta and tb) and len(ta & tb) >= NAME_SHARE * min(len(ta), len(tb))
+
+
+@cache
+def _triples(word: str) -> frozenset[str]:
+    return frozenset(word[i : i + 3] for i in range(len(word) - 2))
+
+
+def rank(question: Question, hits: list[Hit], index: SearchableIndex, query_vector: np.ndarray, model: CrossModel):
+    """Every sentence of the hits, scored, best first."""
+    made, rows = candidate_rows(question, hits, index, query_vector)
+    if not rows:
+        return []
+    scored = [Scored(h, s, float(p), r) for (h, s), p, r in zip(made, model.scores(rows), rows, strict=True)]
+    return sorted(scored, key=lambda c: -c.score)
+
+
+def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, query_vector: np.ndarray):
+    """Each sentence of the hits as (hit, spans), and its features."""
+    asked_names = names_in(question.text, skip_first=True)
+    asked_numbers = {n for n in _NUMBER.findall(question.text) if not _YEAR.fullmatch(n)}
+    rows, made = [], []
+    for rank_, hit in enumerate(hits):
+        vectors = index.sentence_vectors_of(hit.row)
+        time_fit = time_fit_of(question, hit)
+        context = f"{hit.document.title} {hit.passage.text}"
+        names = names_in(context, skip_first=False)
+        numbers = set(_NUMBER.findall(context))
+        # The article's first sentence (its headline) says what the story is about: a sentence
+        # that answers is nearer the question than that.
+        lead = float(index.sentence_vectors_of(hit.row - hit.passage.seq)[0] @ query_vector)
+        for i, span in enumerate(hit.passage.sentences):
+            text = hit.document.text[span[0] : span[1]]
+            row = _features(question, hit, text, float(vectors[i] @ query_vector), rank_, time_fit)
+            row["names_found"] = _names_share(asked_names, names)
+            row["numbers_found"] = _numbers_share(asked_numbers, numbers)
+            row["over_lead"] = row["dense"] - lead
+            rows.append(row)
+            made.append((hit, (span,)))
+    best_dense = max((r["dense"] for r in rows), default=0.0)
+    for row in rows:
+        row["dense_gap"] = row["dense"] - best_dense
+    return made, rows
+
+
+def _features(question: Question, hit: Hit, text: str, dense: float, rank_: int, time_fit: float):
+    typed = answer_type_fit(question, text, hit.document.date)
+    if question.kind == "who":
+        typed = float(bool(new_names(question, text)))
+    return {
+        "dense": dense,
+        "dense_gap": 0.0,
+        "passage_dense": hit.dense,
+        "hit_rank": 1.0 / (1 + rank_),
+        "typed": typed,
+        "type_missing": float(question.kind is not None and typed == 0),
+        "untyped_question": float(question.kind is None),
+        "time_fit": time_fit,
+        "headline": float(hit.passage.seq == 0 and text.startswith(hit.document.title)),
+    }
+
+
+def _names_share(wanted: set[str], found: set[str]) -> float:
+    """Share of the question's names that the text spells, perhaps differently."""
+    if not wanted:
+        return 1.0
+    return sum(any(alike(w, f) for f in found) for w in wanted) / len(wanted)
+
+
+def _numbers_share(wanted: set[str], found: set[str]) -> float:
+    return len(wanted & found) / len(wanted) if wanted else 1.0
+
+
+def ordered(question: Question, scored: list[Scored]) -> list[Scored]:
+    """A named time is kept to; a sentence of the asked kind goes before one without."""
+    if question.years or question.months:
+        scored = [c for c in scored if time_fit_of(question, c.hit) >= 0] or scored
+    if question.kind is not None:
+        scored = [c for c in scored if c.features["typed"]] + [c for c in scored if not c.features["typed"]]
+    return scored
+
+
+def compose(
+    question: Question,
+    language: str,
+    hits: list[Hit],
+    index: SearchableIndex,
+    query_vector: np.ndarray,
+    model: CrossModel,
+    max_citations: int,
+) -> Answer:
+    """A cited answer in the question's language, or its "the articles don't say"."""
+    locale = LOCALES[language]
+    scored = ordered(question, rank(question, hits, index, query_vector, model))
+    declined = FRAMINGS[locale][1]
+    if not scored or not _confident(question, scored, model):
+        return not_found(scored, hits, max_citations, declined)
+    chosen = [scored[0], *_other_times(question, scored, model)]
+    answer = attributed(chosen, lambda c, named: frame(c, named, locale))
+    short = _short_answer(question, scored[0])
+    if not short:
+        return answer
+    return Answer(f"{short}. {answer.text}", True, answer.citations, short_answer=short)
+
+
+def _confident(question: Question, scored: list[Scored], model: CrossModel) -> bool:
+    best = scored[0]
+    if question.kind is not None and not best.features["typed"]:
+        return False
+    if time_fit_of(question, best.hit) < 0:
+        return False
+    return model.confidence(best, scored[1] if len(scored) > 1 else None) >= model.threshold
+
+
+def _other_times(question: Question, scored: list[Scored], model: CrossModel) -> list[Scored]:
+    """When the question names no time, the best sentence from each other time the articles
+    speak from, if it is nearly as good: a stance may have changed since."""
+    if question.years or question.months or question.kind is not None:
+        return []
+    best = scored[0]
+    seen, chosen = {_published(best)}, []
+    for candidate in scored[1:]:
+        if _published(candidate) in seen or candidate.score < OTHER_TIME_RATIO * best.score:
+            continue
+        if model.confidence(candidate, None) >= model.threshold:
+            chosen.append(candidate)
+            seen.add(_published(candidate))
+    return chosen[:1]
+
+
+def _published(candidate: Scored) -> tuple[int, int] | None:
+    date = candidate.hit.document.date
+    return (date.year, date.month) if date else None
+
+
+def frame(candidate: Chosen, name_source: bool, locale: str) -> str:
+    """The sentence as written, framed as its outlet's report in the question's language."""
+    sentence = with_dates(clean_sentence(candidate.text), candidate.hit.document.date)
+    if not name_source:
+        return sentence
+    document = candidate.hit.document
+    if document.date is None:
+        return UNDATED[locale].format(source=document.source, sentence=sentence)
+    date = format_date(document.date, "d MMMM y" if locale == "en" else "long", locale=locale)
+    return FRAMINGS[locale][0].format(source=document.source, date=date, sentence=sentence)
+
+
+def new_names(question: Question, text: str) -> list[str]:
+    """The names in text that the question does not hold in its own spelling ("Russia" is in
+    "російських", transliterated): who it may be asking for."""
+    asked = {_latin(w) for w in re.findall(r"[^\W\d_]{4,}", question.text)}
+    spans = [m.group() for m in typed_spans(question, text)]
+    return [s for s in spans if not any(alike(_latin(word), a) for word in s.split() for a in asked)]
+
+
+def _short_answer(question: Question, best: Scored) -> str | None:
+    """The one date, number or name of the asked kind in the best sentence, as written there."""
+    if question.kind is None:
+        return None
+    found = set(
+        new_names(question, best.text)
+        if question.kind == "who"
+        else [m.group() for m in typed_spans(question, best.text)]
+    )
+    return found.pop() if len(found) == 1 else None
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
