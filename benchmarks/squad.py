@@ -156,6 +156,7 @@ def main() -> None:
         "--first-article", type=int, default=FIRST_MEASURED_ARTICLE, help="ask questions of this article on (1-based)"
     )
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--models", default="all-MiniLM-L6-v2", help="embedding models, comma-separated, side by side")
     args = parser.parse_args()
     data = json.loads(args.data.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -163,7 +164,9 @@ def main() -> None:
         folder.mkdir()
         questions = write_corpus(data, folder)
         sample = sample_questions(questions, args.sample, args.seed, args.first_article)
-        rows = [run_newsbot(folder, Path(tmp) / "index", sample), run_naive(folder, sample)]
+        models = args.models.split(",")
+        rows = [run_newsbot(folder, Path(tmp) / f"index-{model}", sample, model) for model in models]
+        rows.append(run_naive(folder, sample))
     if args.json:
         print(json.dumps(rows, indent=2))
         return

@@ -222,8 +222,12 @@ def evaluate(questions: Path, split: str, no_naive: bool, as_json: bool, **flags
     checkers = {"newsbot": lambda item: ev.run_check(bot, item)}
     if not no_naive:
         from bot.naive import NaivePipeline
+        from embeddings.model import DEFAULT_MODEL, MULTILINGUAL_MODELS
 
-        naive = NaivePipeline(settings.documents, settings.model)
+        # The naive pipeline is llama-index with a sentence-transformers model: the multilingual
+        # models are not one, so it keeps the default beside them.
+        multilingual = settings.model in MULTILINGUAL_MODELS
+        naive = NaivePipeline(settings.documents, DEFAULT_MODEL if multilingual else settings.model)
         pipelines["naive"] = lambda item: ev.run_naive(naive, item)
     report = ev.evaluate(ev.load_questions(questions, split), pipelines, checkers, split)
     click.echo(json.dumps(report.__dict__, indent=2) if as_json else ev.format_report(report))

@@ -152,6 +152,7 @@ class Embedder:
 EMBEDDERS: dict[str, Callable[[str, bool], TextEmbedder]] = {name: Embedder for name in _BUNDLED_NAMES}
 EMBEDDERS["multilingual-e5-small"] = lambda name, quick_start: multilingual.E5Embedder()
 EMBEDDERS["use-multilingual-v3"] = lambda name, quick_start: multilingual.USEEmbedder()
+MULTILINGUAL_MODELS = ("multilingual-e5-small", "use-multilingual-v3")
 
 
 def make_embedder(name: str = DEFAULT_MODEL, quick_start: bool = False) -> TextEmbedder:
