@@ -91,3 +91,16 @@ def test_guard_refuses_and_records_outside_connections(offline_env, tmp_path):
     result = subprocess.run([sys.executable, "-c", probe], env=offline_env, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "refused"
     assert "example.invalid" in attempts(offline_env)
+
+
+@pytest.mark.slow
+def test_a_question_in_ukrainian_with_the_multilingual_model_is_answered_offline(offline_env, tmp_path):
+    """multilingual-e5-small's weights, babel's dates, simplemma's lemmas: all from the packages."""
+    offline_env["NEWSBOT_MODEL"] = "multilingual-e5-small"
+    question = "Скільки тривала перша зустріч делегацій у Білорусі?"
+    command = [*_namespace_prefix(), sys.executable, "-m", "bot", "ask", "--json", question]
+    result = subprocess.run(command, env=offline_env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)["answer"]
+    assert "Видання " in answer or answer.startswith("У статтях"), answer
+    assert attempts(offline_env) == ""
