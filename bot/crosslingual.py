@@ -24,8 +24,9 @@ from anyascii import anyascii
 from babel.dates import format_date, get_month_names
 
 from bot.answer import Chosen, attributed, clean_sentence, not_found, with_dates
+from bot.lexicon import MONTHS, WEEKDAYS
 from bot.question import Question, analyse
-from bot.ranking import answer_type_fit, time_fit_of, typed_spans
+from bot.ranking import ANSWER_TYPES, answer_type_fit, time_fit_of, typed_spans
 from bot.results import NOT_FOUND, Answer
 from embeddings import Hit, SearchableIndex, TermStats
 
@@ -89,6 +90,7 @@ _KINDS = {
     ],
 }
 _CYRILLIC = re.compile(r"[а-яёіїєґ]")
+_CALENDAR = frozenset(MONTHS + WEEKDAYS)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*")
@@ -300,9 +302,10 @@ def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, 
 
 
 def _features(question: Question, hit: Hit, text: str, dense: float, rank_: int, time_fit: float):
-    typed = answer_type_fit(question, text, hit.document.date)
     if question.kind == "who":
         typed = float(bool(new_names(question, text)))
+    else:
+        typed = answer_type_fit(question, text, hit.document.date)
     return {
         "dense": dense,
         "dense_gap": 0.0,
@@ -404,9 +407,14 @@ def frame(candidate: Chosen, name_source: bool, locale: str) -> str:
 def new_names(question: Question, text: str) -> list[str]:
     """The names in text that the question does not hold in its own spelling ("Russia" is in
     "російських", transliterated): who it may be asking for."""
-    asked = {_latin(w) for w in re.findall(r"[^\W\d_]{4,}", question.text)}
-    spans = [m.group() for m in typed_spans(question, text)]
+    asked = _asked_words(question.text)
+    spans = [m.group() for m in ANSWER_TYPES["who"].finditer(text) if m.group().lower() not in _CALENDAR]
     return [s for s in spans if not any(alike(_latin(word), a) for word in s.split() for a in asked)]
+
+
+@lru_cache(maxsize=64)
+def _asked_words(question: str) -> frozenset[str]:
+    return frozenset(_latin(w) for w in re.findall(r"[^\W\d_]{4,}", question))
 
 
 def _short_answer(question: Question, best: Scored) -> str | None:
