@@ -459,3 +459,30 @@ def test_a_question_in_another_language_is_told_so(browser, server, outside_requ
     assert "Ukrainian" in reply.inner_text()
     assert page.locator(".nb-citation").count() == 0 and page.locator("mark").count() == 0
     assert outside_requests == []
+
+
+@pytest.fixture(scope="module")
+def multilingual_server(tmp_path_factory) -> Iterator[Server]:
+    """`newsbot serve` with multilingual-e5-small over the planted Ukrainian and Russian articles."""
+    index_dir = tmp_path_factory.mktemp("uk-ru-index")
+    env = server_env(index_dir, ROOT / "tests" / "data" / "articles-uk-ru", NEWSBOT_MODEL="multilingual-e5-small")
+    server = Server(env, tmp_path_factory.mktemp("uk-ru-server"))
+    try:
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()
+
+
+def test_with_the_multilingual_model_the_chat_says_its_languages_and_answers_in_ukrainian(
+    browser, multilingual_server, outside_requests
+):
+    page = new_page(browser, outside_requests)
+    page.goto(multilingual_server.url + "/")
+    page.get_by_text("Ask in English, Ukrainian, Russian, German or Spanish").first.wait_for()
+    ask_in(page, "Хто диригуватиме оркестром під час турне?")
+    open_first_citation(page)
+    reply = page.locator(".nb-chat .message-row").last
+    assert "Видання Поліські вісті повідомило" in reply.inner_text()
+    assert "Андрій Гнатюк" in page.locator("#nb-cite-1 mark").first.inner_text()
+    assert outside_requests == []
