@@ -185,7 +185,12 @@ class Bot:
         return self._across(language, self.validate(question), history, model)
 
     def _across(
-        self, language: str, text: str, history: Sequence[Turn], model: crosslingual.CrossModel, cyrillic_only=False
+        self,
+        language: str,
+        text: str,
+        history: Sequence[Turn],
+        model: crosslingual.CrossModel,
+        cyrillic_only: bool = False,
     ) -> Answer:
         asked, hits, vector = self._across_hits(language, text, history, cyrillic_only)
         return crosslingual.compose(asked, language, hits, self.index, vector, model, self.top_k)

@@ -359,7 +359,8 @@ def compose(
     short = _short_answer(question, scored[0])
     if not short:
         return answer
-    return Answer(f"{short}. {answer.text}", True, answer.citations, short_answer=short)
+    lead = short[:1].upper() + short[1:]  # "Two days." leads; the field stays as written
+    return Answer(f"{lead.rstrip('.')}. {answer.text}", True, answer.citations, short_answer=short)
 
 
 def _confident(question: Question, scored: list[Scored], model: CrossModel) -> bool:

@@ -1,4 +1,6 @@
-"""Which language a question is in, when it is confidently not English: newsbot reads English only.
+"""Which language a question is in, when it is confidently not English: the English pipeline
+reads English only; bot/crosslingual.py answers Ukrainian, Russian, German and Spanish ones when
+the embedding model is multilingual, and others get not_read's message.
 
 The rule and its two numbers were measured on SQuAD 2.0 dev and XQuAD questions (English, German,
 Spanish): see tests/test_language.py, which checks the rates on the half of the articles the
