@@ -256,16 +256,20 @@ def _end_sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", '"', "”", "…")) else text + "."
 
 
-def not_found(candidates: Sequence[Chosen], hits: list[Hit], max_citations: int, declined: str | None = None) -> Answer:
+def not_found(
+    candidates: Sequence[Chosen], hits: list[Hit], max_citations: int, declined: tuple[str, str] | None = None
+) -> Answer:
     """The honest "the articles don't say", citing the nearest passages; declined: the bot's
-    words in the question's language, when it is not English."""
+    words for both in the question's language, when it is not English."""
     best_spans: dict[str, tuple[tuple[int, int], ...]] = {}
     for candidate in candidates:
         best_spans.setdefault(candidate.hit.passage.key, candidate.spans)
     nearest = [hit for hit in hits[:max_citations] if hit.passage.key in best_spans]
     cited = tuple(Citation(i + 1, hit, best_spans[hit.passage.key]) for i, hit in enumerate(nearest))
     if declined is not None:
-        return Answer(f"{declined} {', '.join(f'[{c.id}]' for c in cited)}".strip(), False, cited)
+        said, pointer = declined
+        markers = ", ".join(f"[{c.id}]" for c in cited)
+        return Answer(f"{said} {pointer.format(markers=markers)}" if cited else said, False, cited)
     if not cited:
         return Answer(f"{NOT_FOUND} No passage in the index is related to the question.", False, ())
     markers = ", ".join(f"[{c.id}]" for c in cited)

@@ -235,7 +235,12 @@ class Bot:
         query_vector = self.embedder.embed_query(query)
         replies = [t.content for t in history if t.role == "assistant" and not t.content.startswith(NOT_FOUND)]
         question_info = _analysed(text, query, leaned_on, replies[-1] if replies else "")
-        hits = _prefer_named_time(question_info, search(index, query, query_vector, k=CANDIDATE_PASSAGES * 2))
+        hits = search(index, query, query_vector, k=CANDIDATE_PASSAGES * 2)
+        if crosslingual.has_cyrillic(index):
+            # The English pipeline needs the question's words in the text: the Ukrainian and
+            # Russian articles are left to the cross-language path (_in_other_articles).
+            hits = [hit for hit in hits if not crosslingual.in_cyrillic(hit.passage.text)]
+        hits = _prefer_named_time(question_info, hits)
         if leaned_on is not None:
             # A follow-up stays with what the conversation is about: a sentence that matches its
             # few words ("How old was he?") in a passage far from that is about someone else.

@@ -41,6 +41,14 @@ FRAMINGS = {
     "de": ("{source} berichtete am {date}: {sentence}", "Die Artikel sagen dazu nichts."),
     "es": ("{source} informó el {date}: {sentence}", "Los artículos no lo dicen."),
 }
+# ... and what the citations of a declined question are.
+NEAREST = {
+    "en": "The nearest passages ({markers}) do not answer the question.",
+    "uk": "Найближчі уривки ({markers}) не відповідають на запитання.",
+    "ru": "Ближайшие отрывки ({markers}) не отвечают на вопрос.",
+    "de": "Die nächsten Passagen ({markers}) beantworten die Frage nicht.",
+    "es": "Los pasajes más cercanos ({markers}) no responden a la pregunta.",
+}
 UNDATED = {
     "en": "{source} reported: {sentence}",
     "uk": "Видання {source} повідомило: {sentence}",
@@ -90,6 +98,7 @@ _KINDS = {
     ],
 }
 _CYRILLIC = re.compile(r"[а-яёіїєґ]")
+_LATIN = re.compile(r"[a-z]")
 _CALENDAR = frozenset(MONTHS + WEEKDAYS)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
@@ -177,7 +186,10 @@ def keyword_query(text: str, language: str, index: SearchableIndex) -> str:
 
 
 def in_cyrillic(text: str) -> bool:
-    return bool(_CYRILLIC.search(text.lower()))
+    """Is the text written mostly in Cyrillic (a Ukrainian or Russian passage, not an English
+    one quoting a name)?"""
+    lowered = text.lower()
+    return len(_CYRILLIC.findall(lowered)) > len(_LATIN.findall(lowered))
 
 
 def has_cyrillic(index: SearchableIndex) -> bool:
@@ -351,9 +363,8 @@ def compose(
     """A cited answer in the question's language, or its "the articles don't say"."""
     locale = LOCALES[language]
     scored = ordered(question, rank(question, hits, index, query_vector, model))
-    declined = FRAMINGS[locale][1]
     if not scored or not _confident(question, scored, model):
-        return not_found(scored, hits, max_citations, declined)
+        return not_found(scored, hits, max_citations, (FRAMINGS[locale][1], NEAREST[locale]))
     chosen = [scored[0], *_other_times(question, scored, model)]
     answer = attributed(chosen, lambda c, named: frame(c, named, locale))
     short = _short_answer(question, scored[0])
