@@ -222,7 +222,7 @@ def evaluate(questions: Path, split: str, no_naive: bool, as_json: bool, **flags
     checkers = {"newsbot": lambda item: ev.run_check(bot, item)}
     if not no_naive:
         from bot.naive import NaivePipeline
-        from embeddings.model import DEFAULT_MODEL, MULTILINGUAL_MODELS
+        from embeddings import DEFAULT_MODEL, MULTILINGUAL_MODELS
 
         # The naive pipeline is llama-index with a sentence-transformers model: the multilingual
         # models are not one, so it keeps the default beside them.

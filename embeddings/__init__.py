@@ -26,6 +26,7 @@ from embeddings.index import (
 from embeddings.keyword import KeywordIndex, TermStats, cyrillic_language, stopwords, tokenize
 from embeddings.model import (
     DEFAULT_MODEL,
+    MULTILINGUAL_MODELS,
     Embedder,
     ModelNotFound,
     TextEmbedder,
@@ -42,6 +43,7 @@ from embeddings.web import add_urls, refresh_feeds
 __all__ = [
     "BuildReport",
     "DEFAULT_MODEL",
+    "MULTILINGUAL_MODELS",
     "DatabaseUnavailable",
     "Document",
     "Embedder",
