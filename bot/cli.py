@@ -116,7 +116,8 @@ def add(urls: tuple[str, ...], refresh: bool, **flags: Any) -> None:
 @_settings_options
 def ask(question: str | None, as_json: bool, **flags: Any) -> None:
     """Answer QUESTION from the articles, with citations. Without QUESTION, start a conversation
-    in which follow-ups ("And where?", "What did he say?") build on earlier turns."""
+    in which follow-ups ("And where?", "What did he say?") build on earlier turns. QUESTION is in
+    English, or with --model multilingual-e5-small also in Ukrainian, Russian, German or Spanish."""
     bot = _open_bot(load_settings(**flags), quick_start=True)
     if question is not None:
         answer = _refused_as_usage_error(bot.ask, question)
