@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.squad import write_corpus  # noqa: E402
 from bot import crosslingual  # noqa: E402
 from bot.language import foreign_language  # noqa: E402
+from bot.ranking import _logit  # noqa: E402
 from embeddings import build_index, load_index, make_embedder, search  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "benchmarks" / "xquad"
@@ -147,11 +147,6 @@ def calibrate(asked: list[Asked], model: crosslingual.CrossModel) -> tuple[dict[
 
 def _balanced(answered: np.ndarray, right: np.ndarray) -> float:
     return float((answered[right == 1].mean() + (~answered[right == 0]).mean()) / 2)
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
 
 
 def main() -> None:

@@ -155,9 +155,9 @@ def _choose(question: Question, candidates: list[Candidate], max_sentences: int)
     have changed). A question asking for one thing (who, when, how many) gets one sentence a time."""
     best = candidates[0]
     chosen = [best]
-    times = {_published(best)}
+    times = {published_month(best)}
     for candidate in candidates[1:]:
-        another_time = not (question.years or question.months) and _published(candidate) not in times
+        another_time = not (question.years or question.months) and published_month(candidate) not in times
         if question.kind is not None and not another_time:
             continue
         ratio = OTHER_TIME_RATIO if another_time else EXTRA_SENTENCE_RATIO
@@ -167,11 +167,11 @@ def _choose(question: Question, candidates: list[Candidate], max_sentences: int)
             continue
         if not any(_overlaps(candidate, c) for c in chosen):
             chosen.append(candidate)
-            times.add(_published(candidate))
+            times.add(published_month(candidate))
     return chosen
 
 
-def _published(candidate: Chosen) -> tuple[int, int] | None:
+def published_month(candidate: Chosen) -> tuple[int, int] | None:
     date = candidate.hit.document.date
     return (date.year, date.month) if date else None
 
@@ -190,7 +190,7 @@ def attributed(chosen: Sequence[Chosen], frame: Callable[[Chosen, bool], str] | 
     more than one time, so a change of stance reads in order. frame(candidate, name_source):
     the words around a sentence (attribute, the English "… reported on … that …", by default)."""
     frame = frame or attribute
-    if len({_published(c) for c in chosen}) > 1:
+    if len({published_month(c) for c in chosen}) > 1:
         chosen = sorted(chosen, key=lambda c: c.hit.document.date or dt.date.max)
     citations: dict[str, tuple[int, Hit, list[tuple[int, int]]]] = {}
     parts = []

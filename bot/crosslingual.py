@@ -23,10 +23,10 @@ import numpy as np
 from anyascii import anyascii
 from babel.dates import format_date, get_month_names
 
-from bot.answer import Chosen, attributed, clean_sentence, not_found, with_dates
+from bot.answer import Chosen, attributed, clean_sentence, not_found, published_month, with_dates
 from bot.lexicon import MONTHS, WEEKDAYS
 from bot.question import Question, analyse
-from bot.ranking import ANSWER_TYPES, answer_type_fit, time_fit_of, typed_spans
+from bot.ranking import ANSWER_TYPES, _logit, answer_type_fit, placement_features, time_fit_of, typed_spans
 from bot.results import NOT_FOUND, Answer
 from embeddings import Hit, SearchableIndex, TermStats
 
@@ -235,12 +235,17 @@ def _month_forms(locale: str) -> dict[int, frozenset[str]]:
     return {month: frozenset(names) for month, names in forms.items()}
 
 
+@cache
+def _stem(forms: frozenset[str]) -> str:
+    return os.path.commonprefix(sorted(f for f in forms if len(f) > 3))
+
+
 def _is_month(word: str, forms: frozenset[str]) -> bool:
     """A written form, or in Ukrainian and Russian the forms' shared stem with a case ending
     (травні, березні) or as an adjective (липневий, майский)."""
     if word in forms:
         return True
-    stem = os.path.commonprefix(sorted(f for f in forms if len(f) > 3))
+    stem = _stem(forms)
     if len(stem) < 3 or not word.startswith(stem) or not _CYRILLIC.match(word):
         return False
     rest = word[len(stem) :]
@@ -318,17 +323,7 @@ def _features(question: Question, hit: Hit, text: str, dense: float, rank_: int,
         typed = float(bool(new_names(question, text)))
     else:
         typed = answer_type_fit(question, text, hit.document.date)
-    return {
-        "dense": dense,
-        "dense_gap": 0.0,
-        "passage_dense": hit.dense,
-        "hit_rank": 1.0 / (1 + rank_),
-        "typed": typed,
-        "type_missing": float(question.kind is not None and typed == 0),
-        "untyped_question": float(question.kind is None),
-        "time_fit": time_fit,
-        "headline": float(hit.passage.seq == 0 and text.startswith(hit.document.title)),
-    }
+    return {**placement_features(question, hit, text, typed, dense, rank_, time_fit), "dense_gap": 0.0}
 
 
 def _names_share(wanted: set[str], found: set[str]) -> float:
@@ -389,19 +384,14 @@ def _other_times(question: Question, scored: list[Scored], model: CrossModel) ->
     if question.years or question.months or question.kind is not None:
         return []
     best = scored[0]
-    seen, chosen = {_published(best)}, []
+    seen, chosen = {published_month(best)}, []
     for candidate in scored[1:]:
-        if _published(candidate) in seen or candidate.score < OTHER_TIME_RATIO * best.score:
+        if published_month(candidate) in seen or candidate.score < OTHER_TIME_RATIO * best.score:
             continue
         if model.confidence(candidate, None) >= model.threshold:
             chosen.append(candidate)
-            seen.add(_published(candidate))
+            seen.add(published_month(candidate))
     return chosen[:1]
-
-
-def _published(candidate: Scored) -> tuple[int, int] | None:
-    date = candidate.hit.document.date
-    return (date.year, date.month) if date else None
 
 
 def frame(candidate: Chosen, name_source: bool, locale: str) -> str:
@@ -439,8 +429,3 @@ def _short_answer(question: Question, best: Scored) -> str | None:
         else [m.group() for m in typed_spans(question, best.text)]
     )
     return found.pop() if len(found) == 1 else None
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))

@@ -209,24 +209,34 @@ def _features(
 ) -> dict[str, float]:
     terms = set(tokenize(text))
     typed = answer_type_fit(question, text, hit.document.date)
-    first = hit.passage.seq == 0 and text.startswith(hit.document.title)
     return {
-        "dense": dense,
+        **placement_features(question, hit, text, typed, dense, rank, time_fit),
         "passage": hit.score,
-        "passage_dense": hit.dense,
         "passage_keyword": hit.keyword,
-        "hit_rank": 1.0 / (1 + rank),
-        "typed": typed,
-        "type_missing": float(question.kind is not None and typed == 0),
-        "untyped_question": float(question.kind is None),
-        "time_fit": time_fit,
-        "headline": float(first),
         "pair": float(width > 1),
         "dense_gap": 0.0,
         "own_gap": 0.0,
         "typed_near_terms": _typed_near_terms(question, text) if typed else 0.0,
         **_word_features(question, hit, index.keyword, text, terms, context),
         **_kind_features(question, text, terms),
+    }
+
+
+def placement_features(
+    question: Question, hit: Hit, text: str, typed: float, dense: float, rank: int, time_fit: float
+) -> dict[str, float]:
+    """What both scorers (this one and bot/crosslingual.py's) know of a sentence without its
+    words: how near it is, where its passage ranked, whether it holds the kind asked for, its
+    time, and whether it is the headline."""
+    return {
+        "dense": dense,
+        "passage_dense": hit.dense,
+        "hit_rank": 1.0 / (1 + rank),
+        "typed": typed,
+        "type_missing": float(question.kind is not None and typed == 0),
+        "untyped_question": float(question.kind is None),
+        "time_fit": time_fit,
+        "headline": float(hit.passage.seq == 0 and text.startswith(hit.document.title)),
     }
 
 
