@@ -122,8 +122,8 @@ def best_rows(asked: list[Asked], model: crosslingual.CrossModel) -> tuple[np.nd
         scored = [crosslingual.Scored(h, s, float(p), r) for (h, s), p, r in zip(a.made, scores, a.rows, strict=True)]
         label = {id(c): right for c, right in zip(scored, a.labels, strict=True)}
         ranked = crosslingual.ordered(a.question, sorted(scored, key=lambda c: -c.score))
-        best, second = ranked[0], ranked[1] if len(ranked) > 1 else None
-        values = crosslingual.calibration_values(best, second)
+        best = ranked[0]
+        values = crosslingual.calibration_values(best, crosslingual.runner_up(ranked))
         typed_ok = a.question.kind is None or best.features["typed"]
         x.append([_logit(best.score)] + [values[f] for f in crosslingual.CALIBRATION_FEATURES] + [float(typed_ok)])
         y.append(label[id(best)] and typed_ok)

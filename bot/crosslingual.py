@@ -28,7 +28,7 @@ from bot.lexicon import MONTHS, WEEKDAYS
 from bot.question import Question, analyse
 from bot.ranking import ANSWER_TYPES, _logit, answer_type_fit, placement_features, time_fit_of, typed_spans
 from bot.results import NOT_FOUND, Answer
-from embeddings import Hit, SearchableIndex, TermStats
+from embeddings import Hit, SearchableIndex, TermStats, unit_vector
 
 # The languages a question may be asked in with a multilingual model, by the name
 # bot/language.py gives them, and the locale their dates are written in.
@@ -120,6 +120,7 @@ FEATURES = (
     "time_fit",
     "headline",
     "over_lead",
+    "width",
 )
 CALIBRATION_FEATURES = ("dense", "second_gap", "over_lead", "names_found", "numbers_found")
 
@@ -158,6 +159,12 @@ class CrossModel:
         c = self.calibration
         logit = c["intercept"] + c["score"] * _logit(best.score) + sum(c[f] * values[f] for f in CALIBRATION_FEATURES)
         return 1.0 / (1.0 + math.exp(-logit))
+
+
+def runner_up(scored: list[Scored]) -> Scored | None:
+    """The best candidate that shares no sentence with the best one."""
+    taken = set(scored[0].spans) if scored else set()
+    return next((c for c in scored[1:] if not taken & set(c.spans)), None)
 
 
 def calibration_values(best: Scored, second: Scored | None) -> dict[str, float]:
@@ -304,18 +311,29 @@ def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, 
         # The article's first sentence (its headline) says what the story is about: a sentence
         # that answers is nearer the question than that.
         lead = float(index.sentence_vectors_of(hit.row - hit.passage.seq)[0] @ query_vector)
-        for i, span in enumerate(hit.passage.sentences):
-            text = hit.document.text[span[0] : span[1]]
-            row = _features(question, hit, text, float(vectors[i] @ query_vector), rank_, time_fit)
+        for window in _windows(len(hit.passage.sentences)):
+            spans = tuple(hit.passage.sentences[i] for i in window)
+            text = " ".join(hit.document.text[s:e] for s, e in spans)
+            dense = max(
+                float(vectors[window[0]] @ query_vector), float(unit_vector(vectors[window].sum(axis=0)) @ query_vector)
+            )
+            row = _features(question, hit, text, dense, rank_, time_fit)
             row["names_found"] = _names_share(asked_names, names)
             row["numbers_found"] = _numbers_share(asked_numbers, numbers)
             row["over_lead"] = row["dense"] - lead
+            row["width"] = float(len(window) - 1)
             rows.append(row)
-            made.append((hit, (span,)))
+            made.append((hit, spans))
     best_dense = max((r["dense"] for r in rows), default=0.0)
     for row in rows:
         row["dense_gap"] = row["dense"] - best_dense
     return made, rows
+
+
+def _windows(count: int) -> list[list[int]]:
+    """Each sentence alone, and with the next: a sentence near the question is often followed by
+    the one holding what it asks for ("The delegation was approved." "It is led by …")."""
+    return [[i] for i in range(count)] + [[i, i + 1] for i in range(count - 1)]
 
 
 def _features(question: Question, hit: Hit, text: str, dense: float, rank_: int, time_fit: float):
@@ -375,7 +393,7 @@ def _confident(question: Question, scored: list[Scored], model: CrossModel) -> b
         return False
     if time_fit_of(question, best.hit) < 0:
         return False
-    return model.confidence(best, scored[1] if len(scored) > 1 else None) >= model.threshold
+    return model.confidence(best, runner_up(scored)) >= model.threshold
 
 
 def _other_times(question: Question, scored: list[Scored], model: CrossModel) -> list[Scored]:
