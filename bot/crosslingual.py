@@ -122,7 +122,17 @@ FEATURES = (
     "over_lead",
     "width",
 )
-CALIBRATION_FEATURES = ("dense", "second_gap", "over_lead", "names_found", "numbers_found")
+CALIBRATION_FEATURES = (
+    "dense",
+    "second_gap",
+    "over_lead",
+    "names_found",
+    "numbers_found",
+    "untyped_question",
+    "passage_dense",
+    "hit_rank",
+    "width",
+)
 
 
 @dataclass(frozen=True)
@@ -314,9 +324,7 @@ def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, 
         for window in _windows(len(hit.passage.sentences)):
             spans = tuple(hit.passage.sentences[i] for i in window)
             text = " ".join(hit.document.text[s:e] for s, e in spans)
-            dense = max(
-                float(vectors[window[0]] @ query_vector), float(unit_vector(vectors[window].sum(axis=0)) @ query_vector)
-            )
+            dense = float(unit_vector(vectors[window].sum(axis=0)) @ query_vector)
             row = _features(question, hit, text, dense, rank_, time_fit)
             row["names_found"] = _names_share(asked_names, names)
             row["numbers_found"] = _numbers_share(asked_numbers, numbers)
