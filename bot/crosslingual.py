@@ -23,7 +23,16 @@ import numpy as np
 from anyascii import anyascii
 from babel.dates import format_date, get_month_names
 
-from bot.answer import Chosen, attributed, clean_sentence, not_found, published_month, with_dates
+from bot.answer import (
+    EXTRA_SENTENCE_RATIO,
+    MAX_SENTENCES,
+    Chosen,
+    attributed,
+    clean_sentence,
+    not_found,
+    published_month,
+    with_dates,
+)
 from bot.lexicon import MONTHS, WEEKDAYS
 from bot.question import Question, analyse
 from bot.ranking import ANSWER_TYPES, _logit, answer_type_fit, placement_features, time_fit_of, typed_spans
@@ -386,7 +395,7 @@ def compose(
     scored = ordered(question, rank(question, hits, index, query_vector, model))
     if not scored or not _confident(question, scored, model):
         return not_found(scored, hits, max_citations, (FRAMINGS[locale][1], NEAREST[locale]))
-    chosen = [scored[0], *_other_times(question, scored, model)]
+    chosen = [scored[0], *_more(question, scored, model)]
     answer = attributed(chosen, lambda c, named: frame(c, named, locale))
     short = _short_answer(question, scored[0])
     if not short:
@@ -404,20 +413,24 @@ def _confident(question: Question, scored: list[Scored], model: CrossModel) -> b
     return model.confidence(best, runner_up(scored)) >= model.threshold
 
 
-def _other_times(question: Question, scored: list[Scored], model: CrossModel) -> list[Scored]:
-    """When the question names no time, the best sentence from each other time the articles
-    speak from, if it is nearly as good: a stance may have changed since."""
-    if question.years or question.months or question.kind is not None:
+def _more(question: Question, scored: list[Scored], model: CrossModel) -> list[Scored]:
+    """For an open question, close runners-up; and, when it names no time, the best sentence
+    from another time the articles speak from, if nearly as good (a stance may have changed)."""
+    if question.kind is not None:
         return []
-    best = scored[0]
-    seen, chosen = {published_month(best)}, []
+    best, chosen = scored[0], []
+    months = {published_month(best)}
     for candidate in scored[1:]:
-        if published_month(candidate) in seen or candidate.score < OTHER_TIME_RATIO * best.score:
+        another_time = not (question.years or question.months) and published_month(candidate) not in months
+        ratio = OTHER_TIME_RATIO if another_time else EXTRA_SENTENCE_RATIO
+        if candidate.score < ratio * best.score or model.confidence(candidate, None) < model.threshold:
             continue
-        if model.confidence(candidate, None) >= model.threshold:
-            chosen.append(candidate)
-            seen.add(published_month(candidate))
-    return chosen[:1]
+        taken = [span for c in (best, *chosen) for span in c.spans]
+        if set(candidate.spans) & set(taken) or len(taken) + len(candidate.spans) > MAX_SENTENCES:
+            continue
+        chosen.append(candidate)
+        months.add(published_month(candidate))
+    return chosen
 
 
 def frame(candidate: Chosen, name_source: bool, locale: str) -> str:
