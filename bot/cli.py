@@ -173,7 +173,9 @@ def _refused_as_usage_error(method: Callable[..., Any], *args: Any) -> Any:
 @_settings_options
 def check(claim: str, as_json: bool, **flags: Any) -> None:
     """Check CLAIM against the articles: a verdict (supported, refuted or not_enough_info) with an
-    explanation and the evidence, each passage marked supports, contradicts or related."""
+    explanation and the evidence, each passage marked supports, contradicts or related. CLAIM is
+    in English, or with --model multilingual-e5-small also in Ukrainian, Russian, German or
+    Spanish."""
     bot = _open_bot(load_settings(**flags), quick_start=True)
     verdict = _refused_as_usage_error(bot.check, claim)
     if as_json:

@@ -16,6 +16,7 @@ from bot import crosslingual
 from bot.answer import compose
 from bot.config import Settings
 from bot.conversation import Turn, gist, is_ellipsis, standalone
+from bot.crosscheck import check_across
 from bot.factcheck import check
 from bot.language import foreign_language, not_read
 from bot.question import QUESTION_WORDS, Question, analyse, standalone_part
@@ -264,11 +265,20 @@ class Bot:
         text = self.validate(claim, what="claim")
         language = foreign_language(text)
         if language:
-            return Verdict("not_enough_info", not_read(language, what="claim"), evidence=())
+            return self._check_in(language, text)
         index = self.index
         query_vector = self.embedder.embed_query(text)
         hits = _prefer_named_time(analyse(text), search(index, text, query_vector, k=CANDIDATE_PASSAGES * 2))
         return check(text, hits, index, query_vector, self.top_k)
+
+    def _check_in(self, language: str, claim: str) -> Verdict:
+        """A claim in another language than English: checked across languages when the
+        embedding model is multilingual and the language one newsbot reads."""
+        model = crosslingual.cross_model(self.embedder.model_id)
+        if model is None or language not in crosslingual.LOCALES:
+            return Verdict("not_enough_info", not_read(language, self.readable_languages(), "claim"), evidence=())
+        _, hits, vector = self._across_hits(language, claim, ())
+        return check_across(claim, language, hits, self.index, vector, model, self.top_k)
 
     def health(self) -> dict:
         index = self.index

@@ -110,10 +110,9 @@ def not_read(language: str, readable: tuple[str, ...] = ("English",), what: str 
     the languages it can, with the embedding model it has."""
     verb = "ask" if what == "question" else "write it"
     if len(readable) == 1:
-        readable_later = what == "question" and language in MULTILINGUAL_LANGUAGES
         switch = (
             f" ({', '.join(MULTILINGUAL_LANGUAGES)} need {MULTILINGUAL_MODEL}: see the README)"
-            if readable_later
+            if language in MULTILINGUAL_LANGUAGES
             else ""
         )
         said = f"This {what} seems to be in {language}; newsbot reads {what}s in English only{switch}."

@@ -133,6 +133,7 @@ def test_bot_says_it_reads_english_only(bundled_bot, question, language):
     verdict = bundled_bot.check(question).to_dict()
     assert verdict["verdict"] == "not_enough_info" and verdict["evidence"] == []
     assert verdict["explanation"].startswith(f"This claim seems to be in {language};")
+    assert "multilingual-e5-small" in verdict["explanation"]  # what would read it
 
 
 def test_a_follow_up_in_another_language_is_refused_too(bundled_bot):

@@ -185,6 +185,41 @@ def test_a_language_outside_the_list_is_told_which_languages_work(mixed_bot):
     assert mixed_bot.health()["languages"] == ["English", "Ukrainian", "Russian", "German", "Spanish"]
 
 
+@pytest.mark.parametrize(
+    ("claim", "label", "doc", "explained"),
+    [
+        (
+            "Делегацію Велтрії очолила міністр закордонних справ Мара Оконкво-Лінд.",
+            "supported",
+            "harbour-accord",
+            "повідомляє про це",
+        ),
+        ("Кораблі з Осмарку не заходять до Порт-Еллінга з 2015 року.", "refuted", "harbour-accord", "пише інакше"),
+        ("В порту Белозерска будут базироваться 17 судов артели.", "supported", "belozersk-artel", "сообщает об этом"),
+        ("В порту Белозерска будут базироваться 25 судов артели.", "refuted", "belozersk-artel", "пишет иначе"),
+        ("Делегацію Осмарку очолив прем'єр-міністр Ганна Вест.", "not_enough_info", None, "не підтверджують"),
+    ],
+)
+def test_a_claim_in_another_language_is_checked_across_languages(mixed_bot, claim, label, doc, explained):
+    verdict = mixed_bot.check(claim)
+    assert verdict.label == label, verdict.explanation
+    assert explained in verdict.explanation
+    if doc is None:
+        assert all(e.stance == "related" for e in verdict.evidence)
+        return
+    lead = verdict.evidence[0]
+    assert lead.citation.hit.document.doc_id == doc
+    assert lead.stance == ("supports" if label == "supported" else "contradicts")
+    quoted = " ".join(lead.citation.hit.document.text[s:e] for s, e in lead.citation.highlights)
+    assert " ".join(quoted.split()) in " ".join(verdict.explanation.split())  # quoted as written
+
+
+def test_a_claim_in_a_language_outside_the_list_is_told_which_languages_work(mixed_bot):
+    verdict = mixed_bot.check("Les navires d'Osmark ne viennent plus à Port Elling depuis 2015.")
+    assert verdict.label == "not_enough_info" and not verdict.evidence
+    assert "French" in verdict.explanation and "English, Ukrainian, Russian, German or Spanish" in verdict.explanation
+
+
 def test_with_the_english_model_a_ukrainian_question_is_told_which_model_reads_it(bundled_bot):
     answer = bundled_bot.ask("Хто очолив українську делегацію в Стамбулі?")
     assert not answer.grounded

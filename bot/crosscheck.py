@@ -1,0 +1,232 @@
+"""Fact checks of claims in another language than English, against articles in any language.
+
+bot/factcheck.py compares the claim's words with the sentence's. Across languages only what
+survives translation can be compared: names (transliterated, as bot/crosslingual.py does),
+numbers and years, and whether each side says no. So a verdict here is deliberately cautious:
+`supported` needs a sentence near the claim that holds all of its names, numbers and years and
+says no where the claim does; `refuted` needs one about the same names that states another year
+or number in their place, or the opposite. Everything else is `not_enough_info`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+from babel.dates import format_date
+
+from bot import crosslingual
+from bot.answer import clean_sentence
+from bot.crosslingual import CrossModel, Scored
+from bot.results import Citation, Evidence, Label, Stance, Verdict
+from embeddings import Hit, SearchableIndex
+
+CANDIDATES = 3  # best sentences a claim is compared with
+# Names and numbers a supporting sentence shares with the claim: one name alone ("the Kremlin")
+# says the sentence is on the claim's topic, not that it tells the same.
+MIN_SHARED = 2
+# A supporting sentence is surer to be about the claim than an answer need be.
+SUPPORT_CONFIDENCE = 0.6
+# "Not", in every language a claim or an article may be in.
+_NEGATION = re.compile(
+    r"\b(not|no|never|neither|nor|without|cannot|n't|yet to"
+    r"|не|ні|ніколи|жодн\w*|без|нет|ни|никогда|никак\w*"
+    r"|nicht|kein\w*|nie|niemals|ohne|weder"
+    r"|nunca|ningun[oa]?|ningún|sin|ni|jamás)\b",
+    re.IGNORECASE,
+)
+# Saying yes and saying no, by word stem, in the same languages.
+_YES = re.compile(
+    r"\b(accept|agree|approv|sign|confirm|allow"
+    r"|погод|домовил|схвал|підпис|підтверд|дозвол|соглас|договорил|одобр|подпис|подтверд|разреш"
+    r"|zugestimm|stimmte\w* zu|akzeptier|unterzeichn|unterschrieb|bestätig|genehmig|erlaub"
+    r"|acept|aprob|firm[óa]|confirm|permit|acordaron)\w*",
+    re.IGNORECASE,
+)
+_NO = re.compile(
+    r"\b(reject|refus|declin|denied|deny|denies|forbid|ban|fail|oppos"
+    r"|відмов|відхил|заперечи|заборон|провал|отказ|отклон|отверг|запрет"
+    r"|abgelehnt|lehnte\w*|verweiger|verbot|scheitert|gescheitert"
+    r"|rechaz|neg[óa]|negaron|prohib|fracas)\w*",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+# The verdict's explanation, in the claim's language.
+EXPLAINED = {
+    "en": ("{source} ({date}) reports it: “{quote}” [1]", "{source} ({date}) says otherwise: “{quote}” [1]"),
+    "uk": ("{source} ({date}) повідомляє про це: «{quote}» [1]", "{source} ({date}) пише інакше: «{quote}» [1]"),
+    "ru": ("{source} ({date}) сообщает об этом: «{quote}» [1]", "{source} ({date}) пишет иначе: «{quote}» [1]"),
+    "de": ("{source} ({date}) berichtet es: „{quote}“ [1]", "{source} ({date}) schreibt anderes: „{quote}“ [1]"),
+    "es": ("{source} ({date}) lo informa: «{quote}» [1]", "{source} ({date}) dice otra cosa: «{quote}» [1]"),
+}
+UNSETTLED = {
+    "en": "The articles neither confirm nor contradict this claim; the nearest passages are shown.",
+    "uk": "Статті цього не підтверджують і не спростовують; показано найближчі уривки.",
+    "ru": "Статьи этого не подтверждают и не опровергают; показаны ближайшие отрывки.",
+    "de": "Die Artikel bestätigen das weder noch widerlegen sie es; die nächsten Passagen sind angegeben.",
+    "es": "Los artículos no lo confirman ni lo desmienten; se muestran los pasajes más cercanos.",
+}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What of a claim or sentence can be compared across languages."""
+
+    names: frozenset[str]
+    numbers: frozenset[str]
+    years: frozenset[str]
+    says_no: bool
+    yes_or_no: int  # +1 it agrees, accepts, confirms; -1 it refuses, rejects, denies; 0 neither
+    dated: frozenset[str] = frozenset()  # the year of the article a sentence is in
+    first: frozenset[str] = frozenset()  # a claim's first word, when it may be a name ("Peskov said …")
+
+
+def facts_of(text: str, claim: bool) -> Facts:
+    """A claim's capitalised first word need not be a name ("Переговори …"): it is kept apart."""
+    years = frozenset(_YEAR.findall(text))
+    numbers = frozenset(_counts(text)) - years
+    yes, no = bool(_YES.search(text)), bool(_NO.search(text))
+    plain = _without_acronyms(text)
+    names = frozenset(crosslingual.names_in(plain, skip_first=claim))
+    first = frozenset(crosslingual.names_in(plain, skip_first=False)) - names if claim else frozenset()
+    return Facts(names, numbers, years, bool(_NEGATION.search(text)), int(yes) - int(no), first=first)
+
+
+def _counts(text: str) -> list[str]:
+    """The numbers of a text less the days of dates ("28 марта", "March 29-30", "am 4. Juni")."""
+    found = []
+    for match in _NUMBER.finditer(text):
+        before, after = text[: match.start()].split()[-1:], text[match.end() :].split()[:1]
+        if not any(_is_month(word) for word in before + after):
+            found.append(match.group().replace(",", "."))
+    return found
+
+
+def _is_month(word: str) -> bool:
+    return any(crosslingual.months_named(word, locale) for locale in crosslingual.LOCALES.values())
+
+
+def _without_acronyms(text: str) -> str:
+    # An acronym is spelt after another language's words (РНБО, NSDC): it cannot be compared.
+    return re.sub(r"\b[^\W\d_]*[^\W\d_a-zа-яёіїєґ]{2,}[^\W\d_]*\b", lambda m: m.group().lower(), text)
+
+
+def stance(claim: Facts, sentence: Facts) -> Stance:
+    """How a sentence about the claim's topic bears on it, by what the two share."""
+    about_it = all(any(crosslingual.alike(n, f) for f in sentence.names) for n in claim.names)
+    if not about_it:
+        return "related"
+    if claim.years and sentence.years and not claim.years & sentence.years:
+        return "contradicts"
+    if claim.numbers and sentence.numbers and not claim.numbers & sentence.numbers:
+        return "contradicts"
+    if _polarity(claim) * _polarity(sentence) < 0:
+        return "contradicts"
+    holds_all = claim.numbers <= sentence.numbers and claim.years <= sentence.years | sentence.dated
+    named = sum(any(crosslingual.alike(n, f) for f in sentence.names) for n in claim.names | claim.first)
+    if named + len(claim.numbers) >= MIN_SHARED and holds_all and claim.says_no == sentence.says_no:
+        return "supports"
+    return "related"
+
+
+def _polarity(facts: Facts) -> int:
+    """+1 or -1 when the text takes a side (a "no" turns it round), else 0."""
+    if facts.yes_or_no == 0:
+        return -1 if facts.says_no else 0
+    return -facts.yes_or_no if facts.says_no else facts.yes_or_no
+
+
+def check_across(
+    claim: str,
+    language: str,
+    hits: list[Hit],
+    index: SearchableIndex,
+    query_vector: np.ndarray,
+    model: CrossModel,
+    max_evidence: int = 3,
+) -> Verdict:
+    """Verdict on a claim in language, with its evidence, its explanation in that language."""
+    locale = crosslingual.LOCALES[language]
+    question = replace(crosslingual.analyse_foreign(claim, language), kind=None)
+    # Not put in the claim's time first, as an answer is: the claim may have the time wrong.
+    ranked = crosslingual.rank(question, hits, index, query_vector, model)
+    claimed = facts_of(claim, claim=True)
+    candidates = _distinct(ranked)[:CANDIDATES]
+    # A sentence counts when the claim is near enough to it for an answer (the first is judged
+    # against its runner-up, as an answer is).
+    judged = [(c, _judge(claimed, c, ranked if i == 0 else None, model)) for i, c in enumerate(candidates)]
+    label = _verdict([s for _, s in judged if s is not None])
+    lead = next((c for c, s in judged if s == _LEADS.get(label)), None)
+    shown = [(c, s if s and label != "not_enough_info" else "related") for c, s in judged]
+    if lead is not None:
+        narrow = _narrowest(lead, claimed, ranked)
+        shown = [(narrow if c is lead else c, s) for c, s in shown]
+        lead = narrow
+    return Verdict(label, _explain(label, lead, locale), _evidence(shown, lead, max_evidence))
+
+
+_LEADS: dict[str, Stance] = {"refuted": "contradicts", "supported": "supports"}
+
+
+def _verdict(stances: list[Stance]) -> Label:
+    """The best sentence about the claim refutes it by contradicting it; one that holds it
+    supports it, unless another contradicts it."""
+    if stances and stances[0] == "contradicts":
+        return "refuted"
+    if "supports" in stances and "contradicts" not in stances:
+        return "supported"
+    return "not_enough_info"
+
+
+def _judge(claimed: Facts, candidate: Scored, ranked: list[Scored] | None, model: CrossModel) -> Stance | None:
+    """The sentence's stance, or None when it is not near enough to the claim to bear on it."""
+    confidence = model.confidence(candidate, crosslingual.runner_up(ranked) if ranked else None)
+    if confidence < model.threshold:
+        return None
+    found = stance(claimed, _sentence_facts(candidate))
+    return "related" if found == "supports" and confidence < SUPPORT_CONFIDENCE else found
+
+
+def _narrowest(lead: Scored, claimed: Facts, ranked: list[Scored]) -> Scored:
+    """One sentence of a two-sentence lead, when it alone bears on the claim the same way."""
+    wanted = stance(claimed, _sentence_facts(lead))
+    alone = [c for c in ranked if c.hit is lead.hit and len(c.spans) == 1 and c.spans[0] in lead.spans]
+    return next((c for c in alone if stance(claimed, _sentence_facts(c)) == wanted), lead)
+
+
+def _sentence_facts(candidate: Scored) -> Facts:
+    """What the sentence says; its names are also those of its passage and headline, which say
+    whom a sentence like "In port, 17 boats will be based" is about."""
+    hit = candidate.hit
+    date = hit.document.date
+    around = crosslingual.names_in(f"{hit.document.title} {hit.passage.text}", skip_first=False)
+    facts = facts_of(candidate.text, claim=False)
+    # The article's year dates what its sentences tell ("on Friday"), enough to support a
+    # claim's year, not to contradict one: the sentence may tell of an earlier year.
+    return replace(facts, names=facts.names | around, dated=frozenset({str(date.year)} if date else ()))
+
+
+def _distinct(ranked: list[Scored]) -> list[Scored]:
+    """The best candidates, none sharing a sentence with a better one."""
+    chosen: list[Scored] = []
+    for candidate in ranked:
+        if not any(set(candidate.spans) & set(c.spans) for c in chosen):
+            chosen.append(candidate)
+    return chosen
+
+
+def _evidence(judged: list[tuple[Scored, Stance]], lead: Scored | None, limit: int) -> tuple[Evidence, ...]:
+    shown = sorted(judged, key=lambda pair: pair[0] is not lead)[:limit]
+    return tuple(Evidence(Citation(i + 1, c.hit, c.spans), s) for i, (c, s) in enumerate(shown))
+
+
+def _explain(label: Label, lead: Scored | None, locale: str) -> str:
+    if lead is None or label == "not_enough_info":
+        return UNSETTLED[locale]
+    document = lead.hit.document
+    date = format_date(document.date, "d MMMM y" if locale == "en" else "long", locale=locale) if document.date else ""
+    wording = EXPLAINED[locale][0 if label == "supported" else 1]
+    quote = clean_sentence(" ".join(lead.text.split()))
+    return wording.format(source=document.source, date=date, quote=quote).replace(" ()", "")
