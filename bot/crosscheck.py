@@ -23,8 +23,9 @@ from bot.results import Citation, Evidence, Label, Stance, Verdict
 from embeddings import Hit, SearchableIndex
 
 CANDIDATES = 3  # best sentences a claim is compared with
-# Names and numbers a supporting sentence shares with the claim: one name alone ("the Kremlin")
-# says the sentence is on the claim's topic, not that it tells the same.
+# Names and numbers a supporting sentence shares with the claim (a name of several words counts
+# once): one name alone ("the Kremlin") says the sentence is on the claim's topic, not that it
+# tells the same.
 MIN_SHARED = 2
 # A supporting sentence is surer to be about the claim than an answer need be.
 SUPPORT_CONFIDENCE = 0.6
@@ -52,7 +53,8 @@ _NO = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_NUMBER = re.compile(r"(?<![^\W\d_]-)\d+(?:[.,]\d+)?")  # not the 19 of "COVID-19"
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 # The verdict's explanation, in the claim's language.
 EXPLAINED = {
     "en": ("{source} ({date}) reports it: “{quote}” [1]", "{source} ({date}) says otherwise: “{quote}” [1]"),
@@ -81,6 +83,7 @@ class Facts:
     yes_or_no: int  # +1 it agrees, accepts, confirms; -1 it refuses, rejects, denies; 0 neither
     dated: frozenset[str] = frozenset()  # the year of the article a sentence is in
     first: frozenset[str] = frozenset()  # a claim's first word, when it may be a name ("Peskov said …")
+    people: tuple[frozenset[str], ...] = ()  # a claim's names, one set of words per name ("John Horton Conway")
 
 
 def facts_of(text: str, claim: bool) -> Facts:
@@ -91,7 +94,23 @@ def facts_of(text: str, claim: bool) -> Facts:
     plain = _without_acronyms(text)
     names = frozenset(crosslingual.names_in(plain, skip_first=claim))
     first = frozenset(crosslingual.names_in(plain, skip_first=False)) - names if claim else frozenset()
-    return Facts(names, numbers, years, bool(_NEGATION.search(text)), int(yes) - int(no), first=first)
+    people = tuple(_name_runs(plain)) if claim else ()
+    return Facts(names, numbers, years, bool(_NEGATION.search(text)), int(yes) - int(no), first=first, people=people)
+
+
+def _name_runs(text: str) -> list[frozenset[str]]:
+    """The transliterated words of each run of capitalised words: one name, however many words."""
+    runs: list[list[str]] = []
+    end = -1
+    for match in _WORD.finditer(text):
+        if not match.group()[0].isupper():
+            continue
+        if runs and not text[end : match.start()].strip():
+            runs[-1].append(match.group())
+        else:
+            runs.append([match.group()])
+        end = match.end()
+    return [frozenset(crosslingual.names_in(" ".join(run), skip_first=False)) for run in runs]
 
 
 def _counts(text: str) -> list[str]:
@@ -125,7 +144,7 @@ def stance(claim: Facts, sentence: Facts) -> Stance:
     if _polarity(claim) * _polarity(sentence) < 0:
         return "contradicts"
     holds_all = claim.numbers <= sentence.numbers and claim.years <= sentence.years | sentence.dated
-    named = sum(any(crosslingual.alike(n, f) for f in sentence.names) for n in claim.names | claim.first)
+    named = sum(any(crosslingual.alike(n, f) for n in run for f in sentence.names) for run in claim.people)
     if named + len(claim.numbers) >= MIN_SHARED and holds_all and claim.says_no == sentence.says_no:
         return "supports"
     return "related"
