@@ -69,6 +69,18 @@ def test_the_blind_question_sets_quote_their_articles_and_split_by_article(langu
             assert item["split"] == expected, item["id"]
 
 
+def test_the_blind_wikinews_set_has_every_kind_in_each_language_and_keeps_the_article_split():
+    split = json.loads((EVAL / "wikinews_split.json").read_text(encoding="utf-8"))
+    half = {article: name for name in ("dev", "test") for article in split[name]}
+    items = [json.loads(line) for line in (EVAL / "wikinews_multilingual.jsonl").read_text().splitlines()]
+    for language in ("uk", "ru", "de", "es"):
+        own = [i for i in items if i["language"] == language]
+        assert {i["kind"] for i in own} == {"who", "when", "number", "where", "factual", "unanswerable", "claim"}
+        assert {i["label"] for i in own if i["kind"] == "claim"} == {"supported", "refuted", "not_enough_info"}
+    for item in items:
+        assert all(half[g] == item["split"] for g in item["gold"]), item["id"]
+
+
 # Questions and articles in Ukrainian and Russian, and questions in German and Spanish, through a
 # real bot with multilingual-e5-small, over the planted English articles and four planted
 # Ukrainian and Russian ones (tests/data/articles-uk-ru, written for these tests).
