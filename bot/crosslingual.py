@@ -425,6 +425,8 @@ def _more(question: Question, scored: list[Scored], model: CrossModel) -> list[S
         ratio = OTHER_TIME_RATIO if another_time else EXTRA_SENTENCE_RATIO
         if candidate.score < ratio * best.score or model.confidence(candidate, None) < model.threshold:
             continue
+        if candidate.features["headline"]:
+            continue  # a headline says again, in short, what the article's sentences tell
         taken = [span for c in (best, *chosen) for span in c.spans]
         if set(candidate.spans) & set(taken) or len(taken) + len(candidate.spans) > MAX_SENTENCES:
             continue
