@@ -83,16 +83,22 @@ def indexed(english: dict, model: str, folder: Path):
 
 
 def ask(index, embedder, item: dict, answerable: bool) -> Asked:
+    question, hits, vector = searched(index, embedder, item, answerable)
+    made, rows = crosslingual.candidate_rows(question, hits, index, vector)
+    labels = [int(_holds(hit, spans, item)) for hit, spans in made]
+    return Asked(item["article"], answerable, made, rows, labels, question)
+
+
+def searched(index, embedder, item: dict, answerable: bool) -> tuple:
+    """The question as analysed, the passages found for it (less its paragraph's when it is to be
+    declined), and its vector."""
     language = LANGUAGE_NAMES[item["language"]]
     question = crosslingual.analyse_foreign(item["question"], language)
     vector = embedder.embed_query(item["question"])
     hits = search(index, crosslingual.keyword_query(item["question"], language, index), vector, k=CANDIDATES * 3)
     if not answerable:
         hits = [h for h in hits if h.document.doc_id != item["doc"]]
-    hits = hits[:CANDIDATES]
-    made, rows = crosslingual.candidate_rows(question, hits, index, vector)
-    labels = [int(_holds(hit, spans, item)) for hit, spans in made]
-    return Asked(item["article"], answerable, made, rows, labels, question)
+    return question, hits[:CANDIDATES], vector
 
 
 def _holds(hit, spans, item: dict) -> bool:

@@ -19,10 +19,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.fit_crosslingual import xquad_items  # noqa: E402
+from benchmarks.fit_crosslingual import LANGUAGE_NAMES, searched, xquad_items  # noqa: E402
 from benchmarks.squad import run_naive, run_newsbot, write_corpus  # noqa: E402
 
-FIGURES = ("recall@1", "answerable answered", "answer contains gold", "query p50 ms")
+FIGURES = ("recall@1", "answerable answered", "answer contains gold", "declined without its paragraph", "query p50 ms")
+
+
+def declined(index_dir: Path, model: str, questions: list[dict]) -> float | None:
+    """Share of the questions declined when their paragraph is left out of the search (the rest
+    of its article, on the same topic, stays), as benchmarks/fit_crosslingual.py's negatives."""
+    from bot import crosslingual
+    from embeddings import load_index, make_embedder
+
+    cross = crosslingual.cross_model(model)
+    if cross is None or questions[0]["language"] not in LANGUAGE_NAMES:
+        return None
+    index, embedder = load_index(index_dir), make_embedder(model)
+    answers = []
+    for item in questions:
+        question, hits, vector = searched(index, embedder, item, answerable=False)
+        language = LANGUAGE_NAMES[item["language"]]
+        answers.append(crosslingual.compose(question, language, hits, index, vector, cross, max_citations=3))
+    return round(sum(not a.grounded for a in answers) / len(answers), 3)
 
 
 def main() -> None:
@@ -44,14 +62,17 @@ def main() -> None:
         for model in args.models.split(","):
             for n, (language, questions) in enumerate(asked.items()):
                 index_dir = Path(folder) / f"index-{model}"
-                rows.append((language, run_newsbot(docs, index_dir, questions, model) | {"built": n == 0}))
+                figures = run_newsbot(docs, index_dir, questions, model) | {"built": n == 0}
+                rows.append(
+                    (language, figures | {"declined without its paragraph": declined(index_dir, model, questions)})
+                )
         if not args.no_naive:
             rows += [(language, run_naive(docs, questions)) for language, questions in asked.items()]
     print(f"{len(asked[languages[0]])} questions a language, held-out articles")
     print("| pipeline | language | " + " | ".join(FIGURES) + " |")
     print("|---|---|" + "---|" * len(FIGURES))
     for language, figures in rows:
-        print(f"| {figures['pipeline']} | {language} | " + " | ".join(str(figures[f]) for f in FIGURES) + " |")
+        print(f"| {figures['pipeline']} | {language} | " + " | ".join(str(figures.get(f, "–")) for f in FIGURES) + " |")
     print(json.dumps(rows))
 
 
