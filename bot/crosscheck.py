@@ -3,9 +3,10 @@
 bot/factcheck.py compares the claim's words with the sentence's. Across languages only what
 survives translation can be compared: names (transliterated, as bot/crosslingual.py does),
 numbers and years, and whether each side says no. So a verdict here is deliberately cautious:
-`supported` needs a sentence near the claim that holds all of its names, numbers and years and
-says no where the claim does; `refuted` needs one about the same names that states another year
-or number in their place, or the opposite. Everything else is `not_enough_info`.
+`supported` needs a sentence near the claim, about all of its names, that holds its numbers and
+year, shares at least two names or numbers with it and says no where the claim does; `refuted`
+needs the nearest such sentence to state another year or number, or the opposite. Everything
+else is `not_enough_info`.
 """
 
 from __future__ import annotations
@@ -37,19 +38,21 @@ _NEGATION = re.compile(
     r"|nunca|ningun[oa]?|ningún|sin|ni|jamás)\b",
     re.IGNORECASE,
 )
-# Saying yes and saying no, by word stem, in the same languages.
+# Saying yes and saying no, by word stem in the same languages, and by whole word where a stem
+# would also match other words ("sign" in "significant", "согласно", "погода", "negativa").
 _YES = re.compile(
-    r"\b(accept|agree|approv|sign|confirm|allow"
-    r"|погод|домовил|схвал|підпис|підтверд|дозвол|соглас|договорил|одобр|подпис|подтверд|разреш"
-    r"|zugestimm|stimmte\w* zu|akzeptier|unterzeichn|unterschrieb|bestätig|genehmig|erlaub"
-    r"|acept|aprob|firm[óa]|confirm|permit|acordaron)\w*",
+    r"\b(?:(?:accept|agree|approv|confirm|allow"
+    r"|погодил|погодж|домовил|схвал|підписа|підтверд|дозвол"
+    r"|согласил|соглаш|договорил|одобр|подписа|подтверд|разреш"
+    r"|zugestimm|akzeptier|unterzeichn|unterschrieb|bestätig|genehmig|erlaub"
+    r"|acept|aprob|confirm|permit|acordaron)\w*|sign(?:s|ed|ing)?|stimmte\w* zu|firm[óa]|firmaron)\b",
     re.IGNORECASE,
 )
 _NO = re.compile(
-    r"\b(reject|refus|declin|denied|deny|denies|forbid|ban|fail|oppos"
+    r"\b(?:(?:reject|refus|declin|forbid|oppos"
     r"|відмов|відхил|заперечи|заборон|провал|отказ|отклон|отверг|запрет"
-    r"|abgelehnt|lehnte\w*|verweiger|verbot|scheitert|gescheitert"
-    r"|rechaz|neg[óa]|negaron|prohib|fracas)\w*",
+    r"|abgelehnt|lehnte|verweiger|scheitert|gescheitert|rechaz|prohib|fracas)\w*"
+    r"|den(?:y|ies|ied)|ban(?:s|ned)?|fail(?:s|ed)?|verboten|negó|negaron|niega|niegan)\b",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")

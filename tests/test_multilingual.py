@@ -226,6 +226,23 @@ def test_a_claim_in_another_language_is_checked_across_languages(mixed_bot, clai
     assert " ".join(quoted.split()) in " ".join(verdict.explanation.split())  # quoted as written
 
 
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("Москва погодилася на перемир'я.", 1),
+        ("Кремль отказался называть состав делегации.", -1),
+        ("Osmark lehnte das Abkommen ab.", -1),
+        ("Osmark firmó el acuerdo.", 1),
+        ("Согласно данным порта, суда пришли.", 0),  # "according to", not "agreed"
+        ("The talks made significant progress.", 0),  # not "signed"
+    ],
+)
+def test_a_claim_says_yes_or_no_in_any_language(text, side):
+    from bot.crosscheck import facts_of
+
+    assert facts_of(text, claim=True).yes_or_no == side
+
+
 def test_a_claim_in_a_language_outside_the_list_is_told_which_languages_work(mixed_bot):
     verdict = mixed_bot.check("Les navires d'Osmark ne viennent plus à Port Elling depuis 2015.")
     assert verdict.label == "not_enough_info" and not verdict.evidence
