@@ -33,7 +33,7 @@ from bot.answer import (
     published_month,
     with_dates,
 )
-from bot.lexicon import MONTHS, WEEKDAYS
+from bot.lexicon import CYRILLIC_MONTHS, MONTHS, NUMBER_WORDS, WEEKDAYS
 from bot.question import Question, analyse
 from bot.ranking import ANSWER_TYPES, _logit, answer_type_fit, placement_features, time_fit_of, typed_spans
 from bot.results import NOT_FOUND, Answer
@@ -112,6 +112,15 @@ _CALENDAR = frozenset(MONTHS + WEEKDAYS)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*")
+_MONTH = "|".join(m.capitalize() for m in MONTHS)
+_EXTRACTORS = {
+    "when": re.compile(
+        rf"\b(\d{{1,2}}:\d\d|\d{{1,2}} (?:{_MONTH})(?: \d{{4}})?|(?:{_MONTH}) \d{{1,2}}(?:,? \d{{4}})?"
+        rf"|(?:{_MONTH}) \d{{4}}|\d{{1,2}} (?:{CYRILLIC_MONTHS})(?: \d{{4}})?|(?:19|20)\d\d|(?:{_MONTH}))\b"
+    ),
+    "where": re.compile(r"\b(?:in|at|to|from|near) ((?:the )?[A-Z][\w'’-]*(?:,? [A-Z][\w'’-]*)*)"),
+    "number": re.compile(rf"\b(\d[\d,.]*\d|\d|(?i:{NUMBER_WORDS}))\b"),
+}
 OTHER_TIME_RATIO = 0.5  # another time's best sentence joins the answer if it scores this close
 MIN_NAME = 4  # letters, transliterated, for a capitalised word to count as a name
 NAME_SHARE = 0.5
@@ -461,12 +470,17 @@ def _asked_words(question: str) -> frozenset[str]:
 
 
 def _short_answer(question: Question, best: Scored) -> str | None:
-    """The one date, number or name of the asked kind in the best sentence, as written there."""
+    """The one date, number, place or name of the asked kind in the best sentence, as written there."""
     if question.kind is None:
         return None
-    found = set(
-        new_names(question, best.text)
-        if question.kind == "who"
-        else [m.group() for m in typed_spans(question, best.text)]
-    )
+    found = set(new_names(question, best.text) if question.kind == "who" else _spans(question, best.text))
     return found.pop() if len(found) == 1 else None
+
+
+def _spans(question: Question, text: str) -> list[str]:
+    """Whole things of the asked kind: "28 February 2022", "Istanbul, Türkiye", "39" (where the
+    kind's detector, bot/ranking.py's, only spots them: "in I", "3")."""
+    extractor = _EXTRACTORS.get(question.kind or "")
+    if extractor is None:
+        return [m.group() for m in typed_spans(question, text)]
+    return [m.group(m.lastindex or 0) for m in extractor.finditer(text)]

@@ -184,6 +184,19 @@ def test_a_question_is_answered_across_languages_quoting_the_source_as_written(m
         assert " ".join(citation.hit.document.text[start:end].split()) in quoted
 
 
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        ("Де Велтрія та Осмарк підписали портову угоду?", "Port Elling"),
+        ("¿Dónde firmaron Veltria y Osmark el acuerdo portuario?", "Port Elling"),
+        ("Когда артель подписала договор с портом?", "28 марта"),
+    ],
+)
+def test_the_short_answer_is_the_whole_place_or_date_as_written(mixed_bot, question, short):
+    answer = mixed_bot.ask(question)
+    assert answer.short_answer == short, answer.text
+
+
 def test_an_answer_the_articles_lack_is_declined_in_the_question_language(mixed_bot):
     answer = mixed_bot.ask("Хто виграв чемпіонат світу з футболу 2030 року?")
     assert not answer.grounded
