@@ -56,6 +56,10 @@ _FUTURE = re.compile(
     r"\b(will|would|could|may|might|shall|scheduled|expected|due|plans?|next|upcoming|to be)\b(?! have\b)", re.I
 )
 
+# A verb in the past tense ("said", "told", "announced").
+_PAST = re.compile(r"\b(\w+ed|said|told|met|held|spoke|gave|took|made|went|came|began|left|flew|sent|wrote)\b", re.I)
+_CUE_WORDS = 3  # words before a day that say whether it is past or ahead
+
 
 def resolve_dates(sentence: str, published: dt.date | None) -> list[tuple[tuple[int, int], dt.date]]:
     """Dates a sentence means but does not write in full, read against the article's date:
@@ -65,10 +69,19 @@ def resolve_dates(sentence: str, published: dt.date | None) -> list[tuple[tuple[
     found = []
     future = bool(_FUTURE.search(sentence))
     for match in _RELATIVE.finditer(sentence):
-        date = _relative_date(match, published, future)
+        date = _relative_date(match, published, _ahead(sentence, match, future))
         if date is not None:
             found.append(((match.start(), match.end()), date))
     return found + _foreign_relative(sentence, published)
+
+
+def _ahead(sentence: str, match: re.Match, anywhere: bool) -> bool:
+    """Does the day lie ahead? The words just before it decide ("told reporters on Monday that
+    he would …" is last Monday; "will be held on Monday" next), else any future word in the sentence."""
+    before = " ".join(sentence[: match.start()].split()[-_CUE_WORDS:])
+    if _FUTURE.search(before):
+        return True
+    return anywhere and not _PAST.search(before)
 
 
 def _relative_date(match: re.Match, published: dt.date, future: bool) -> dt.date | None:

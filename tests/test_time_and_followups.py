@@ -22,6 +22,11 @@ SATURDAY = dt.date(2025, 5, 17)
         ("On Friday officials said the virus may have killed two visitors.", SATURDAY, dt.date(2025, 5, 16)),
         ("The delegations agreed to meet on March 29-30.", dt.date(2022, 3, 28), dt.date(2022, 3, 29)),
         ("The first round took place on 28 February.", dt.date(2022, 3, 28), dt.date(2022, 2, 28)),
+        # A past verb just before the day dates it, whatever the reported speech after it says.
+        ("Trump told reporters on Monday that he would join the talks.", dt.date(2025, 5, 13), dt.date(2025, 5, 12)),
+        ("Peskov said on Tuesday that a new round could follow.", SATURDAY, dt.date(2025, 5, 13)),
+        ("The talks will be held on Monday.", SATURDAY, dt.date(2025, 5, 19)),
+        ("On Monday, Zelensky will meet Erdogan.", SATURDAY, dt.date(2025, 5, 19)),
     ],
 )
 def test_relative_dates_are_read_against_the_publication_date(sentence, published, expected):
