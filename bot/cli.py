@@ -67,6 +67,7 @@ def _update_index(settings: Settings) -> None:
     from bot.lexicon import plural
     from embeddings import DatabaseUnavailable, IndexOfAnotherFolder, NothingToIndex, build_index
 
+    _warn_of_another_model(settings)
     try:
         report = build_index(
             settings.documents, settings.index_dir, settings.model, progress=True, database=settings.database
@@ -81,6 +82,24 @@ def _update_index(settings: Settings) -> None:
     )
     for path, reason in report.skipped:
         click.echo(f"Skipped {path}: {reason}", err=True)
+
+
+def _warn_of_another_model(settings: Settings) -> None:
+    """Rebuilding an index with another model than it was built with is said, not done silently:
+    a forgotten NEWSBOT_MODEL would otherwise turn a multilingual index into an English one."""
+    from embeddings import DatabaseUnavailable, open_store
+
+    try:
+        manifest = open_store(settings).manifest()
+    except DatabaseUnavailable:
+        return  # build_index says so
+    built_with = manifest.get("model") if manifest else None
+    if built_with and built_with != settings.model:
+        click.echo(
+            f"Rebuilding the index with {settings.model}; it was built with {built_with} "
+            f"(give --model {built_with} or set NEWSBOT_MODEL to keep that model)",
+            err=True,
+        )
 
 
 @cli.command()

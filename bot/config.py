@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -130,6 +131,13 @@ class Settings(BaseModel):
     def documents_named(self) -> bool:
         """Was the documents folder named (flag or variable), rather than left at its default?"""
         return "documents" in self.model_fields_set
+
+    def index_options(self) -> str:
+        """The options that name this index, as a command line would give them ("--index-dir …")."""
+        named = [("--documents", self.documents, "documents"), ("--index-dir", self.index_dir, "index_dir")]
+        return " ".join(
+            f"{flag} {shlex.quote(str(value))}" for flag, value, field in named if field in self.model_fields_set
+        )
 
     @property
     def database(self) -> str | None:

@@ -113,7 +113,8 @@ class Bot:
         embedder = make_embedder(settings.model, quick_start=quick_start)
         store = open_store(settings)
         manifest = store.manifest()
-        check_recorded_model(manifest.get("model") if manifest else None, embedder.model_id, store.where)
+        built_with = manifest.get("model") if manifest else None
+        check_recorded_model(built_with, embedder.model_id, store.where, settings.index_options())
         any_folder = settings.database is not None and not settings.documents_named
         if not (any_folder and store.is_current(settings.model)):
             _build_if_needed(settings, store, embedder, progress)

@@ -128,14 +128,16 @@ def check_model(index: SearchableIndex, embedder: TextEmbedder) -> None:
     check_recorded_model(index.model_name, embedder.model_id)
 
 
-def check_recorded_model(built_with: str | None, model_id: str, where: str = "") -> None:
+def check_recorded_model(built_with: str | None, model_id: str, where: str = "", options: str = "") -> None:
     """Raise ModelMismatch, saying what to run, when an index (in where) was built with another
-    model than model_id; None: nothing is built yet."""
+    model than model_id; None: nothing is built yet. options: the command's other options that
+    name the index ("--index-dir …"), for the command to run."""
     if built_with is None or built_with == model_id:
         return
+    command = " ".join(filter(None, ("newsbot index --model", model_id, options)))
     raise ModelMismatch(
         f"the index{' in ' + where if where else ''} was built with the embedding model {built_with!r}, but "
-        f"questions would be embedded with {model_id!r}; run `newsbot index --model {model_id}` to rebuild it "
+        f"questions would be embedded with {model_id!r}; run `{command}` to rebuild it "
         f"with that model, or set NEWSBOT_MODEL={built_with} to use the index as it is"
     )
 
