@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
+import simplemma
 from babel.dates import format_date
 
 from bot import crosslingual
 from bot.answer import clean_sentence
 from bot.crosslingual import CrossModel, Scored
+from bot.lexicon import NUMBER_WORD_VALUES
 from bot.results import Citation, Evidence, Label, Stance, Verdict
 from embeddings import Hit, SearchableIndex
 
@@ -56,7 +59,15 @@ _NO = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_NUMBER = re.compile(r"(?<![^\W\d_]-)\d+(?:[.,]\d+)?")  # not the 19 of "COVID-19"
+_NUMBER = re.compile(r"(?<![^\W_])(?<!-)\d+(?:[.,]\d+)?")  # a whole number, not the 19 of "COVID-19"
+# Units of time, by stem, in the languages claims may be in.
+_TIME_UNITS = (
+    *("minute", "hour", "day", "week", "month", "year"),
+    *("хвилин", "годин", "дн", "день", "тижн", "тиждень", "місяц", "рок", "рік"),
+    *("минут", "час", "недел", "месяц", "год", "лет"),
+    *("stunde", "tag", "woche", "monat", "jahr"),
+    *("minuto", "hora", "día", "dia", "semana", "mes", "año"),
+)
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 # The verdict's explanation, in the claim's language.
 EXPLAINED = {
@@ -101,6 +112,15 @@ def facts_of(text: str, claim: bool) -> Facts:
     return Facts(names, numbers, years, bool(_NEGATION.search(text)), int(yes) - int(no), first=first, people=people)
 
 
+def _without_german_nouns(claim: str, facts: Facts) -> Facts:
+    """German capitalises every noun ("Die Gespräche dauerten neun Stunden"): the words its
+    dictionary knows are left out of the names a sentence must hold."""
+    nouns = [w for w in _WORD.findall(claim) if w[:1].isupper() and simplemma.is_known(w, lang="de")]
+    known = frozenset().union(*(crosslingual.names_in(w, skip_first=False) for w in nouns))
+    people = tuple(run - known for run in facts.people if run - known)
+    return replace(facts, names=facts.names - known, first=facts.first - known, people=people)
+
+
 def _name_runs(text: str) -> list[frozenset[str]]:
     """The transliterated words of each run of capitalised words: one name, however many words."""
     runs: list[list[str]] = []
@@ -117,13 +137,25 @@ def _name_runs(text: str) -> list[frozenset[str]]:
 
 
 def _counts(text: str) -> list[str]:
-    """The numbers of a text less the days of dates ("28 марта", "March 29-30", "am 4. Juni")."""
+    """The numbers of a text, in digits or words ("п'ять" is "5"), less the days of dates
+    ("28 марта", "March 29-30", "am 4. Juni")."""
     found = []
     for match in _NUMBER.finditer(text):
         before, after = text[: match.start()].split()[-1:], text[match.end() :].split()[:1]
         if not any(_is_month(word) for word in before + after):
             found.append(match.group().replace(",", "."))
-    return found
+    return found + _counted_in_words(text)
+
+
+def _counted_in_words(text: str) -> list[str]:
+    """Numbers written as words, when a unit of time follows ("five hours", "дві години",
+    "two-hour"): a number word alone is as often no count ("the first three rounds" of what?)."""
+    words = [w for part in _WORD.findall(text.lower().replace("’", "'")) for w in part.split("-") if w]
+    return [
+        str(NUMBER_WORD_VALUES[word])
+        for word, unit in zip(words, words[1:], strict=False)
+        if word in NUMBER_WORD_VALUES and unit.startswith(_TIME_UNITS)
+    ]
 
 
 def _is_month(word: str) -> bool:
@@ -175,6 +207,8 @@ def check_across(
     # Not put in the claim's time first, as an answer is: the claim may have the time wrong.
     ranked = crosslingual.rank(question, hits, index, query_vector, model)
     claimed = facts_of(claim, claim=True)
+    if locale == "de":
+        claimed = _without_german_nouns(claim, claimed)
     candidates = _distinct(ranked)[:CANDIDATES]
     # A sentence counts when the claim is near enough to it for an answer (the first is judged
     # against its runner-up, as an answer is).
@@ -193,13 +227,13 @@ _LEADS: dict[str, Stance] = {"refuted": "contradicts", "supported": "supports"}
 
 
 def _verdict(stances: list[Stance]) -> Label:
-    """The best sentence about the claim refutes it by contradicting it; one that holds it
-    supports it, unless another contradicts it."""
-    if stances and stances[0] == "contradicts":
+    """The nearest sentence that bears on the claim decides: it refutes it by contradicting it,
+    supports it by holding it. (A count further down is often of something else: "17 boats"
+    against "seven years".)"""
+    decisive = next((s for s in stances if s != "related"), "related")
+    if decisive == "contradicts":
         return "refuted"
-    if "supports" in stances and "contradicts" not in stances:
-        return "supported"
-    return "not_enough_info"
+    return "supported" if decisive == "supports" else "not_enough_info"
 
 
 def _judge(claimed: Facts, candidate: Scored, ranked: list[Scored] | None, model: CrossModel) -> Stance | None:
@@ -219,15 +253,21 @@ def _narrowest(lead: Scored, claimed: Facts, ranked: list[Scored]) -> Scored:
 
 
 def _sentence_facts(candidate: Scored) -> Facts:
-    """What the sentence says; its names are also those of its passage and headline, which say
-    whom a sentence like "In port, 17 boats will be based" is about."""
-    hit = candidate.hit
-    date = hit.document.date
-    around = crosslingual.names_in(f"{hit.document.title} {hit.passage.text}", skip_first=False)
+    """What the sentence says; its names are also those of its article, which say whom a
+    sentence like "In port, 17 boats will be based" or "The first meeting lasted five hours" is
+    about."""
+    document = candidate.hit.document
+    date = document.date
+    around = _article_names(document.title, document.text)
     facts = facts_of(candidate.text, claim=False)
     # The article's year dates what its sentences tell ("on Friday"), enough to support a
     # claim's year, not to contradict one: the sentence may tell of an earlier year.
     return replace(facts, names=facts.names | around, dated=frozenset({str(date.year)} if date else ()))
+
+
+@lru_cache(maxsize=256)
+def _article_names(title: str, text: str) -> frozenset[str]:
+    return frozenset(crosslingual.names_in(f"{title} {text}", skip_first=False))
 
 
 def _distinct(ranked: list[Scored]) -> list[Scored]:

@@ -223,6 +223,9 @@ def test_a_language_outside_the_list_is_told_which_languages_work(mixed_bot):
         ("В порту Белозерска будут базироваться 17 судов артели.", "supported", "belozersk-artel", "сообщает об этом"),
         ("В порту Белозерска будут базироваться 25 судов артели.", "refuted", "belozersk-artel", "пишет иначе"),
         ("Делегацію Осмарку очолив прем'єр-міністр Ганна Вест.", "not_enough_info", None, "не підтверджують"),
+        # German capitalises its nouns: only names need be found; a count in words is compared.
+        ("Die Gespräche in Port Elling dauerten neun Stunden.", "supported", "harbour-accord", "berichtet es"),
+        ("Die Gespräche in Port Elling dauerten drei Stunden.", "refuted", "harbour-accord", "schreibt anderes"),
     ],
 )
 def test_a_claim_in_another_language_is_checked_across_languages(mixed_bot, claim, label, doc, explained):
@@ -254,6 +257,21 @@ def test_a_claim_says_yes_or_no_in_any_language(text, side):
     from bot.crosscheck import facts_of
 
     assert facts_of(text, claim=True).yes_or_no == side
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("Перша зустріч тривала п'ять годин, а не 2,5.", {"5", "2.5"}),
+        ("a rare two-hour meeting on 28 March, after COVID-19", {"2"}),
+        ("The first three rounds of talks took place in Belarus.", set()),  # three of what?
+        ("Leon van Biljon tenía cincuenta años.", {"50"}),
+    ],
+)
+def test_a_claim_counts_in_digits_and_in_words_of_time(text, counts):
+    from bot.crosscheck import facts_of
+
+    assert facts_of(text, claim=True).numbers == counts
 
 
 def test_a_claim_in_a_language_outside_the_list_is_told_which_languages_work(mixed_bot):
