@@ -98,6 +98,7 @@ class Facts:
     dated: frozenset[str] = frozenset()  # the year of the article a sentence is in
     first: frozenset[str] = frozenset()  # a claim's first word, when it may be a name ("Peskov said …")
     people: tuple[frozenset[str], ...] = ()  # a claim's names, one set of words per name ("John Horton Conway")
+    close: frozenset[str] = frozenset()  # a sentence's names and those of its passage and headline
 
 
 def facts_of(text: str, claim: bool) -> Facts:
@@ -179,7 +180,8 @@ def stance(claim: Facts, sentence: Facts) -> Stance:
     if _polarity(claim) * _polarity(sentence) < 0:
         return "contradicts"
     holds_all = claim.numbers <= sentence.numbers and claim.years <= sentence.years | sentence.dated
-    named = sum(any(crosslingual.alike(n, f) for n in run for f in sentence.names) for run in claim.people)
+    # Support is the costlier mistake: the names it counts are those near the sentence.
+    named = sum(any(crosslingual.alike(n, f) for n in run for f in sentence.close) for run in claim.people)
     if named + len(claim.numbers) >= MIN_SHARED and holds_all and claim.says_no == sentence.says_no:
         return "supports"
     return "related"
@@ -256,13 +258,15 @@ def _sentence_facts(candidate: Scored) -> Facts:
     """What the sentence says; its names are also those of its article, which say whom a
     sentence like "In port, 17 boats will be based" or "The first meeting lasted five hours" is
     about."""
-    document = candidate.hit.document
-    date = document.date
-    around = _article_names(document.title, document.text)
+    hit = candidate.hit
+    document = hit.document
     facts = facts_of(candidate.text, claim=False)
+    close = facts.names | crosslingual.names_in(f"{document.title} {hit.passage.text}", skip_first=False)
+    names = facts.names | _article_names(document.title, document.text)
     # The article's year dates what its sentences tell ("on Friday"), enough to support a
     # claim's year, not to contradict one: the sentence may tell of an earlier year.
-    return replace(facts, names=facts.names | around, dated=frozenset({str(date.year)} if date else ()))
+    dated = frozenset({str(document.date.year)} if document.date else ())
+    return replace(facts, names=names, close=frozenset(close), dated=dated)
 
 
 @lru_cache(maxsize=256)
