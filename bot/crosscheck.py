@@ -96,21 +96,20 @@ class Facts:
     says_no: bool
     yes_or_no: int  # +1 it agrees, accepts, confirms; -1 it refuses, rejects, denies; 0 neither
     dated: frozenset[str] = frozenset()  # the year of the article a sentence is in
-    first: frozenset[str] = frozenset()  # a claim's first word, when it may be a name ("Peskov said …")
     people: tuple[frozenset[str], ...] = ()  # a claim's names, one set of words per name ("John Horton Conway")
     close: frozenset[str] = frozenset()  # a sentence's names and those of its passage and headline
 
 
 def facts_of(text: str, claim: bool) -> Facts:
-    """A claim's capitalised first word need not be a name ("Переговори …"): it is kept apart."""
+    """A claim's capitalised first word need not be a name ("Переговори …"): it is not one the
+    sentence must hold, but it counts among the names they share when it is there."""
     years = frozenset(_YEAR.findall(text))
     numbers = frozenset(_counts(text)) - years
     yes, no = bool(_YES.search(text)), bool(_NO.search(text))
     plain = _without_acronyms(text)
     names = frozenset(crosslingual.names_in(plain, skip_first=claim))
-    first = frozenset(crosslingual.names_in(plain, skip_first=False)) - names if claim else frozenset()
     people = tuple(_name_runs(plain)) if claim else ()
-    return Facts(names, numbers, years, bool(_NEGATION.search(text)), int(yes) - int(no), first=first, people=people)
+    return Facts(names, numbers, years, bool(_NEGATION.search(text)), int(yes) - int(no), people=people)
 
 
 def _without_german_nouns(claim: str, facts: Facts) -> Facts:
@@ -119,7 +118,7 @@ def _without_german_nouns(claim: str, facts: Facts) -> Facts:
     nouns = [w for w in _WORD.findall(claim) if w[:1].isupper() and simplemma.is_known(w, lang="de")]
     known = frozenset().union(*(crosslingual.names_in(w, skip_first=False) for w in nouns))
     people = tuple(run - known for run in facts.people if run - known)
-    return replace(facts, names=facts.names - known, first=facts.first - known, people=people)
+    return replace(facts, names=facts.names - known, people=people)
 
 
 def _name_runs(text: str) -> list[frozenset[str]]:

@@ -427,7 +427,8 @@ def _more(question: Question, scored: list[Scored], model: CrossModel) -> list[S
     from another time the articles speak from, if nearly as good (a stance may have changed)."""
     if question.kind is not None:
         return []
-    best, chosen = scored[0], list[Scored]()
+    best = scored[0]
+    chosen: list[Scored] = []
     months = {published_month(best)}
     for candidate in scored[1:]:
         another_time = not (question.years or question.months) and published_month(candidate) not in months
