@@ -178,11 +178,17 @@ class Bot:
             return ("English",)
         return tuple(crosslingual.LOCALES)
 
+    def _cross_model_for(self, language: str) -> crosslingual.CrossModel | None:
+        """The fitted cross-language model, when the embedding model has one and newsbot frames
+        answers in language."""
+        model = crosslingual.cross_model(self.embedder.model_id)
+        return model if language in crosslingual.LOCALES else None
+
     def _ask_in(self, language: str, question: str, history: Sequence[Turn]) -> Answer:
         """A question in another language than English: answered across languages when the
         embedding model is multilingual and the language one newsbot frames answers in."""
-        model = crosslingual.cross_model(self.embedder.model_id)
-        if model is None or language not in crosslingual.LOCALES:
+        model = self._cross_model_for(language)
+        if model is None:
             return Answer(not_read(language, self.readable_languages()), grounded=False)
         return self._across(language, self.validate(question), history, model)
 
@@ -275,8 +281,8 @@ class Bot:
     def _check_in(self, language: str, claim: str) -> Verdict:
         """A claim in another language than English: checked across languages when the
         embedding model is multilingual and the language one newsbot reads."""
-        model = crosslingual.cross_model(self.embedder.model_id)
-        if model is None or language not in crosslingual.LOCALES:
+        model = self._cross_model_for(language)
+        if model is None:
             return Verdict("not_enough_info", not_read(language, self.readable_languages(), "claim"), evidence=())
         _, hits, vector = self._across_hits(language, claim, ())
         return check_across(claim, language, hits, self.index, vector, model, self.top_k)

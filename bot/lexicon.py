@@ -29,29 +29,32 @@ NUMBER_VALUES = {
     "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "hundred": 100, "once": 1, "twice": 2,
 }  # fmt: skip
-# Number words of the languages claims may be in, with the English ones, for comparing counts
-# across languages ("дві години" against "five hours"). One is left out: "один", "ein", "uno"
-# are as often "a" or "alone"; so is Spanish "once" (eleven), which is English "once".
+# Number words of the other languages claims may be in (and English ones NUMBER_VALUES lacks),
+# for comparing counts across languages ("дві години" against "five hours").
 FOREIGN_NUMBER_WORDS = {
-    2: "two twice два дві двох двом двома две двух zwei dos",
-    3: "three три трьох трьом трёх трех drei tres",
-    4: "four чотири чотирьох четыре четырёх четырех vier cuatro",
-    5: "five п'ять п'яти п'ятьох пять пяти fünf cinco",
-    6: "six шість шести шістьох шесть sechs seis",
-    7: "seven сім семи семь sieben siete",
-    8: "eight вісім восьми восемь acht ocho",
-    9: "nine дев'ять дев'яти девять девяти neun nueve",
-    10: "ten десять десяти zehn diez",
-    12: "twelve dozen дванадцять двенадцать zwölf doce",
+    2: "два дві двох двом двома две двух zwei dos",
+    3: "три трьох трьом трёх трех drei tres",
+    4: "чотири чотирьох четыре четырёх четырех vier cuatro",
+    5: "п'ять п'яти п'ятьох пять пяти fünf cinco",
+    6: "шість шести шістьох шесть sechs seis",
+    7: "сім семи семь sieben siete",
+    8: "вісім восьми восемь acht ocho",
+    9: "дев'ять дев'яти девять девяти neun nueve",
+    10: "десять десяти zehn diez",
+    12: "dozen дванадцять двенадцать zwölf doce",
     15: "fifteen п'ятнадцять пятнадцать fünfzehn quince",
-    20: "twenty двадцять двадцяти двадцать двадцати zwanzig veinte",
-    30: "thirty тридцять тридцяти тридцать тридцати dreißig treinta",
-    40: "forty сорок сорока vierzig cuarenta",
-    50: "fifty п'ятдесят п'ятдесяти пятьдесят пятидесяти fünfzig cincuenta",
-    100: "hundred сто hundert cien",
+    20: "двадцять двадцяти двадцать двадцати zwanzig veinte",
+    30: "тридцять тридцяти тридцать тридцати dreißig treinta",
+    40: "сорок сорока vierzig cuarenta",
+    50: "п'ятдесят п'ятдесяти пятьдесят пятидесяти fünfzig cincuenta",
+    100: "сто hundert cien",
     1000: "thousand тисяча тисячі тисяч тысяча тысячи тысяч tausend mil",
 }
-NUMBER_WORD_VALUES = {word: value for value, words in FOREIGN_NUMBER_WORDS.items() for word in words.split()}
+# One is left out: "one", "один", "ein", "uno" are as often "a" or "alone"; so is "once", which
+# is Spanish for eleven.
+NUMBER_WORD_VALUES = {word: value for word, value in NUMBER_VALUES.items() if value != 1} | {
+    word: value for value, words in FOREIGN_NUMBER_WORDS.items() for word in words.split()
+}
 RELATIVE_TIME = re.compile(
     rf"\b({'|'.join(WEEKDAYS)}|today|tomorrow|yesterday|"
     r"(last|next|this) (week|month|year|spring|summer|autumn|winter))\b",
