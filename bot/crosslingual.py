@@ -339,7 +339,7 @@ def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, 
         # The article's first sentence (its headline) says what the story is about: a sentence
         # that answers is nearer the question than that.
         lead = float(index.sentence_vectors_of(hit.row - hit.passage.seq)[0] @ query_vector)
-        for window in _windows(len(hit.passage.sentences)):
+        for window in _windows(len(hit.passage.sentences), _starts_with_headline(hit)):
             spans = tuple(hit.passage.sentences[i] for i in window)
             text = " ".join(hit.document.text[s:e] for s, e in spans)
             dense = float(unit_vector(vectors[window].sum(axis=0)) @ query_vector)
@@ -356,10 +356,19 @@ def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, 
     return made, rows
 
 
-def _windows(count: int) -> list[list[int]]:
+def _windows(count: int, headline_first: bool) -> list[list[int]]:
     """Each sentence alone, and with the next: a sentence near the question is often followed by
-    the one holding what it asks for ("The delegation was approved." "It is led by …")."""
-    return [[i] for i in range(count)] + [[i, i + 1] for i in range(count - 1)]
+    the one holding what it asks for ("The delegation was approved." "It is led by …"). A
+    headline is not the start of such a pair: the first sentence tells it again."""
+    first_pair = 1 if headline_first else 0
+    return [[i] for i in range(count)] + [[i, i + 1] for i in range(first_pair, count - 1)]
+
+
+def _starts_with_headline(hit: Hit) -> bool:
+    if hit.passage.seq != 0 or not hit.passage.sentences:
+        return False
+    start, end = hit.passage.sentences[0]
+    return hit.document.text[start:end].strip() == hit.document.title.strip()
 
 
 def _features(question: Question, hit: Hit, text: str, dense: float, rank_: int, time_fit: float):
