@@ -26,12 +26,13 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.squad import write_corpus  # noqa: E402
 from bot import crosslingual  # noqa: E402
+from bot.core import CANDIDATE_PASSAGES  # noqa: E402
 from bot.language import foreign_language  # noqa: E402
 from bot.ranking import _logit  # noqa: E402
 from embeddings import build_index, load_index, make_embedder, search  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "benchmarks" / "xquad"
-CANDIDATES = 8
+CANDIDATES = CANDIDATE_PASSAGES  # as many passages as the bot ranks (bot/core.py)
 LANGUAGE_NAMES = {"de": "German", "es": "Spanish"}
 
 

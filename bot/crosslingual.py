@@ -129,7 +129,7 @@ FEATURES = (
     "dense",
     "dense_gap",
     "passage_dense",
-    "hit_rank",
+    "passage_gap",
     "typed",
     "type_missing",
     "untyped_question",
@@ -330,6 +330,7 @@ def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, 
     asked_names = names_in(question.text, skip_first=True)
     asked_numbers = {n for n in _NUMBER.findall(question.text) if not _YEAR.fullmatch(n)}
     rows, made = [], []
+    top_passage = max((hit.dense for hit in hits), default=0.0)
     for rank_, hit in enumerate(hits):
         vectors = index.sentence_vectors_of(hit.row)
         time_fit = time_fit_of(question, hit)
@@ -348,6 +349,10 @@ def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, 
             row["numbers_found"] = _numbers_share(asked_numbers, numbers)
             row["over_lead"] = row["dense"] - lead
             row["width"] = float(len(window) - 1)
+            # How far the passage is from the nearest one, rather than its rank: a story told by
+            # several outlets has passages nearly as near as the first (XQuAD's fitting articles,
+            # cross-validated: the best sentence right 0.691 -> 0.708).
+            row["passage_gap"] = hit.dense - top_passage
             rows.append(row)
             made.append((hit, spans))
     best_dense = max((r["dense"] for r in rows), default=0.0)
