@@ -35,7 +35,15 @@ from bot.answer import (
 )
 from bot.lexicon import CYRILLIC_MONTHS, MONTHS, NUMBER_WORDS, WEEKDAYS
 from bot.question import Question, analyse
-from bot.ranking import ANSWER_TYPES, _logit, answer_type_fit, placement_features, time_fit_of, typed_spans
+from bot.ranking import (
+    ANSWER_TYPES,
+    _logit,
+    answer_type_fit,
+    is_headline,
+    placement_features,
+    time_fit_of,
+    typed_spans,
+)
 from bot.results import NOT_FOUND, Answer
 from embeddings import Hit, SearchableIndex, TermStats, unit_vector
 
@@ -370,10 +378,10 @@ def _windows(count: int, headline_first: bool) -> list[list[int]]:
 
 
 def _starts_with_headline(hit: Hit) -> bool:
-    if hit.passage.seq != 0 or not hit.passage.sentences:
+    if not hit.passage.sentences:
         return False
     start, end = hit.passage.sentences[0]
-    return hit.document.text[start:end].strip() == hit.document.title.strip()
+    return is_headline(hit, hit.document.text[start:end])
 
 
 def _features(question: Question, hit: Hit, text: str, dense: float, rank_: int, time_fit: float):

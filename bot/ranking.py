@@ -236,8 +236,13 @@ def placement_features(
         "type_missing": float(question.kind is not None and typed == 0),
         "untyped_question": float(question.kind is None),
         "time_fit": time_fit,
-        "headline": float(hit.passage.seq == 0 and text.startswith(hit.document.title)),
+        "headline": float(is_headline(hit, text)),
     }
+
+
+def is_headline(hit: Hit, text: str) -> bool:
+    """Is this text, from the hit's passage, its article's headline?"""
+    return hit.passage.seq == 0 and text.startswith(hit.document.title)
 
 
 def _word_features(
