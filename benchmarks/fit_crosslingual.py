@@ -130,7 +130,7 @@ def best_rows(asked: list[Asked], model: crosslingual.CrossModel) -> tuple[np.nd
         label = {id(c): right for c, right in zip(scored, a.labels, strict=True)}
         ranked = crosslingual.ordered(a.question, sorted(scored, key=lambda c: -c.score))
         best = ranked[0]
-        values = crosslingual.calibration_values(best, crosslingual.runner_up(ranked))
+        values = crosslingual.calibration_values(best, crosslingual.runner_up(ranked, a.question))
         typed_ok = a.question.kind is None or best.features["typed"]
         x.append([_logit(best.score)] + [values[f] for f in crosslingual.CALIBRATION_FEATURES] + [float(typed_ok)])
         y.append(label[id(best)] and typed_ok)

@@ -197,10 +197,20 @@ class CrossModel:
         return 1.0 / (1.0 + math.exp(-logit))
 
 
-def runner_up(scored: list[Scored]) -> Scored | None:
-    """The best candidate that shares no sentence with the best one."""
-    taken = set(scored[0].spans) if scored else set()
-    return next((c for c in scored[1:] if not taken & set(c.spans)), None)
+def runner_up(scored: list[Scored], question: Question | None = None) -> Scored | None:
+    """The best candidate that shares no sentence with the best one, nor gives the same short
+    answer to the question (a second outlet telling the same date corroborates; it does not compete)."""
+    if not scored:
+        return None
+    taken = set(scored[0].spans)
+    agreeing = _short_answer(question, scored[0]) if question else None
+
+    def competes(candidate: Scored) -> bool:
+        if taken & set(candidate.spans):
+            return False
+        return not (agreeing and question and _short_answer(question, candidate) == agreeing)
+
+    return next((c for c in scored[1:] if competes(c)), None)
 
 
 def calibration_values(best: Scored, second: Scored | None) -> dict[str, float]:
@@ -441,7 +451,7 @@ def _confident(question: Question, scored: list[Scored], model: CrossModel) -> b
         return False
     if time_fit_of(question, best.hit) < 0:
         return False
-    return model.confidence(best, runner_up(scored)) >= model.threshold
+    return model.confidence(best, runner_up(scored, question)) >= model.threshold
 
 
 def _more(question: Question, scored: list[Scored], model: CrossModel) -> list[Scored]:

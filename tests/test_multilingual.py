@@ -291,3 +291,23 @@ def test_the_fitted_cross_language_model_records_its_data_and_split():
     model = json.loads((ROOT / "bot" / "models" / "crosslingual-multilingual-e5-small.json").read_text())
     assert model["model"] == "multilingual-e5-small" and "XQuAD" in model["fitted"]["data"]
     assert "odd ones are held out" in model["fitted"]["articles"]
+
+
+def _scored(doc_id: str, text: str, score: float):
+    from bot.crosslingual import Scored
+    from embeddings import Document, Hit, Passage
+
+    document = Document(doc_id, "A title", "An outlet", dt.date(2025, 5, 16), None, text)
+    passage = Passage(doc_id, 0, 0, len(text), text, ((0, len(text)),))
+    return Scored(Hit(passage, document, score, score, 0.0, 0), ((0, len(text)),), score, {"dense": score})
+
+
+def test_a_second_outlet_telling_the_same_date_corroborates_the_answer_instead_of_competing():
+    from bot.crosslingual import analyse_foreign, runner_up
+
+    question = analyse_foreign("Wann wurde der Gefangenenaustausch vereinbart?", "German")
+    best = _scored("a", "The exchange was agreed on 16 May 2025 in Istanbul.", 0.9)
+    twin = _scored("b", "Both sides agreed the exchange on 16 May 2025, officials said.", 0.88)
+    other = _scored("c", "A later exchange was agreed on 2 June 2025.", 0.8)
+    assert runner_up([best, twin, other], question) is other
+    assert runner_up([best, twin, other]) is twin
