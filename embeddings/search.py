@@ -50,10 +50,17 @@ def search(index: SearchableIndex, query: str, query_vector: np.ndarray, k: int 
 
 
 def _is_duplicate(index: SearchableIndex, row: int, hits: list[Hit]) -> bool:
-    text = " ".join(index.passages[row].text.split()).lower()
+    """The same text, or near it in meaning in another article (a story syndicated). Two
+    passages of one article are never that: they tell its parts, however alike their vectors
+    (any two passages of one article are above 0.96 under multilingual-e5-small)."""
+    passage = index.passages[row]
+    text = " ".join(passage.text.split()).lower()
     for hit in hits:
         if " ".join(hit.passage.text.split()).lower() == text:
             return True
-        if float(index.vector(row) @ index.vector(hit.row)) >= DUPLICATE_COSINE:
+        if (
+            hit.passage.doc_id != passage.doc_id
+            and float(index.vector(row) @ index.vector(hit.row)) >= DUPLICATE_COSINE
+        ):
             return True
     return False

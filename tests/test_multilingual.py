@@ -311,3 +311,16 @@ def test_a_second_outlet_telling_the_same_date_corroborates_the_answer_instead_o
     other = _scored("c", "A later exchange was agreed on 2 June 2025.", 0.8)
     assert runner_up([best, twin, other], question) is other
     assert runner_up([best, twin, other]) is twin
+
+
+def test_no_passage_of_an_article_is_dropped_as_a_duplicate_of_another_however_alike(mixed_bot):
+    from embeddings import search
+
+    # multilingual-e5-small puts any two passages of one article above the duplicate cosine
+    index = mixed_bot.index
+    query = "Who led the Veltrian delegation?"
+    hits = search(index, query, mixed_bot.embedder.embed_query(query), k=len(index.passages))
+    article = hits[0].document.doc_id
+    found = {h.passage.seq for h in hits if h.document.doc_id == article}
+    assert found == {p.seq for p in index.passages if p.doc_id == article} and len(found) > 1
+
