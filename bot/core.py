@@ -211,7 +211,7 @@ class Bot:
             # A follow-up stays with the conversation's topic, but its own words weigh more.
             vector = unit_vector(vector + CONTEXT_SHARE * self.embedder.embed_query(context))
         index = self.index
-        asked = crosslingual.analyse_foreign(text, language)
+        asked = crosslingual.analyse_foreign(text, language, context)
         keywords = crosslingual.keyword_query(f"{text} {context}", language, index)
         hits = search(index, keywords, vector, k=CANDIDATE_PASSAGES * 2)
         if cyrillic_only:

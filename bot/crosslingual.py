@@ -255,18 +255,20 @@ def _cyrillic_terms(stats: TermStats) -> bool:
     return any(_CYRILLIC.match(term) for term in stats.doc_freq)
 
 
-def analyse_foreign(text: str, language: str) -> Question:
-    """The kind of thing asked for, and the years and months named, in a question in language."""
+def analyse_foreign(text: str, language: str, context: str = "") -> Question:
+    """The kind of thing asked for, and the years and months named, in a question in language;
+    and for a follow-up, the names of the turns before it."""
+    before = frozenset(names_in(context, skip_first=True)) if context else frozenset()
     locale = LOCALES[language]
     if locale == "en":
         english = analyse(text)
-        return Question(text, english.kind, (), english.years, english.months, english.focus)
+        return Question(text, english.kind, (), english.years, english.months, english.focus, named_before=before)
     lowered = text.lower()
     # The question word that comes first is the one asked ("Кто, по словам Пескова, решит, когда …").
     found = [(m.start(), k) for k, pattern in _KINDS.get(locale, []) if (m := re.search(pattern, lowered))]
     kind = min(found)[1] if found else None
     years = tuple(int(m.group()) for m in _YEAR.finditer(text))
-    return Question(text, kind, (), years, months_named(text, locale))
+    return Question(text, kind, (), years, months_named(text, locale), named_before=before)
 
 
 def months_named(text: str, locale: str) -> tuple[int, ...]:
@@ -345,7 +347,8 @@ def rank(question: Question, hits: list[Hit], index: SearchableIndex, query_vect
 
 def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, query_vector: np.ndarray):
     """Each sentence of the hits as (hit, spans), and its features."""
-    asked_names = names_in(question.text, skip_first=True)
+    # A follow-up that names no one ("What post does he hold?") asks about those named before.
+    asked_names = names_in(question.text, skip_first=True) or set(question.named_before)
     asked_numbers = {n for n in _NUMBER.findall(question.text) if not _YEAR.fullmatch(n)}
     rows, made = [], []
     top_passage = max((hit.dense for hit in hits), default=0.0)

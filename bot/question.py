@@ -66,6 +66,7 @@ class Question:
     focus: str | None = None  # the counted thing in "how many X"
     emphasis: tuple[str, ...] = ()  # a follow-up's own terms, weighed above those carried over
     said: frozenset[str] = frozenset()  # a follow-up: the terms of the answer it follows
+    named_before: frozenset[str] = frozenset()  # a follow-up: the names of the turns before it ("he")
 
 
 def asks_which(text: str) -> bool:

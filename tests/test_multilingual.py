@@ -324,3 +324,18 @@ def test_no_passage_of_an_article_is_dropped_as_a_duplicate_of_another_however_a
     found = {h.passage.seq for h in hits if h.document.doc_id == article}
     assert found == {p.seq for p in index.passages if p.doc_id == article} and len(found) > 1
 
+
+def test_a_follow_up_that_names_no_one_looks_for_those_named_before(mixed_bot):
+    from bot import crosslingual
+    from embeddings import search
+
+    before = "Хто очолив делегацію Велтрії? Мара Оконкво-Лінд."
+    question = crosslingual.analyse_foreign("А що вона сказала журналістам?", "Ukrainian", before)
+    vector = mixed_bot.embedder.embed_query(f"{before} {question.text}")
+    hits = search(mixed_bot.index, "", vector, k=8)
+    made, rows = crosslingual.candidate_rows(question, hits, mixed_bot.index, vector)
+    found = [("Okonkwo-Lind" in hit.passage.text, row["names_found"]) for (hit, _), row in zip(made, rows, strict=True)]
+    naming = [share for named, share in found if named]
+    others = [share for named, share in found if not named]
+    assert naming and min(naming) == 1.0
+    assert others and max(others) < 1.0
