@@ -316,7 +316,7 @@ def test_a_second_outlet_telling_the_same_date_corroborates_the_answer_instead_o
 def test_no_passage_of_an_article_is_dropped_as_a_duplicate_of_another_however_alike(mixed_bot):
     from embeddings import search
 
-    # multilingual-e5-small puts any two passages of one article above the duplicate cosine
+    # multilingual-e5-small puts neighbouring passages of one article above the duplicate cosine
     index = mixed_bot.index
     query = "Who led the Veltrian delegation?"
     hits = search(index, query, mixed_bot.embedder.embed_query(query), k=len(index.passages))
