@@ -150,6 +150,7 @@ FEATURES = (
 )
 CALIBRATION_FEATURES = (
     "dense",
+    "dense_lift",
     "second_gap",
     "over_lead",
     "names_found",
@@ -377,8 +378,12 @@ def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, 
             rows.append(row)
             made.append((hit, spans))
     best_dense = max((r["dense"] for r in rows), default=0.0)
+    # How far above the question's usual similarity: a question in some languages lands
+    # further from every English sentence, the answer's included.
+    mean_dense = float(np.mean([r["dense"] for r in rows])) if rows else 0.0
     for row in rows:
         row["dense_gap"] = row["dense"] - best_dense
+        row["dense_lift"] = row["dense"] - mean_dense
     return made, rows
 
 
