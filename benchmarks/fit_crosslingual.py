@@ -110,12 +110,10 @@ def _holds(hit, spans, item: dict) -> bool:
 
 
 def fit_scorer(asked: list[Asked]) -> tuple[dict[str, float], float]:
-    from sklearn.linear_model import LogisticRegression
-
     x = np.array([[row[f] for f in crosslingual.FEATURES] for a in asked if a.answerable for row in a.rows])
     y = np.array([label for a in asked if a.answerable for label in a.labels])
-    fitted = LogisticRegression(C=1.0, max_iter=2000).fit(x, y)
-    return dict(zip(crosslingual.FEATURES, map(float, fitted.coef_[0]), strict=True)), float(fitted.intercept_[0])
+    coefficients, intercept = _standardised_fit(x, y)
+    return dict(zip(crosslingual.FEATURES, map(float, coefficients), strict=True)), intercept
 
 
 def best_rows(asked: list[Asked], model: crosslingual.CrossModel) -> tuple[np.ndarray, np.ndarray]:
