@@ -151,11 +151,12 @@ def _standardised_fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     weighs them alike (a gap of 0.02 in similarity is as telling as a share of 1), returned as
     coefficients of the features as they are."""
     from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
 
-    mean, spread = x.mean(axis=0), x.std(axis=0) + 1e-9
-    fitted = LogisticRegression(C=1.0, max_iter=2000).fit((x - mean) / spread, y)
-    coefficients = fitted.coef_[0] / spread
-    return coefficients, float(fitted.intercept_[0] - coefficients @ mean)
+    scaler = StandardScaler().fit(x)
+    fitted = LogisticRegression(C=1.0, max_iter=2000).fit(scaler.transform(x), y)
+    coefficients = fitted.coef_[0] / scaler.scale_
+    return coefficients, float(fitted.intercept_[0] - coefficients @ scaler.mean_)
 
 
 def _balanced(answered: np.ndarray, right: np.ndarray) -> float:
