@@ -52,6 +52,8 @@ def test_progress_is_reported_per_batch(multilingual):
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS, EVAL = ROOT / "documents", ROOT / "tests" / "eval"
 KINDS = {"who", "when", "number", "factual", "multi", "temporal", "unanswerable", "conversation", "claim"}
+# The Wikinews articles, beside the checkout where the benchmarks are at hand.
+WIKINEWS = ROOT.parent / "shared" / "benchmarks" / "wikinews" / "articles"
 DEV_ARTICLES = {"000_a72c090eb7402965", "002_6985288c84105579", "004_0eff58235e7e9c8e"}
 
 
@@ -79,6 +81,24 @@ def test_the_blind_wikinews_set_has_every_kind_in_each_language_and_keeps_the_ar
         assert {i["label"] for i in own if i["kind"] == "claim"} == {"supported", "refuted", "not_enough_info"}
     for item in items:
         assert all(half[g] == item["split"] for g in item["gold"]), item["id"]
+
+
+OPEN_KINDS = {"who", "when", "number", "where", "factual", "unanswerable"}
+
+
+def test_the_blind_cyrillic_wikinews_set_quotes_dev_half_articles_only():
+    split = json.loads((EVAL / "wikinews_split.json").read_text(encoding="utf-8"))
+    items = [json.loads(line) for line in (EVAL / "wikinews_cyrillic.jsonl").read_text().splitlines()]
+    for language in ("uk", "ru"):
+        own = [i for i in items if i["language"] == language]
+        assert len(own) >= 40 and {i["kind"] for i in own} == OPEN_KINDS
+        assert sum(i["kind"] == "unanswerable" for i in own) >= 8
+    for item in items:
+        assert item["split"] == "dev" and set(item["gold"]) <= set(split["dev"]), item["id"]
+        assert bool(item["gold"]) == bool(item["facts"]) == (item["kind"] != "unanswerable"), item["id"]
+        if WIKINEWS.is_dir():
+            text = (WIKINEWS / f"{item['gold'][0]}.md").read_text(encoding="utf-8") if item["gold"] else ""
+            assert all(any(a in text for a in fact.split("|")) for fact in item["facts"]), item["id"]
 
 
 # Questions and articles in Ukrainian and Russian, and questions in German and Spanish, through a
