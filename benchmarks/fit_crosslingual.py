@@ -7,6 +7,11 @@ question is asked twice: as it is (a sentence of its paragraph that holds the En
 right), and with its paragraph's passages left out of the search, which leaves the rest of the
 article, on the same topic, to be declined.
 
+First, each language's offset from English is measured: the mean difference between the vectors
+of the fitting articles' questions in that language and the same questions in English (German
+and Spanish from XQuAD; Ukrainian and Russian from benchmarks/data/, translations of every
+second of those questions). The bot takes it out of a question's vector before searching.
+
     .venv/bin/python benchmarks/fit_crosslingual.py [--model multilingual-e5-small] [--languages de,es]
 """
 
@@ -32,8 +37,9 @@ from bot.ranking import _logit  # noqa: E402
 from embeddings import build_index, load_index, make_embedder, search  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "benchmarks" / "xquad"
+TRANSLATIONS = ROOT / "benchmarks" / "data"
 CANDIDATES = CANDIDATE_PASSAGES  # as many passages as the bot ranks (bot/core.py)
-LANGUAGE_NAMES = {"de": "German", "es": "Spanish"}
+LANGUAGE_NAMES = {"de": "German", "es": "Spanish", "uk": "Ukrainian", "ru": "Russian"}
 
 
 @dataclass
@@ -48,31 +54,41 @@ class Asked:
 
 def xquad_items(languages: list[str]) -> tuple[dict, list[dict]]:
     """The English XQuAD data, and each question in each language with its paragraph's doc id,
-    article number and English answers."""
+    article number and English answers. A language XQuAD does not have is read from its
+    translations of the fitting articles' questions (benchmarks/data/xquad-<language>.jsonl)."""
     english = json.loads((SHARED / "xquad.en.json").read_text(encoding="utf-8"))
-    answers = {
-        qa["id"]: [a["text"] for a in qa["answers"]]
-        for a in english["data"]
-        for p in a["paragraphs"]
-        for qa in p["qas"]
-    }
     items = []
     for language in languages:
-        data = json.loads((SHARED / f"xquad.{language}.json").read_text(encoding="utf-8"))
-        for a, article in enumerate(data["data"]):
+        asked = _questions_in(language)
+        for a, article in enumerate(english["data"]):
             for p, paragraph in enumerate(article["paragraphs"]):
-                for qa in paragraph["qas"]:
-                    doc = f"{a:02d}-{p:03d}"
-                    items.append(
-                        {
-                            "question": qa["question"],
-                            "language": language,
-                            "doc": doc,
-                            "article": a,
-                            "answers": answers[qa["id"]],
-                        }
-                    )
+                items += [
+                    {
+                        "question": asked[qa["id"]],
+                        "language": language,
+                        "doc": f"{a:02d}-{p:03d}",
+                        "article": a,
+                        "answers": [answer["text"] for answer in qa["answers"]],
+                        "id": qa["id"],
+                    }
+                    for qa in paragraph["qas"]
+                    if qa["id"] in asked
+                ]
     return english, items
+
+
+def _questions_in(language: str) -> dict[str, str]:
+    """XQuAD's questions in a language, by id."""
+    translated = TRANSLATIONS / f"xquad-{language}.jsonl"
+    if translated.is_file():
+        rows = [json.loads(line) for line in translated.read_text(encoding="utf-8").splitlines()]
+        return {row["id"]: row["question"] for row in rows}
+    data = json.loads((SHARED / f"xquad.{language}.json").read_text(encoding="utf-8"))
+    return {qa["id"]: qa["question"] for a in data["data"] for p in a["paragraphs"] for qa in p["qas"]}
+
+
+def _fitting(items: list[dict]) -> list[dict]:
+    return [i for i in items if i["article"] % 2 == 0]
 
 
 def indexed(english: dict, model: str, folder: Path):
@@ -83,19 +99,19 @@ def indexed(english: dict, model: str, folder: Path):
     return load_index(folder / "index"), embedder
 
 
-def ask(index, embedder, item: dict, answerable: bool) -> Asked:
-    question, hits, vector = searched(index, embedder, item, answerable)
+def ask(index, embedder, item: dict, answerable: bool, shifted: crosslingual.CrossModel) -> Asked:
+    question, hits, vector = searched(index, embedder, item, answerable, shifted)
     made, rows = crosslingual.candidate_rows(question, hits, index, vector)
     labels = [int(_holds(hit, spans, item)) for hit, spans in made]
     return Asked(item["article"], answerable, made, rows, labels, question)
 
 
-def searched(index, embedder, item: dict, answerable: bool) -> tuple:
+def searched(index, embedder, item: dict, answerable: bool, model: crosslingual.CrossModel | None) -> tuple:
     """The question as analysed, the passages found for it (less its paragraph's when it is to be
     declined), and its vector."""
     language = LANGUAGE_NAMES[item["language"]]
     question = crosslingual.analyse_foreign(item["question"], language)
-    vector = embedder.embed_query(item["question"])
+    vector = crosslingual.question_vector(embedder, item["question"], language, model, index)
     hits = search(index, crosslingual.keyword_query(item["question"], language, index), vector, k=CANDIDATES * 3)
     if not answerable:
         hits = [h for h in hits if h.document.doc_id != item["doc"]]
@@ -107,6 +123,18 @@ def _holds(hit, spans, item: dict) -> bool:
         return False
     text = " ".join(hit.document.text[s:e] for s, e in spans).lower()
     return any(answer.lower() in text for answer in item["answers"])
+
+
+def language_shifts(embedder, english: dict, items: list[dict]) -> dict[str, np.ndarray]:
+    """Per language, the mean of its questions' vectors less those of the same questions in
+    English: the part of a vector that says which language a question is in."""
+    english_questions = {qa["id"]: qa["question"] for a in english["data"] for p in a["paragraphs"] for qa in p["qas"]}
+    shifts = {}
+    for code in sorted({item["language"] for item in items}):
+        pairs = [(item["question"], english_questions[item["id"]]) for item in items if item["language"] == code]
+        offsets = [embedder.embed_query(asked) - embedder.embed_query(english) for asked, english in pairs]
+        shifts[LANGUAGE_NAMES[code]] = np.mean(offsets, axis=0)
+    return shifts
 
 
 def fit_scorer(asked: list[Asked]) -> tuple[dict[str, float], float]:
@@ -166,15 +194,18 @@ def _balanced(answered: np.ndarray, right: np.ndarray) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="multilingual-e5-small")
-    parser.add_argument("--languages", default="de,es")
+    parser.add_argument("--languages", default="de,es", help="whose questions are fitted on")
+    parser.add_argument("--shift-languages", default="de,es,uk,ru", help="whose offset from English is taken out")
     args = parser.parse_args()
     english, items = xquad_items(args.languages.split(","))
-    fitting = [i for i in items if i["article"] % 2 == 0]
+    fitting = _fitting(items)
     with tempfile.TemporaryDirectory() as folder:
         index, embedder = indexed(english, args.model, Path(folder))
-        asked = [ask(index, embedder, item, answerable) for item in fitting for answerable in (True, False)]
+        shifts = language_shifts(embedder, english, _fitting(xquad_items(args.shift_languages.split(","))[1]))
+        shifted = crosslingual.CrossModel(args.model, {}, 0.0, {}, 0.0, shifts)
+        asked = [ask(index, embedder, item, answerable, shifted) for item in fitting for answerable in (True, False)]
     weights, intercept = fit_scorer(asked)
-    scorer = crosslingual.CrossModel(args.model, weights, intercept, {}, 0.0)
+    scorer = crosslingual.CrossModel(args.model, weights, intercept, {}, 0.0, shifts)
     calibration, threshold, figures = calibrate(asked, scorer)
     recognised = sum(foreign_language(i["question"]) == LANGUAGE_NAMES[i["language"]] for i in fitting) / len(fitting)
     out = {
@@ -183,10 +214,12 @@ def main() -> None:
         "intercept": intercept,
         "calibration": calibration,
         "threshold": threshold,
+        "shifts": {language: [round(float(v), 6) for v in shift] for language, shift in shifts.items()},
         "fitted": {
             "data": f"XQuAD {args.languages} questions over the English paragraphs",
             "articles": "even-numbered XQuAD articles (0, 2, ... in file order); odd ones are held out",
             "questions": len(fitting),
+            "shifts": f"{args.shift_languages}: fitting articles' questions less the same in English",
             "language_recognised": round(recognised, 3),
             **figures,
         },

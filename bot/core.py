@@ -205,12 +205,13 @@ class Bot:
 
     def _across_hits(self, language: str, text: str, history: Sequence[Turn], cyrillic_only: bool = False) -> tuple:
         """What a question in language asks, the passages that may answer it, and its vector."""
-        vector = self.embedder.embed_query(text)
+        index = self.index
+        model = crosslingual.cross_model(self.embedder.model_id)
+        vector = crosslingual.question_vector(self.embedder, text, language, model, index)
         context = " ".join(t.content for t in history[-2:])
         if context:
             # A follow-up stays with the conversation's topic, but its own words weigh more.
             vector = unit_vector(vector + CONTEXT_SHARE * self.embedder.embed_query(context))
-        index = self.index
         asked = crosslingual.analyse_foreign(text, language, context)
         keywords = crosslingual.keyword_query(f"{text} {context}", language, index)
         hits = search(index, keywords, vector, k=CANDIDATE_PASSAGES * 2)

@@ -15,7 +15,7 @@ import json
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -45,7 +45,7 @@ from bot.ranking import (
     typed_spans,
 )
 from bot.results import NOT_FOUND, Answer
-from embeddings import Hit, SearchableIndex, TermStats, unit_vector
+from embeddings import Hit, SearchableIndex, TermStats, TextEmbedder, unit_vector
 
 # The languages a question may be asked in with a multilingual model, by the name
 # bot/language.py gives them, and the locale their dates are written in.
@@ -185,6 +185,8 @@ class CrossModel:
     intercept: float
     calibration: dict[str, float]
     threshold: float
+    # Per language, the mean offset of its questions' vectors from the same questions' in English.
+    shifts: dict[str, np.ndarray] = field(default_factory=dict)
 
     def scores(self, rows: list[dict[str, float]]) -> np.ndarray:
         x = np.array([[row[f] for f in FEATURES] for row in rows])
@@ -226,7 +228,26 @@ def cross_model(model_id: str) -> CrossModel | None:
     if not path.is_file():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
-    return CrossModel(data["model"], data["weights"], data["intercept"], data["calibration"], data["threshold"])
+    shifts = {language: np.array(shift, dtype=np.float32) for language, shift in data.get("shifts", {}).items()}
+    return CrossModel(data["model"], data["weights"], data["intercept"], data["calibration"], data["threshold"], shifts)
+
+
+def question_vector(
+    embedder: TextEmbedder, text: str, language: str, model: CrossModel | None, index: SearchableIndex
+) -> np.ndarray:
+    """The question's vector with its language's offset from English taken out: what stays is
+    what it asks, nearer the English sentences that answer it. Where the index has articles in
+    the question's script, the offset stays: taking it out would push those articles away."""
+    vector = embedder.embed_query(text)
+    shift = model.shifts.get(language) if model else None
+    if shift is None or in_its_script(text, index):
+        return vector
+    return unit_vector(vector - shift)
+
+
+def in_its_script(text: str, index: SearchableIndex) -> bool:
+    """Is the question in Cyrillic, and does the index hold articles in Cyrillic too?"""
+    return bool(_CYRILLIC.search(text.lower())) and has_cyrillic(index)
 
 
 def keyword_query(text: str, language: str, index: SearchableIndex) -> str:
@@ -234,7 +255,7 @@ def keyword_query(text: str, language: str, index: SearchableIndex) -> str:
     (a Ukrainian question, Ukrainian articles); else its numbers only, which every language
     writes alike, so that stray words shared with another language ("de", "la") do not pull
     passages up."""
-    if _CYRILLIC.search(text.lower()) and has_cyrillic(index):
+    if in_its_script(text, index):
         return text
     return " ".join(_NUMBER.findall(text))
 

@@ -311,6 +311,56 @@ def test_the_fitted_cross_language_model_records_its_data_and_split():
     model = json.loads((ROOT / "bot" / "models" / "crosslingual-multilingual-e5-small.json").read_text())
     assert model["model"] == "multilingual-e5-small" and "XQuAD" in model["fitted"]["data"]
     assert "odd ones are held out" in model["fitted"]["articles"]
+    from bot.crosslingual import LOCALES
+
+    assert set(model["shifts"]) == set(LOCALES) - {"English"}
+    assert all(len(shift) == 384 for shift in model["shifts"].values())
+
+
+@pytest.fixture(scope="module")
+def english_only_index():
+    """What question_vector asks of an index: its terms (here English ones only)."""
+    from types import SimpleNamespace
+
+    from embeddings import TermStats, tokenize
+
+    return SimpleNamespace(keyword=TermStats(dict.fromkeys(tokenize("The bridge over the river was closed"), 1), 1))
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "english"),
+    [
+        (
+            "Ukrainian",
+            "Скільки коштуватиме новий міст через річку?",
+            "How much will the new bridge over the river cost?",
+        ),
+        ("Russian", "Кто открыл выставку в городском музее?", "Who opened the exhibition at the city museum?"),
+        ("German", "Wann wurde der Flughafen geschlossen?", "When was the airport closed?"),
+        ("Spanish", "¿Dónde se celebró la reunión de los ministros?", "Where was the ministers' meeting held?"),
+    ],
+)
+def test_a_question_loses_its_language_offset_and_lands_nearer_the_same_question_in_english(
+    english_only_index, language, question, english
+):
+    from bot.crosslingual import cross_model, question_vector
+
+    embedder = make_embedder("multilingual-e5-small")
+    model = cross_model("multilingual-e5-small")
+    target = embedder.embed_query(english)
+    shifted = question_vector(embedder, question, language, model, english_only_index)
+    assert float(shifted @ target) > float(embedder.embed_query(question) @ target)
+    assert np.allclose(question_vector(embedder, english, "English", model, english_only_index), target)
+
+
+def test_a_cyrillic_question_keeps_its_offset_where_articles_are_in_cyrillic_too(mixed_bot):
+    from bot.crosslingual import cross_model, question_vector
+
+    question = "Скільки суден базуватиметься в порту?"
+    kept = question_vector(
+        mixed_bot.embedder, question, "Ukrainian", cross_model("multilingual-e5-small"), mixed_bot.index
+    )
+    assert np.allclose(kept, mixed_bot.embedder.embed_query(question))
 
 
 def _scored(doc_id: str, text: str, score: float):
