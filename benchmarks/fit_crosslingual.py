@@ -13,6 +13,7 @@ and Spanish from XQuAD; Ukrainian and Russian from benchmarks/data/, translation
 second of those questions). The bot takes it out of a question's vector before searching.
 
     .venv/bin/python benchmarks/fit_crosslingual.py [--model multilingual-e5-small] [--languages de,es]
+        [--shift-languages de,es,uk,ru]
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ and by what survives translation: names (compared transliterated), numbers, year
 and the kind of thing asked for. A logistic model fitted by benchmarks/fit_crosslingual.py on
 XQuAD (German and Spanish questions over English paragraphs, with the answering paragraph
 removed for the questions that must be declined) scores the sentences and decides abstention.
-The sentences are quoted as written; only the framing is in the question's language.
+The question's vector first loses its language's mean offset from English, measured by the same
+script. The sentences are quoted as written; only the framing is in the question's language.
 """
 
 from __future__ import annotations
