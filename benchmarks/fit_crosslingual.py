@@ -35,7 +35,7 @@ from bot import crosslingual  # noqa: E402
 from bot.core import CANDIDATE_PASSAGES  # noqa: E402
 from bot.language import foreign_language  # noqa: E402
 from bot.ranking import _logit  # noqa: E402
-from embeddings import build_index, load_index, make_embedder, search  # noqa: E402
+from embeddings import build_index, load_index, make_embedder  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "benchmarks" / "xquad"
 TRANSLATIONS = ROOT / "benchmarks" / "data"
@@ -101,22 +101,22 @@ def indexed(english: dict, model: str, folder: Path):
 
 
 def ask(index, embedder, item: dict, answerable: bool, shifted: crosslingual.CrossModel) -> Asked:
-    question, hits, vector = searched(index, embedder, item, answerable, shifted)
-    made, rows = crosslingual.candidate_rows(question, hits, index, vector)
+    question, hits, vectors = searched(index, embedder, item, answerable, shifted)
+    made, rows = crosslingual.candidate_rows(question, hits, index, vectors)
     labels = [int(_holds(hit, spans, item)) for hit, spans in made]
     return Asked(item["article"], answerable, made, rows, labels, question)
 
 
 def searched(index, embedder, item: dict, answerable: bool, model: crosslingual.CrossModel | None) -> tuple:
     """The question as analysed, the passages found for it (less its paragraph's when it is to be
-    declined), and its vector."""
+    declined), and its vectors."""
     language = LANGUAGE_NAMES[item["language"]]
     question = crosslingual.analyse_foreign(item["question"], language)
-    vector = crosslingual.question_vector(embedder, item["question"], language, model, index)
-    hits = search(index, crosslingual.keyword_query(item["question"], language, index), vector, k=CANDIDATES * 3)
+    vectors = crosslingual.question_vectors(embedder, item["question"], language, model, index)
+    hits = crosslingual.search_across(index, vectors, item["question"], k=CANDIDATES * 3)
     if not answerable:
         hits = [h for h in hits if h.document.doc_id != item["doc"]]
-    return question, hits[:CANDIDATES], vector
+    return question, hits[:CANDIDATES], vectors
 
 
 def _holds(hit, spans, item: dict) -> bool:

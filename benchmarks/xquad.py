@@ -37,9 +37,9 @@ def declined(index_dir: Path, model: str, questions: list[dict]) -> float | None
     index, embedder = load_index(index_dir), make_embedder(model)
     answers = []
     for item in questions:
-        question, hits, vector = searched(index, embedder, item, answerable=False, model=cross)
+        question, hits, vectors = searched(index, embedder, item, answerable=False, model=cross)
         language = LANGUAGE_NAMES[item["language"]]
-        answers.append(crosslingual.compose(question, language, hits, index, vector, cross, max_citations=3))
+        answers.append(crosslingual.compose(question, language, hits, index, vectors, cross, max_citations=3))
     return round(sum(not a.grounded for a in answers) / len(answers), 3)
 
 

@@ -43,7 +43,6 @@ CANDIDATE_PASSAGES = 8
 TIME_PREFERENCE = 0.3
 FOLLOW_UP_SHARE = 0.8  # a follow-up is answered from the articles that match it this nearly as well as the best
 RELOAD_CHECK_SECONDS = 1.0
-CONTEXT_SHARE = 0.5  # weight of the conversation's last turns in a cross-language follow-up's vector
 
 
 @dataclass(frozen=True)
@@ -200,24 +199,20 @@ class Bot:
         model: crosslingual.CrossModel,
         cyrillic_only: bool = False,
     ) -> Answer:
-        asked, hits, vector = self._across_hits(language, text, history, cyrillic_only)
-        return crosslingual.compose(asked, language, hits, self.index, vector, model, self.top_k)
+        asked, hits, vectors = self._across_hits(language, text, history, cyrillic_only)
+        return crosslingual.compose(asked, language, hits, self.index, vectors, model, self.top_k)
 
     def _across_hits(self, language: str, text: str, history: Sequence[Turn], cyrillic_only: bool = False) -> tuple:
-        """What a question in language asks, the passages that may answer it, and its vector."""
+        """What a question in language asks, the passages that may answer it, and its vectors."""
         index = self.index
         model = crosslingual.cross_model(self.embedder.model_id)
-        vector = crosslingual.question_vector(self.embedder, text, language, model, index)
         context = " ".join(t.content for t in history[-2:])
-        if context:
-            # A follow-up stays with the conversation's topic, but its own words weigh more.
-            vector = unit_vector(vector + CONTEXT_SHARE * self.embedder.embed_query(context))
+        vectors = crosslingual.question_vectors(self.embedder, text, language, model, index, context)
         asked = crosslingual.analyse_foreign(text, language, context)
-        keywords = crosslingual.keyword_query(f"{text} {context}", language, index)
-        hits = search(index, keywords, vector, k=CANDIDATE_PASSAGES * 2)
+        hits = crosslingual.search_across(index, vectors, f"{text} {context}", k=CANDIDATE_PASSAGES * 2)
         if cyrillic_only:
             hits = [hit for hit in hits if crosslingual.in_cyrillic(hit.passage.text)]
-        return asked, _prefer_named_time(asked, hits), vector
+        return asked, _prefer_named_time(asked, hits), vectors
 
     def passages_for(self, question: str, history: Sequence[Turn] = ()) -> list[Hit]:
         """The passages ask answers a question from, best first (for benchmarks)."""
@@ -285,8 +280,8 @@ class Bot:
         model = self._cross_model_for(language)
         if model is None:
             return Verdict("not_enough_info", not_read(language, self.readable_languages(), "claim"), evidence=())
-        _, hits, vector = self._across_hits(language, claim, ())
-        return check_across(claim, language, hits, self.index, vector, model, self.top_k)
+        _, hits, vectors = self._across_hits(language, claim, ())
+        return check_across(claim, language, hits, self.index, vectors, model, self.top_k)
 
     def health(self) -> dict:
         index = self.index

@@ -15,13 +15,12 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-import numpy as np
 import simplemma
 from babel.dates import format_date
 
 from bot import crosslingual
 from bot.answer import clean_sentence
-from bot.crosslingual import CrossModel, Scored
+from bot.crosslingual import CrossModel, QuestionVectors, Scored
 from bot.lexicon import NUMBER_WORD_VALUES
 from bot.results import Citation, Evidence, Label, Stance, Verdict
 from embeddings import Hit, SearchableIndex
@@ -198,7 +197,7 @@ def check_across(
     language: str,
     hits: list[Hit],
     index: SearchableIndex,
-    query_vector: np.ndarray,
+    vectors: QuestionVectors,
     model: CrossModel,
     max_evidence: int = 3,
 ) -> Verdict:
@@ -206,7 +205,7 @@ def check_across(
     locale = crosslingual.LOCALES[language]
     question = replace(crosslingual.analyse_foreign(claim, language), kind=None)
     # Not put in the claim's time first, as an answer is: the claim may have the time wrong.
-    ranked = crosslingual.rank(question, hits, index, query_vector, model)
+    ranked = crosslingual.rank(question, hits, index, vectors, model)
     claimed = facts_of(claim, claim=True)
     if locale == "de":
         claimed = _without_german_nouns(claim, claimed)

@@ -46,7 +46,7 @@ from bot.ranking import (
     typed_spans,
 )
 from bot.results import NOT_FOUND, Answer
-from embeddings import Hit, SearchableIndex, TermStats, TextEmbedder, unit_vector
+from embeddings import Hit, SearchableIndex, TermStats, TextEmbedder, search, unit_vector
 
 # The languages a question may be asked in with a multilingual model, by the name
 # bot/language.py gives them, and the locale their dates are written in.
@@ -130,6 +130,7 @@ _EXTRACTORS = {
     "where": re.compile(r"\b(?:in|at|to|from|near) ((?:the )?[A-Z][\w'’-]*(?:,? [A-Z][\w'’-]*)*)"),
     "number": re.compile(rf"\b(\d[\d,.]*\d|\d|(?i:{NUMBER_WORDS}))\b"),
 }
+CONTEXT_SHARE = 0.5  # weight of the conversation's last turns in a follow-up's vector
 OTHER_TIME_RATIO = 0.5  # another time's best sentence joins the answer if it scores this close
 MIN_NAME = 4  # letters, transliterated, for a capitalised word to count as a name
 NAME_SHARE = 0.5
@@ -233,32 +234,61 @@ def cross_model(model_id: str) -> CrossModel | None:
     return CrossModel(data["model"], data["weights"], data["intercept"], data["calibration"], data["threshold"], shifts)
 
 
-def question_vector(
-    embedder: TextEmbedder, text: str, language: str, model: CrossModel | None, index: SearchableIndex
-) -> np.ndarray:
-    """The question's vector with its language's offset from English taken out: what stays is
-    what it asks, nearer the English sentences that answer it. Where the index has articles in
-    the question's script, the offset stays: taking it out would push those articles away."""
-    vector = embedder.embed_query(text)
+@dataclass(frozen=True)
+class QuestionVectors:
+    """The question's vector with its language's offset from English taken out, to compare with
+    passages in another script; and, where the index has articles in the question's script, as
+    asked, to compare with those (taking the offset out would push them away)."""
+
+    across: np.ndarray
+    own: np.ndarray | None = None
+
+    def for_passage(self, hit: Hit) -> np.ndarray:
+        if self.own is not None and in_cyrillic(hit.passage.text):
+            return self.own
+        return self.across
+
+
+def question_vectors(
+    embedder: TextEmbedder,
+    text: str,
+    language: str,
+    model: CrossModel | None,
+    index: SearchableIndex,
+    context: str = "",
+) -> QuestionVectors:
+    """The question's vectors; a follow-up's lean to its conversation's last turns."""
+    asked = embedder.embed_query(text)
     shift = model.shifts.get(language) if model else None
-    if shift is None or in_its_script(text, index):
-        return vector
-    return unit_vector(vector - shift)
+    across = asked if shift is None else unit_vector(asked - shift)
+    if context:
+        # A follow-up stays with the conversation's topic, but its own words weigh more.
+        lean = CONTEXT_SHARE * embedder.embed_query(context)
+        asked, across = unit_vector(asked + lean), unit_vector(across + lean)
+    return QuestionVectors(across, asked if in_its_script(text, index) else None)
+
+
+def search_across(
+    index: SearchableIndex,
+    vectors: QuestionVectors,
+    text: str,
+    k: int,
+) -> list[Hit]:
+    """The passages for a question in another language, best first. Passages in other scripts
+    are searched by the shifted vector and the question's numbers only, which every language
+    writes alike (stray words shared with another language, "de", "la", would pull passages
+    up); those in its own script by the vector as asked and all its words."""
+    hits = search(index, " ".join(_NUMBER.findall(text)), vectors.across, k)
+    if vectors.own is None:
+        return hits
+    own = [hit for hit in search(index, text, vectors.own, k) if in_cyrillic(hit.passage.text)]
+    other = [hit for hit in hits if not in_cyrillic(hit.passage.text)]
+    return sorted(own + other, key=lambda hit: -hit.score)[:k]
 
 
 def in_its_script(text: str, index: SearchableIndex) -> bool:
     """Is the question in Cyrillic, and does the index hold articles in Cyrillic too?"""
     return bool(_CYRILLIC.search(text.lower())) and has_cyrillic(index)
-
-
-def keyword_query(text: str, language: str, index: SearchableIndex) -> str:
-    """What keyword search is given: the question when the index has articles in its script
-    (a Ukrainian question, Ukrainian articles); else its numbers only, which every language
-    writes alike, so that stray words shared with another language ("de", "la") do not pull
-    passages up."""
-    if in_its_script(text, index):
-        return text
-    return " ".join(_NUMBER.findall(text))
 
 
 def in_cyrillic(text: str) -> bool:
@@ -359,16 +389,16 @@ def _triples(word: str) -> frozenset[str]:
     return frozenset(word[i : i + 3] for i in range(len(word) - 2))
 
 
-def rank(question: Question, hits: list[Hit], index: SearchableIndex, query_vector: np.ndarray, model: CrossModel):
+def rank(question: Question, hits: list[Hit], index: SearchableIndex, vectors: QuestionVectors, model: CrossModel):
     """Every sentence of the hits, scored, best first."""
-    made, rows = candidate_rows(question, hits, index, query_vector)
+    made, rows = candidate_rows(question, hits, index, vectors)
     if not rows:
         return []
     scored = [Scored(h, s, float(p), r) for (h, s), p, r in zip(made, model.scores(rows), rows, strict=True)]
     return sorted(scored, key=lambda c: -c.score)
 
 
-def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, query_vector: np.ndarray):
+def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, vectors: QuestionVectors):
     """Each sentence of the hits as (hit, spans), and its features."""
     # A follow-up that names no one ("What post does he hold?") asks about those named before.
     asked_names = names_in(question.text, skip_first=True) or set(question.named_before)
@@ -376,7 +406,8 @@ def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, 
     rows, made = [], []
     top_passage = max((hit.dense for hit in hits), default=0.0)
     for rank_, hit in enumerate(hits):
-        vectors = index.sentence_vectors_of(hit.row)
+        query_vector = vectors.for_passage(hit)
+        sentence_vectors = index.sentence_vectors_of(hit.row)
         time_fit = time_fit_of(question, hit)
         context = f"{hit.document.title} {hit.passage.text}"
         names = names_in(context, skip_first=False)
@@ -387,7 +418,7 @@ def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, 
         for window in _windows(len(hit.passage.sentences), _starts_with_headline(hit)):
             spans = tuple(hit.passage.sentences[i] for i in window)
             text = " ".join(hit.document.text[s:e] for s, e in spans)
-            dense = float(unit_vector(vectors[window].sum(axis=0)) @ query_vector)
+            dense = float(unit_vector(sentence_vectors[window].sum(axis=0)) @ query_vector)
             row = _features(question, hit, text, dense, rank_, time_fit)
             row["names_found"] = _names_share(asked_names, names)
             row["numbers_found"] = _numbers_share(asked_numbers, numbers)
@@ -457,13 +488,13 @@ def compose(
     language: str,
     hits: list[Hit],
     index: SearchableIndex,
-    query_vector: np.ndarray,
+    vectors: QuestionVectors,
     model: CrossModel,
     max_citations: int,
 ) -> Answer:
     """A cited answer in the question's language, or its "the articles don't say"."""
     locale = LOCALES[language]
-    scored = ordered(question, rank(question, hits, index, query_vector, model))
+    scored = ordered(question, rank(question, hits, index, vectors, model))
     if not scored or not _confident(question, scored, model):
         return not_found(scored, hits, max_citations, (FRAMINGS[locale][1], NEAREST[locale]))
     chosen = [scored[0], *_more(question, scored, model)]

@@ -319,7 +319,7 @@ def test_the_fitted_cross_language_model_records_its_data_and_split():
 
 @pytest.fixture(scope="module")
 def english_only_index():
-    """What question_vector asks of an index: its terms (here English ones only)."""
+    """What question_vectors asks of an index: its terms (here English ones only)."""
     from types import SimpleNamespace
 
     from embeddings import TermStats, tokenize
@@ -343,24 +343,32 @@ def english_only_index():
 def test_a_question_loses_its_language_offset_and_lands_nearer_the_same_question_in_english(
     english_only_index, language, question, english
 ):
-    from bot.crosslingual import cross_model, question_vector
+    from bot.crosslingual import cross_model, question_vectors
 
     embedder = make_embedder("multilingual-e5-small")
     model = cross_model("multilingual-e5-small")
     target = embedder.embed_query(english)
-    shifted = question_vector(embedder, question, language, model, english_only_index)
-    assert float(shifted @ target) > float(embedder.embed_query(question) @ target)
-    assert np.allclose(question_vector(embedder, english, "English", model, english_only_index), target)
+    vectors = question_vectors(embedder, question, language, model, english_only_index)
+    assert float(vectors.across @ target) > float(embedder.embed_query(question) @ target)
+    assert vectors.own is None
+    assert np.allclose(question_vectors(embedder, english, "English", model, english_only_index).across, target)
 
 
-def test_a_cyrillic_question_keeps_its_offset_where_articles_are_in_cyrillic_too(mixed_bot):
-    from bot.crosslingual import cross_model, question_vector
+def test_a_cyrillic_question_keeps_its_offset_for_cyrillic_articles_only(mixed_bot):
+    from bot.crosslingual import cross_model, in_cyrillic, question_vectors, search_across
 
     question = "Скільки суден базуватиметься в порту?"
-    kept = question_vector(
+    vectors = question_vectors(
         mixed_bot.embedder, question, "Ukrainian", cross_model("multilingual-e5-small"), mixed_bot.index
     )
-    assert np.allclose(kept, mixed_bot.embedder.embed_query(question))
+    assert np.allclose(vectors.own, mixed_bot.embedder.embed_query(question))
+    assert not np.allclose(vectors.across, vectors.own)
+    hits = search_across(mixed_bot.index, vectors, question, k=12)
+    scripts = {in_cyrillic(hit.passage.text) for hit in hits}
+    assert scripts == {True, False}  # both kinds of article are searched, each with its own vector
+    for hit in hits:
+        expected = vectors.own if in_cyrillic(hit.passage.text) else vectors.across
+        assert vectors.for_passage(hit) is expected
 
 
 def _scored(doc_id: str, text: str, score: float):
@@ -403,7 +411,7 @@ def test_a_follow_up_that_names_no_one_looks_for_those_named_before(mixed_bot):
     question = crosslingual.analyse_foreign("А що вона сказала журналістам?", "Ukrainian", before)
     vector = mixed_bot.embedder.embed_query(f"{before} {question.text}")
     hits = search(mixed_bot.index, "", vector, k=8)
-    made, rows = crosslingual.candidate_rows(question, hits, mixed_bot.index, vector)
+    made, rows = crosslingual.candidate_rows(question, hits, mixed_bot.index, crosslingual.QuestionVectors(vector))
     found = [("Okonkwo-Lind" in hit.passage.text, row["names_found"]) for (hit, _), row in zip(made, rows, strict=True)]
     naming = [share for named, share in found if named]
     others = [share for named, share in found if not named]
