@@ -374,14 +374,45 @@ def _latin(word: str) -> str:
 
 def alike(a: str, b: str) -> bool:
     """Are two transliterated words the same name in two spellings (Умєров ~ Umierov, Пєсков ~
-    Peskov, Мединського ~ Medinsky, Трамп ~ Trump)? Half the shorter one's letter triples are
-    shared, or half those of their consonants (vowels are what transliteration changes most)."""
-    return _share_triples(a, b) or _share_triples(_VOWELS.sub("", a), _VOWELS.sub("", b))
+    Peskov, Мединського ~ Medinsky, Трамп ~ Trump, Адамовича ~ Adamowicz)? Half the shorter
+    one's letter triples are shared, or half those of their consonants (vowels are what
+    transliteration changes most), once both are written by sound."""
+    a, b = _by_sound(a), _by_sound(b)
+    # Three consonants alone say too little (Kremlin's "krm" is Crimea's).
+    return _share_triples(a, b) or _share_triples(_VOWELS.sub("", a), _VOWELS.sub("", b), least=2)
 
 
-def _share_triples(a: str, b: str) -> bool:
+# Spellings of one sound across the Latin alphabets and the transliteration of Cyrillic, applied
+# in order: Polish "cz" and German "sch" as Cyrillic's "ч" and "ш" come out (Adamowicz ~
+# Adamovich, Scholz ~ Shol'ts), "х" as "kh" for an "h" (Warholm ~ Varkhol'm), "c" by its sound.
+_SOUNDS = (
+    (r"shch|sch", "sh"),
+    (r"t?sch|tch|cz", "ch"),
+    (r"d?zh", "j"),
+    (r"kh|ch(?=[rl])", "h"),
+    (r"ph", "f"),
+    (r"tz|ts", "z"),
+    (r"ck|q", "k"),
+    (r"x", "ks"),
+    (r"w", "v"),
+    (r"c(?=[eiy])", "s"),
+    (r"c(?!h)", "k"),
+    (r"y", "i"),
+    (r"ie", "e"),
+    (r"(.)\1+", r"\1"),
+)
+
+
+@cache
+def _by_sound(word: str) -> str:
+    for pattern, sound in _SOUNDS:
+        word = re.sub(pattern, sound, word)
+    return word
+
+
+def _share_triples(a: str, b: str, least: int = 1) -> bool:
     ta, tb = _triples(a), _triples(b)
-    return bool(ta and tb) and len(ta & tb) >= NAME_SHARE * min(len(ta), len(tb))
+    return min(len(ta), len(tb)) >= least and len(ta & tb) >= NAME_SHARE * min(len(ta), len(tb))
 
 
 @cache

@@ -417,3 +417,32 @@ def test_a_follow_up_that_names_no_one_looks_for_those_named_before(mixed_bot):
     others = [share for named, share in found if not named]
     assert naming and min(naming) == 1.0
     assert others and max(others) < 1.0
+
+
+@pytest.mark.parametrize(
+    ("written", "english"),
+    [
+        ("Адамовича", "Adamowicz"),
+        ("Вархольм", "Warholm"),
+        ("Рікардо", "Ricardo"),
+        ("Шольц", "Scholz"),
+        ("Хіршфельд", "Hirschfeld"),
+        ("Зеленський", "Zelenskyy"),
+        ("Мединського", "Medinsky"),
+        ("Трамп", "Trump"),
+    ],
+)
+def test_a_name_is_matched_across_alphabets_by_its_sound(written, english):
+    from bot.crosslingual import _latin, alike
+
+    assert alike(_latin(written), _latin(english))
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("Пєсков", "Lavrov"), ("Kremlin", "Crimea"), ("Schumer", "Schiff"), ("Rosselló", "Pierluisi"), ("Кулеба", "Kyiv")],
+)
+def test_different_names_stay_different(one, other):
+    from bot.crosslingual import _latin, alike
+
+    assert not alike(_latin(one), _latin(other))
