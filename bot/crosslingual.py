@@ -2,12 +2,13 @@
 
 The English pipeline (bot/answer.py) leans on the question's words appearing in the sentence.
 Across languages they do not, so here a sentence is judged by the multilingual model's vectors
-and by what survives translation: names (compared transliterated), numbers, years and months,
+and by what survives translation: names (compared transliterated, by sound), numbers, years and months,
 and the kind of thing asked for. A logistic model fitted by benchmarks/fit_crosslingual.py on
 XQuAD (German and Spanish questions over English paragraphs, with the answering paragraph
 removed for the questions that must be declined) scores the sentences and decides abstention.
 The question's vector first loses its language's mean offset from English, measured by the same
-script. The sentences are quoted as written; only the framing is in the question's language.
+script, for the passages in other scripts than its own. The sentences are quoted as written;
+only the framing is in the question's language.
 """
 
 from __future__ import annotations
@@ -387,7 +388,7 @@ def alike(a: str, b: str) -> bool:
 # Adamovich, Scholz ~ Shol'ts), "х" as "kh" for an "h" (Warholm ~ Varkhol'm), "c" by its sound.
 _SOUNDS = (
     (r"shch|sch", "sh"),
-    (r"t?sch|tch|cz", "ch"),
+    (r"tch|cz", "ch"),
     (r"d?zh", "j"),
     (r"kh|ch(?=[rl])", "h"),
     (r"ph", "f"),
@@ -403,7 +404,7 @@ _SOUNDS = (
 )
 
 
-@cache
+@lru_cache(maxsize=4096)
 def _by_sound(word: str) -> str:
     for pattern, sound in _SOUNDS:
         word = re.sub(pattern, sound, word)
