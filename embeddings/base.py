@@ -20,8 +20,9 @@ from embeddings.documents import Document
 from embeddings.keyword import EMPTY, TermStats, tokenize
 from embeddings.model import TextEmbedder, unit_vector
 
-# Bump when reading, cleaning or chunking changes, so every file is re-read.
-PIPELINE_VERSION = 11
+# Bump when reading, cleaning, chunking or what is stored changes, so every file is re-read
+# (12: the sentences' latent terms).
+PIPELINE_VERSION = 12
 KEYWORD_WEIGHT = 0.3  # of max-normalised BM25, added to the cosine similarity
 TITLE_WEIGHT = 0.5  # of the headline's vector, added to a passage's mean sentence vector
 
@@ -63,7 +64,8 @@ def keyword_text(passage: Passage, document: Document) -> str:
 class Entry:
     """One indexed file. A file kept from the previous version is known by its segment alone;
     a new or changed one (or one whose segment is merged) carries its document, passages and
-    vectors: row 0 the title's, then every sentence of every passage."""
+    vectors: row 0 the title's, then every sentence of every passage; and every sentence's latent
+    terms (embeddings/terms.py; zero wide with a model without a sparse head)."""
 
     path: str
     digest: str
@@ -72,6 +74,7 @@ class Entry:
     document: Document | None = None
     passages: list[Passage] = field(default_factory=list)
     vectors: np.ndarray | None = None
+    terms: np.ndarray | None = None
     known_passage_vectors: np.ndarray | None = None  # from the previous version, when unchanged
     tokens: list[list[str]] | None = None
 
@@ -88,6 +91,13 @@ class Entry:
         if self.vectors is None:
             raise ValueError(f"{self.path} has not been embedded")
         return self.vectors
+
+    @property
+    def embedded_terms(self) -> np.ndarray:
+        """Every sentence's latent terms, in order."""
+        if self.terms is None:
+            raise ValueError(f"{self.path} has not been embedded")
+        return self.terms
 
     def texts_to_embed(self) -> list[str]:
         text = self.read.text
@@ -168,6 +178,11 @@ class SearchableIndex(Protocol):
 
     def candidates(self, query: str, query_vector: np.ndarray, n: int) -> Candidates:
         """The n passages with the best fused dense and keyword score, best first."""
+        ...
+
+    def sentence_terms_of(self, row: int) -> np.ndarray:
+        """Latent terms of the sentences of the passage in this row, in order (embeddings/terms.py;
+        zero wide for a model without a sparse head)."""
         ...
 
     def sentence_vectors_of(self, row: int) -> np.ndarray:

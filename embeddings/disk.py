@@ -39,6 +39,7 @@ class Index:
     passages: list[Passage]
     vectors: np.ndarray
     sentence_vectors: np.ndarray
+    sentence_terms: np.ndarray
     sentence_rows: np.ndarray
     keyword: KeywordIndex
     model_name: str
@@ -53,6 +54,11 @@ class Index:
         """Vectors of the sentences of the passage in this row, in order."""
         start = self.sentence_rows[row]
         return self.sentence_vectors[start : start + len(self.passages[row].sentences)]
+
+    def sentence_terms_of(self, row: int) -> np.ndarray:
+        """Latent terms of the sentences of the passage in this row, in order."""
+        start = self.sentence_rows[row]
+        return self.sentence_terms[start : start + len(self.passages[row].sentences)]
 
     def vector(self, row: int) -> np.ndarray:
         return self.vectors[row]
@@ -120,6 +126,7 @@ class DiskStore:
             passages,
             _concatenate([part.passage_vectors for part in parts]),
             _concatenate([part.sentence_vectors for part in parts]),
+            _concatenate([part.sentence_terms for part in parts]),
             np.cumsum([0] + [len(p.sentences) for p in passages])[:-1],
             KeywordIndex.load(version / "keyword"),
             manifest["model"],
@@ -189,6 +196,7 @@ def _live_part(folder: Path, live_doc_ids: set[str]) -> segments.SegmentData:
         [p for p, alive in zip(data.passages, passage_mask, strict=True) if alive],
         data.title_vectors,
         data.sentence_vectors[sentence_mask],
+        data.sentence_terms[sentence_mask],
         data.passage_vectors[passage_mask],
         [],
     )
@@ -232,6 +240,7 @@ def _load_entries(folder: Path, entries: list[Entry]) -> None:
         entry.passages = data.passages[first : first + count]
         title = data.title_vectors[number : number + 1]
         entry.vectors = np.concatenate([title, data.sentence_vectors[first_sentence : first_sentence + sentences]])
+        entry.terms = data.sentence_terms[first_sentence : first_sentence + sentences]
         entry.known_passage_vectors = data.passage_vectors[first : first + count]
         entry.tokens = data.tokens[first : first + count]
         entry.segment = None
@@ -266,6 +275,7 @@ def _segment_data(entries: list[Entry]) -> segments.SegmentData:
         [p for e in entries for p in e.passages],
         np.stack([e.embedded[0] for e in entries]),
         np.concatenate([e.embedded[1:] for e in entries]),
+        np.concatenate([e.embedded_terms for e in entries]),
         np.concatenate([e.passage_vectors() for e in entries]),
         [row for e in entries for row in e.keyword_tokens()],
     )

@@ -17,8 +17,9 @@ from embeddings.base import PIPELINE_VERSION, Entry, IndexOfAnotherFolder, Searc
 from embeddings.chunking import make_passages
 from embeddings.disk import DiskStore
 from embeddings.documents import SkippedFile, doc_id_for, file_digest, read_document, relative_files
-from embeddings.model import DEFAULT_MODEL, TextEmbedder, make_embedder
+from embeddings.model import DEFAULT_MODEL, TermEmbedder, TextEmbedder, make_embedder
 from embeddings.pgstore import PgStore, is_database_url
+from embeddings.terms import no_terms
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +202,24 @@ def _embed_missing(entries: list[Entry], embedder: TextEmbedder, progress: bool)
         size = 1 + sum(len(p.sentences) for p in entry.passages)
         entry.vectors = vectors[row : row + size]
         row += size
+    _add_latent_terms(todo, embedder, progress)
+
+
+def _add_latent_terms(entries: list[Entry], embedder: TextEmbedder, progress: bool) -> None:
+    """Each entry's sentences' latent terms, where the model has a sparse head (embeddings/terms.py)."""
+    sentences = [e.texts_to_embed()[1:] for e in entries]
+    if not isinstance(embedder, TermEmbedder):
+        for entry, texts in zip(entries, sentences, strict=True):
+            entry.terms = no_terms(len(texts))
+        return
+    from tqdm.auto import tqdm
+
+    distinct = list(dict.fromkeys(text for texts in sentences for text in texts))
+    with tqdm(total=len(distinct), desc="Reading latent terms", unit="sentence", disable=not progress) as bar:
+        found = embedder.embed_terms(distinct, on_batch=bar.update)
+    position = {text: i for i, text in enumerate(distinct)}
+    for entry, texts in zip(entries, sentences, strict=True):
+        entry.terms = found[[position[text] for text in texts]]
 
 
 def _nothing_message(documents_dir: Path, report: BuildReport) -> str:

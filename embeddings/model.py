@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -64,6 +64,23 @@ class TextEmbedder(Protocol):
 
     def warm_up_in_background(self) -> None:
         """Load what makes later questions faster, without holding this one up (may do nothing)."""
+        ...
+
+
+@runtime_checkable
+class TermEmbedder(Protocol):
+    """A model with a sparse head as well (embeddings/terms.py): its latent terms are kept for
+    every sentence of an index built with it."""
+
+    @property
+    def term_count(self) -> int: ...
+
+    def embed_terms(self, texts: Sequence[str], on_batch: Callable[[int], None] | None = None) -> np.ndarray:
+        """Each text's strongest latent terms, a row of embeddings/terms.py's TERM each."""
+        ...
+
+    def query_terms(self, text: str) -> np.ndarray:
+        """A question's latent terms, a unit vector over all term_count of them."""
         ...
 
 

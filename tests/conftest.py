@@ -18,6 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "documents"
 PLANTED = Path(__file__).resolve().parent / "data" / "articles"
+UK_RU = Path(__file__).resolve().parent / "data" / "articles-uk-ru"
 PLANTED_QUESTIONS = Path(__file__).resolve().parent / "data" / "planted_questions.jsonl"
 
 

@@ -446,3 +446,66 @@ def test_different_names_stay_different(one, other):
     from bot.crosslingual import _latin, alike
 
     assert not alike(_latin(one), _latin(other))
+
+
+# Latent terms: multilingual-e5-small's sparse head, kept for every sentence (embeddings/terms.py).
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Хто очолює українську делегацію?",
+        "Кто возглавляет украинскую делегацию?",
+        "Wer leitet die ukrainische Delegation?",
+        "¿Quién encabeza la delegación ucraniana?",
+    ],
+)
+def test_a_question_shares_more_latent_terms_with_the_english_sentence_that_answers_it(question):
+    from embeddings.terms import similarity
+
+    embedder = make_embedder("multilingual-e5-small")
+    answer, other = embedder.embed_terms([ANSWER, OTHER])
+    terms = embedder.query_terms(question)
+    assert terms.shape == (embedder.term_count,) and np.isclose(np.linalg.norm(terms), 1.0)
+    assert similarity(answer[None], terms) > similarity(other[None], terms) + 0.05
+
+
+def test_the_terms_of_two_sentences_read_as_one_keep_each_term_at_its_strongest():
+    from embeddings.terms import TERM, as_rows, similarity, spread
+
+    rows = as_rows([(np.array([3, 1]), np.array([2.0, 1.0])), (np.array([1, 4]), np.array([3.0, 1.0]))], width=3)
+    assert rows.dtype == TERM and rows.shape == (2, 3) and rows[0]["weight"][2] == 0
+    together = spread(rows, 6)
+    assert np.allclose(together, np.array([0, 3, 0, 2, 1, 0]) / np.sqrt(14))
+    assert similarity(rows[:0, :0], together) == 0.0
+
+
+def _terms_follow_their_sentences(index, embedder) -> None:
+    """Every passage's stored latent terms are those of its own sentences, in order."""
+    for row, passage in enumerate(index.passages):
+        text = index.document_of(passage).text
+        fresh = embedder.embed_terms([text[s:e] for s, e in passage.sentences])
+        assert np.array_equal(index.sentence_terms_of(row), fresh), (passage.doc_id, passage.seq)
+
+
+def test_the_index_keeps_each_sentences_latent_terms_through_updates(tmp_path):
+    from embeddings import build_index, load_index
+
+    embedder = make_embedder("multilingual-e5-small")
+    folder, index_dir = tmp_path / "articles", tmp_path / "index"
+    folder.mkdir()
+    first, second, third = sorted(UK_RU.iterdir())[:3]
+    for path in (first, second):
+        (folder / path.name).write_bytes(path.read_bytes())
+    build_index(folder, index_dir, "multilingual-e5-small", embedder=embedder)
+    (folder / third.name).write_bytes(third.read_bytes())  # a new segment beside the first
+    build_index(folder, index_dir, "multilingual-e5-small", embedder=embedder)
+    (folder / first.name).unlink()  # its passages stay in their segment, marked dead
+    build_index(folder, index_dir, "multilingual-e5-small", embedder=embedder)
+    index = load_index(index_dir)
+    assert {p.doc_id for p in index.passages} == {d.doc_id for d in index.documents.values()}
+    assert len(index.documents) == 2
+    _terms_follow_their_sentences(index, embedder)
+
+
+def test_an_index_of_a_model_without_a_sparse_head_keeps_no_terms(bundled_bot):
+    index = bundled_bot.index
+    assert all(index.sentence_terms_of(row).shape == (len(p.sentences), 0) for row, p in enumerate(index.passages))

@@ -6,8 +6,9 @@ import shutil
 import time
 
 import httpx
+import numpy as np
 import pytest
-from conftest import PLANTED, Server, planted_questions, server_env
+from conftest import PLANTED, UK_RU, Server, planted_questions, server_env
 
 from bot.core import Bot
 from embeddings import build_index, load_index
@@ -130,3 +131,34 @@ def test_a_database_built_from_another_folder_is_refused(planted_db, tmp_path):
         assert result.exit_code == 1, result.output
         assert f"the index in the database was built from {folder.resolve()}" in result.output
     assert "note" not in load_index(tmp_path, database).documents
+
+
+def test_latent_terms_are_stored_and_reused_as_the_embedded_store_keeps_them(database, tmp_path_factory):
+    """A model with a sparse head (multilingual-e5-small) in its own database: the terms of every
+    passage's sentences come back as the embedded store keeps them, and again after a rebuild
+    that reuses the stored files."""
+    from embeddings import make_embedder
+
+    pgserver = pytest.importorskip("pgserver")
+    server = pgserver.get_server(tmp_path_factory.mktemp("pgdata-e5"), cleanup_mode="stop")
+    embedder = make_embedder("multilingual-e5-small")
+    folder = tmp_path_factory.mktemp("e5-articles")
+    for path in sorted(UK_RU.iterdir())[:2]:
+        shutil.copy(path, folder / path.name)
+    try:
+        disk = tmp_path_factory.mktemp("e5-disk")
+        build_index(folder, disk, "multilingual-e5-small", embedder=embedder)
+        build_index(folder, disk, "multilingual-e5-small", embedder=embedder, database=server.get_uri())
+        (folder / "note.md").write_text("---\ntitle: Нотатка\n---\nРада збереться 2 травня.\n", encoding="utf-8")
+        report = build_index(folder, disk, "multilingual-e5-small", embedder=embedder, database=server.get_uri())
+        assert report.reused_documents == 2
+        (folder / "note.md").unlink()
+        build_index(folder, disk, "multilingual-e5-small", embedder=embedder, database=server.get_uri())
+        embedded, pg = load_index(disk), load_index(None, server.get_uri())
+        assert len(pg.passages) == len(embedded.passages)
+        for row in range(len(embedded.passages)):
+            assert pg.passages[row].text == embedded.passages[row].text
+            assert embedded.sentence_terms_of(row).shape[1] > 0
+            assert np.array_equal(pg.sentence_terms_of(row), embedded.sentence_terms_of(row))
+    finally:
+        server.cleanup()
