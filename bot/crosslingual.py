@@ -1,13 +1,15 @@
 """Questions in another language than English, answered from articles in any language.
 
 The English pipeline (bot/answer.py) leans on the question's words appearing in the sentence.
-Across languages they do not, so here a sentence is judged by the multilingual model's vectors
-and by what survives translation: names (compared transliterated, by sound), numbers, years and months,
-and the kind of thing asked for. A logistic model fitted by benchmarks/fit_crosslingual.py on
-XQuAD (German and Spanish questions over English paragraphs, with the answering paragraph
-removed for the questions that must be declined) scores the sentences and decides abstention.
-The question's vector first loses its language's mean offset from English, measured by the same
-script, for the passages in other scripts than its own. The sentences are quoted as written;
+Across languages they do not, so here a sentence is judged by the multilingual model's vectors,
+the latent terms it shares with the question (embeddings/terms.py: what single words say, where
+the model has a sparse head), and by what survives translation: names (compared transliterated,
+by sound), numbers, years and months, and the kind of thing asked for. A logistic model fitted
+by benchmarks/fit_crosslingual.py on XQuAD (German and Spanish questions over English
+paragraphs, with the answering paragraph removed for the questions that must be declined)
+scores the sentences and decides abstention. The question's vector first loses its language's
+mean offset from English, measured by the same script, for the passages in other scripts than
+its own. The sentences are quoted as written;
 only the framing is in the question's language.
 """
 
@@ -47,7 +49,8 @@ from bot.ranking import (
     typed_spans,
 )
 from bot.results import NOT_FOUND, Answer
-from embeddings import Hit, SearchableIndex, TermStats, TextEmbedder, search, unit_vector
+from embeddings import Hit, SearchableIndex, TermEmbedder, TermStats, TextEmbedder, search, unit_vector
+from embeddings.terms import similarity
 
 # The languages a question may be asked in with a multilingual model, by the name
 # bot/language.py gives them, and the locale their dates are written in.
@@ -150,6 +153,7 @@ FEATURES = (
     "headline",
     "over_lead",
     "width",
+    "latent_terms",
 )
 CALIBRATION_FEATURES = (
     "dense",
@@ -162,6 +166,7 @@ CALIBRATION_FEATURES = (
     "passage_dense",
     "hit_rank",
     "width",
+    "latent_terms",
 )
 
 
@@ -243,6 +248,7 @@ class QuestionVectors:
 
     across: np.ndarray
     own: np.ndarray | None = None
+    terms: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))  # latent terms, if any
 
     def for_passage(self, hit: Hit) -> np.ndarray:
         if self.own is not None and in_cyrillic(hit.passage.text):
@@ -266,7 +272,9 @@ def question_vectors(
         # A follow-up stays with the conversation's topic, but its own words weigh more.
         lean = CONTEXT_SHARE * embedder.embed_query(context)
         asked, across = unit_vector(asked + lean), unit_vector(across + lean)
-    return QuestionVectors(across, asked if in_its_script(text, index) else None)
+    # The question's own words, not its conversation's: the terms say what this turn asks for.
+    terms = embedder.query_terms(text) if isinstance(embedder, TermEmbedder) else np.zeros(0, dtype=np.float32)
+    return QuestionVectors(across, asked if in_its_script(text, index) else None, terms)
 
 
 def search_across(
@@ -440,6 +448,7 @@ def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, 
     for rank_, hit in enumerate(hits):
         query_vector = vectors.for_passage(hit)
         sentence_vectors = index.sentence_vectors_of(hit.row)
+        sentence_terms = index.sentence_terms_of(hit.row)
         time_fit = time_fit_of(question, hit)
         context = f"{hit.document.title} {hit.passage.text}"
         names = names_in(context, skip_first=False)
@@ -456,6 +465,7 @@ def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, 
             row["numbers_found"] = _numbers_share(asked_numbers, numbers)
             row["over_lead"] = row["dense"] - lead
             row["width"] = float(len(window) - 1)
+            row["latent_terms"] = similarity(sentence_terms[window], vectors.terms)
             # How far the passage is from the nearest one, rather than its rank: a story told by
             # several outlets has passages nearly as near as the first (XQuAD's fitting articles,
             # cross-validated: the best sentence right 0.691 -> 0.708).

@@ -509,3 +509,22 @@ def test_the_index_keeps_each_sentences_latent_terms_through_updates(tmp_path):
 def test_an_index_of_a_model_without_a_sparse_head_keeps_no_terms(bundled_bot):
     index = bundled_bot.index
     assert all(index.sentence_terms_of(row).shape == (len(p.sentences), 0) for row, p in enumerate(index.passages))
+
+
+def test_a_sentence_is_scored_by_the_latent_terms_it_shares_with_the_question(mixed_bot):
+    from bot import crosslingual
+    from embeddings import search
+    from embeddings.terms import similarity
+
+    model = crosslingual.cross_model("multilingual-e5-small")
+    assert model.weights["latent_terms"] > 0 and model.calibration["latent_terms"] > 0
+    text = "Хто очолив делегацію Велтрії?"
+    vectors = crosslingual.question_vectors(mixed_bot.embedder, text, "Ukrainian", model, mixed_bot.index)
+    question = crosslingual.analyse_foreign(text, "Ukrainian")
+    hits = search(mixed_bot.index, "", vectors.across, k=4)
+    made, rows = crosslingual.candidate_rows(question, hits, mixed_bot.index, vectors)
+    for (hit, spans), row in zip(made, rows, strict=True):
+        window = [hit.passage.sentences.index(span) for span in spans]
+        stored = mixed_bot.index.sentence_terms_of(hit.row)[window]
+        assert row["latent_terms"] == pytest.approx(similarity(stored, vectors.terms))
+    assert max(row["latent_terms"] for row in rows) > 0.1
