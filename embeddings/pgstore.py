@@ -231,8 +231,8 @@ def _terms_columns(terms: np.ndarray) -> dict:
     return {"terms": terms.tobytes(), "term_width": int(terms.shape[1])}
 
 
-def _terms_from(stored: bytes, width: int) -> np.ndarray:
-    return np.frombuffer(stored, dtype=TERM).reshape(-1, width)
+def _terms_from(stored: bytes, sentences: int, width: int) -> np.ndarray:
+    return np.frombuffer(stored, dtype=TERM).reshape(sentences, width)
 
 
 def _insert(pg: PgStore, table: str, rows: list[dict]) -> None:
@@ -254,24 +254,23 @@ def _term_stats(nodes) -> tuple[dict[str, int], int]:
 
 
 def _previous_files(pg: PgStore, model_name: str) -> list[tuple[str, str, Document, list[Passage], Any, Any]]:
-    """(path, digest, document, passages, vectors, latent terms) of every file in the live version, when it was
-    built with this model and pipeline; else nothing, so everything is embedded again."""
+    """(path, digest, document, passages, vectors, latent terms) of every file in the live
+    version, when it was built with this model and pipeline; else nothing, so everything is
+    embedded again."""
     manifest = pg.manifest()
     if manifest is None or not built_by(manifest, model_name):
         return []
     table = f"newsbot_v{manifest['version']}_files"
     rows = pg.execute(f"SELECT path, digest, document, passages, vectors, dim, terms, term_width FROM {table}")
-    return [
-        (
-            path,
-            digest,
-            Document.from_dict(document),
-            [Passage.from_dict(p) for p in passages],
-            np.frombuffer(vectors, dtype=np.float32).reshape(-1, dim),
-            _terms_from(terms, width),
+    files = []
+    for path, digest, document, stored_passages, vectors, dim, terms, width in rows:
+        passages = [Passage.from_dict(p) for p in stored_passages]
+        sentences = sum(len(p.sentences) for p in passages)
+        embedded = np.frombuffer(vectors, dtype=np.float32).reshape(-1, dim)
+        files.append(
+            (path, digest, Document.from_dict(document), passages, embedded, _terms_from(terms, sentences, width))
         )
-        for path, digest, document, passages, vectors, dim, terms, width in rows
-    ]
+    return files
 
 
 class PgIndex:
@@ -331,7 +330,8 @@ class PgIndex:
         for row, passage, vectors, terms, width, embedding in found:
             vector = np.asarray(json.loads(embedding), dtype=np.float32)  # pgvector's text form is a JSON list
             sentences = np.frombuffer(vectors, dtype=np.float32).reshape(-1, len(vector))
-            self._rows[row] = (Passage.from_dict(passage), sentences, vector, _terms_from(terms, width))
+            terms = _terms_from(terms, len(sentences), width)
+            self._rows[row] = (Passage.from_dict(passage), sentences, vector, terms)
 
     def row(self, row: int) -> tuple[Passage, np.ndarray, np.ndarray, np.ndarray]:
         self._fetch([row])
