@@ -13,6 +13,13 @@ from embeddings import make_embedder
 MODELS = ["multilingual-e5-small", "use-multilingual-v3"]
 ANSWER = "Rustem Umerov, the Secretary of the National Security and Defence Council, heads Ukraine's delegation."
 OTHER = "The ferry timetable changes in spring, with two more crossings on Saturdays."
+# ANSWER's question, in Ukrainian, Russian, German and Spanish.
+ASKED = [
+    "Хто очолює українську делегацію?",
+    "Кто возглавляет украинскую делегацию?",
+    "Wer leitet die ukrainische Delegation?",
+    "¿Quién encabeza la delegación ucraniana?",
+]
 
 
 @pytest.fixture(scope="module", params=MODELS)
@@ -27,15 +34,7 @@ def test_a_model_is_picked_by_its_name_and_says_what_it_is(multilingual):
     assert multilingual.model_id in MODELS
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Хто очолює українську делегацію?",
-        "Кто возглавляет украинскую делегацию?",
-        "Wer leitet die ukrainische Delegation?",
-        "¿Quién encabeza la delegación ucraniana?",
-    ],
-)
+@pytest.mark.parametrize("question", ASKED)
 def test_a_question_in_another_language_finds_the_english_sentence_that_answers_it(multilingual, question):
     answer, other = multilingual.embed_texts([ANSWER, OTHER])
     vector = multilingual.embed_query(question)
@@ -449,15 +448,7 @@ def test_different_names_stay_different(one, other):
 
 
 # Latent terms: multilingual-e5-small's sparse head, kept for every sentence (embeddings/terms.py).
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Хто очолює українську делегацію?",
-        "Кто возглавляет украинскую делегацию?",
-        "Wer leitet die ukrainische Delegation?",
-        "¿Quién encabeza la delegación ucraniana?",
-    ],
-)
+@pytest.mark.parametrize("question", ASKED)
 def test_a_question_shares_more_latent_terms_with_the_english_sentence_that_answers_it(question):
     from embeddings.terms import similarity
 
