@@ -49,8 +49,16 @@ from bot.ranking import (
     typed_spans,
 )
 from bot.results import NOT_FOUND, Answer
-from embeddings import Hit, SearchableIndex, TermEmbedder, TermStats, TextEmbedder, search, unit_vector
-from embeddings.terms import similarity
+from embeddings import (
+    Hit,
+    SearchableIndex,
+    TermEmbedder,
+    TermStats,
+    TextEmbedder,
+    search,
+    terms_similarity,
+    unit_vector,
+)
 
 # The languages a question may be asked in with a multilingual model, by the name
 # bot/language.py gives them, and the locale their dates are written in.
@@ -465,7 +473,7 @@ def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, 
             row["numbers_found"] = _numbers_share(asked_numbers, numbers)
             row["over_lead"] = row["dense"] - lead
             row["width"] = float(len(window) - 1)
-            row["latent_terms"] = similarity(sentence_terms[window], vectors.terms)
+            row["latent_terms"] = terms_similarity(sentence_terms[window], vectors.terms)
             # How far the passage is from the nearest one, rather than its rank: a story told by
             # several outlets has passages nearly as near as the first (XQuAD's fitting articles,
             # cross-validated: the best sentence right 0.691 -> 0.708).

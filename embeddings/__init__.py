@@ -39,6 +39,7 @@ from embeddings.pgstore import DatabaseUnavailable
 from embeddings.query_encoder import QueryEncoder
 from embeddings.search import Hit, search
 from embeddings.sentences import starts_with_reference
+from embeddings.terms import terms_similarity
 from embeddings.web import add_urls, refresh_feeds
 
 __all__ = [
@@ -82,6 +83,7 @@ __all__ = [
     "search",
     "starts_with_reference",
     "stopwords",
+    "terms_similarity",
     "tokenize",
     "cyrillic_language",
     "unit_vector",

@@ -42,7 +42,7 @@ def spread(rows: np.ndarray, size: int) -> np.ndarray:
     return dense / norm if norm else dense
 
 
-def similarity(rows: np.ndarray, query: np.ndarray) -> float:
+def terms_similarity(rows: np.ndarray, query: np.ndarray) -> float:
     """Cosine between the terms of rows, read as one text, and the query's unit vector of terms."""
     if rows.shape[-1] == 0 or not len(query):
         return 0.0

@@ -450,23 +450,23 @@ def test_different_names_stay_different(one, other):
 # Latent terms: multilingual-e5-small's sparse head, kept for every sentence (embeddings/terms.py).
 @pytest.mark.parametrize("question", ASKED)
 def test_a_question_shares_more_latent_terms_with_the_english_sentence_that_answers_it(question):
-    from embeddings.terms import similarity
+    from embeddings.terms import terms_similarity
 
     embedder = make_embedder("multilingual-e5-small")
     answer, other = embedder.embed_terms([ANSWER, OTHER])
     terms = embedder.query_terms(question)
     assert terms.shape == (embedder.term_count,) and np.isclose(np.linalg.norm(terms), 1.0)
-    assert similarity(answer[None], terms) > similarity(other[None], terms) + 0.05
+    assert terms_similarity(answer[None], terms) > terms_similarity(other[None], terms) + 0.05
 
 
 def test_the_terms_of_two_sentences_read_as_one_keep_each_term_at_its_strongest():
-    from embeddings.terms import TERM, as_rows, similarity, spread
+    from embeddings.terms import TERM, as_rows, spread, terms_similarity
 
     rows = as_rows([(np.array([3, 1]), np.array([2.0, 1.0])), (np.array([1, 4]), np.array([3.0, 1.0]))], width=3)
     assert rows.dtype == TERM and rows.shape == (2, 3) and rows[0]["weight"][2] == 0
     together = spread(rows, 6)
     assert np.allclose(together, np.array([0, 3, 0, 2, 1, 0]) / np.sqrt(14))
-    assert similarity(rows[:0, :0], together) == 0.0
+    assert terms_similarity(rows[:0, :0], together) == 0.0
 
 
 def _terms_follow_their_sentences(index, embedder) -> None:
@@ -505,7 +505,7 @@ def test_an_index_of_a_model_without_a_sparse_head_keeps_no_terms(bundled_bot):
 def test_a_sentence_is_scored_by_the_latent_terms_it_shares_with_the_question(mixed_bot):
     from bot import crosslingual
     from embeddings import search
-    from embeddings.terms import similarity
+    from embeddings.terms import terms_similarity
 
     model = crosslingual.cross_model("multilingual-e5-small")
     assert model.weights["latent_terms"] > 0 and model.calibration["latent_terms"] > 0
@@ -517,5 +517,5 @@ def test_a_sentence_is_scored_by_the_latent_terms_it_shares_with_the_question(mi
     for (hit, spans), row in zip(made, rows, strict=True):
         window = [hit.passage.sentences.index(span) for span in spans]
         stored = mixed_bot.index.sentence_terms_of(hit.row)[window]
-        assert row["latent_terms"] == pytest.approx(similarity(stored, vectors.terms))
+        assert row["latent_terms"] == pytest.approx(terms_similarity(stored, vectors.terms))
     assert max(row["latent_terms"] for row in rows) > 0.1
