@@ -9,8 +9,7 @@ by benchmarks/fit_crosslingual.py on XQuAD (German and Spanish questions over En
 paragraphs, with the answering paragraph removed for the questions that must be declined)
 scores the sentences and decides abstention. The question's vector first loses its language's
 mean offset from English, measured by the same script, for the passages in other scripts than
-its own. The sentences are quoted as written;
-only the framing is in the question's language.
+its own. The sentences are quoted as written; only the framing is in the question's language.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
 from embeddings.base import PIPELINE_VERSION, Entry, IndexOfAnotherFolder, SearchableIndex, Store, built_by, folder_key
 from embeddings.chunking import make_passages
 from embeddings.disk import DiskStore
@@ -186,40 +188,31 @@ def _read_entry(rel: str, folder: Path, old: Entry | None, report: BuildReport, 
 
 def _embed_missing(entries: list[Entry], embedder: TextEmbedder, progress: bool) -> None:
     todo = [e for e in entries if e.vectors is None and e.segment is None]
-    texts = [text for e in todo for text in e.texts_to_embed()]
-    if not texts:
+    if not todo:
         return
+    texts = [e.texts_to_embed() for e in todo]  # each: the title, then every sentence
+    vectors = _each_once([t for its in texts for t in its], embedder.embed_texts, "Embedding sentences", progress)
+    sentences = [t for its in texts for t in its[1:]]
+    if isinstance(embedder, TermEmbedder):
+        terms = _each_once(sentences, embedder.embed_terms, "Reading latent terms", progress)
+    else:
+        terms = no_terms(len(sentences))
+    row = sentence = 0
+    for entry, its in zip(todo, texts, strict=True):
+        entry.vectors, entry.terms = vectors[row : row + len(its)], terms[sentence : sentence + len(its) - 1]
+        row, sentence = row + len(its), sentence + len(its) - 1
+
+
+def _each_once(texts: list[str], embed: Callable[..., np.ndarray], what: str, progress: bool) -> np.ndarray:
+    """embed's rows for texts, in order; a text repeated across articles (wire copy, boilerplate,
+    quotes) is embedded once."""
     from tqdm.auto import tqdm
 
-    # A sentence repeated across articles (wire copy, boilerplate, quotes) is embedded once.
     distinct = list(dict.fromkeys(texts))
-    with tqdm(total=len(distinct), desc="Embedding sentences", unit="sentence", disable=not progress) as bar:
-        found = embedder.embed_texts(distinct, on_batch=bar.update)
+    with tqdm(total=len(distinct), desc=what, unit="sentence", disable=not progress) as bar:
+        found = embed(distinct, on_batch=bar.update)
     position = {text: i for i, text in enumerate(distinct)}
-    vectors = found[[position[text] for text in texts]]
-    row = 0
-    for entry in todo:
-        size = 1 + sum(len(p.sentences) for p in entry.passages)
-        entry.vectors = vectors[row : row + size]
-        row += size
-    _add_latent_terms(todo, embedder, progress)
-
-
-def _add_latent_terms(entries: list[Entry], embedder: TextEmbedder, progress: bool) -> None:
-    """Each entry's sentences' latent terms, where the model has a sparse head (embeddings/terms.py)."""
-    sentences = [e.texts_to_embed()[1:] for e in entries]
-    if not isinstance(embedder, TermEmbedder):
-        for entry, texts in zip(entries, sentences, strict=True):
-            entry.terms = no_terms(len(texts))
-        return
-    from tqdm.auto import tqdm
-
-    distinct = list(dict.fromkeys(text for texts in sentences for text in texts))
-    with tqdm(total=len(distinct), desc="Reading latent terms", unit="sentence", disable=not progress) as bar:
-        found = embedder.embed_terms(distinct, on_batch=bar.update)
-    position = {text: i for i, text in enumerate(distinct)}
-    for entry, texts in zip(entries, sentences, strict=True):
-        entry.terms = found[[position[text] for text in texts]]
+    return found[[position[text] for text in texts]]
 
 
 def _nothing_message(documents_dir: Path, report: BuildReport) -> str:
