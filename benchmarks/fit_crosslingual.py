@@ -22,10 +22,11 @@ import argparse
 import json
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -35,11 +36,12 @@ from bot import crosslingual  # noqa: E402
 from bot.core import CANDIDATE_PASSAGES  # noqa: E402
 from bot.language import foreign_language  # noqa: E402
 from bot.ranking import _logit  # noqa: E402
-from embeddings import build_index, load_index, make_embedder  # noqa: E402
+from embeddings import build_index, load_index, make_embedder, terms_similarity  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "benchmarks" / "xquad"
 TRANSLATIONS = ROOT / "benchmarks" / "data"
 CANDIDATES = CANDIDATE_PASSAGES  # as many passages as the bot ranks (bot/core.py)
+PASSAGE_TERMS_GRID = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 LANGUAGE_NAMES = {"de": "German", "es": "Spanish", "uk": "Ukrainian", "ru": "Russian"}
 
 
@@ -107,13 +109,13 @@ def ask(index, embedder, item: dict, answerable: bool, shifted: crosslingual.Cro
     return Asked(item["article"], answerable, made, rows, labels, question)
 
 
-def searched(index, embedder, item: dict, answerable: bool, model: crosslingual.CrossModel | None) -> tuple:
+def searched(index, embedder, item: dict, answerable: bool, model: crosslingual.CrossModel) -> tuple:
     """The question as analysed, the passages found for it (less its paragraph's when it is to be
     declined), and its vectors."""
     language = LANGUAGE_NAMES[item["language"]]
     question = crosslingual.analyse_foreign(item["question"], language)
     vectors = crosslingual.question_vectors(embedder, item["question"], language, model, index)
-    hits = crosslingual.search_across(index, vectors, item["question"], k=CANDIDATES * 3)
+    hits = crosslingual.search_across(index, vectors, item["question"], CANDIDATES * 3, model.passage_terms)
     if not answerable:
         hits = [h for h in hits if h.document.doc_id != item["doc"]]
     return question, hits[:CANDIDATES], vectors
@@ -136,6 +138,35 @@ def language_shifts(embedder, english: dict, items: list[dict]) -> dict[str, np.
         offsets = [embedder.embed_query(asked) - embedder.embed_query(english) for asked, english in pairs]
         shifts[LANGUAGE_NAMES[code]] = np.mean(offsets, axis=0)
     return shifts
+
+
+def fit_passage_terms(index, embedder, items: list[dict], model: crosslingual.CrossModel) -> tuple[float, dict]:
+    """The weight of a passage's latent terms beside its search score (bot/crosslingual.py's
+    by_terms) that most often puts the question's own paragraph first."""
+    found = []
+    for item in tqdm(items, desc="Weighing passage terms", unit="question"):
+        _, hits, vectors = searched(index, embedder, item, True, model)
+        terms = [terms_similarity(index.sentence_terms_of(hit.row), vectors.terms) for hit in hits]
+        found.append(
+            (
+                np.array([hit.score for hit in hits]),
+                np.array(terms),
+                [hit.document.doc_id == item["doc"] for hit in hits],
+            )
+        )
+
+    def first_right(weight: float) -> float:
+        return float(
+            np.mean(
+                [right[int(np.argmax(score + weight * terms))] if right else False for score, terms, right in found]
+            )
+        )
+
+    best = max(PASSAGE_TERMS_GRID, key=first_right)
+    return best, {
+        "paragraph_first_by_search": round(first_right(0.0), 3),
+        "paragraph_first": round(first_right(best), 3),
+    }
 
 
 def fit_scorer(asked: list[Asked]) -> tuple[dict[str, float], float]:
@@ -204,9 +235,11 @@ def main() -> None:
         index, embedder = indexed(english, args.model, Path(folder))
         shifts = language_shifts(embedder, english, _fitting(xquad_items(args.shift_languages.split(","))[1]))
         shifted = crosslingual.CrossModel(args.model, {}, 0.0, {}, 0.0, shifts)
+        passage_terms, searching = fit_passage_terms(index, embedder, fitting, shifted)
+        shifted = replace(shifted, passage_terms=passage_terms)
         asked = [ask(index, embedder, item, answerable, shifted) for item in fitting for answerable in (True, False)]
     weights, intercept = fit_scorer(asked)
-    scorer = crosslingual.CrossModel(args.model, weights, intercept, {}, 0.0, shifts)
+    scorer = replace(shifted, weights=weights, intercept=intercept)
     calibration, threshold, figures = calibrate(asked, scorer)
     recognised = sum(foreign_language(i["question"]) == LANGUAGE_NAMES[i["language"]] for i in fitting) / len(fitting)
     out = {
@@ -216,12 +249,14 @@ def main() -> None:
         "calibration": calibration,
         "threshold": threshold,
         "shifts": {language: [round(float(v), 6) for v in shift] for language, shift in shifts.items()},
+        "passage_terms": passage_terms,
         "fitted": {
             "data": f"XQuAD {args.languages} questions over the English paragraphs",
             "articles": "even-numbered XQuAD articles (0, 2, ... in file order); odd ones are held out",
             "questions": len(fitting),
             "shifts": f"{args.shift_languages}: fitting articles' questions less the same in English",
             "language_recognised": round(recognised, 3),
+            **searching,
             **figures,
         },
     }

@@ -209,7 +209,8 @@ class Bot:
         context = " ".join(t.content for t in history[-2:])
         vectors = crosslingual.question_vectors(self.embedder, text, language, model, index, context)
         asked = crosslingual.analyse_foreign(text, language, context)
-        hits = crosslingual.search_across(index, vectors, f"{text} {context}", k=CANDIDATE_PASSAGES * 2)
+        weight = model.passage_terms if model else 0.0
+        hits = crosslingual.search_across(index, vectors, f"{text} {context}", CANDIDATE_PASSAGES * 2, weight)
         if cyrillic_only:
             hits = [hit for hit in hits if crosslingual.in_cyrillic(hit.passage.text)]
         return asked, _prefer_named_time(asked, hits), vectors

@@ -519,3 +519,21 @@ def test_a_sentence_is_scored_by_the_latent_terms_it_shares_with_the_question(mi
         stored = mixed_bot.index.sentence_terms_of(hit.row)[window]
         assert row["latent_terms"] == pytest.approx(terms_similarity(stored, vectors.terms))
     assert max(row["latent_terms"] for row in rows) > 0.1
+
+
+def test_passages_are_reordered_by_the_latent_terms_they_share_with_the_question(mixed_bot):
+    from bot import crosslingual
+    from embeddings.terms import terms_similarity
+
+    model = crosslingual.cross_model("multilingual-e5-small")
+    assert model.passage_terms > 0  # fitted on XQuAD by benchmarks/fit_crosslingual.py
+    text = "Скільки суден базуватиметься в порту?"
+    vectors = crosslingual.question_vectors(mixed_bot.embedder, text, "Ukrainian", model, mixed_bot.index)
+    found = crosslingual.search_across(mixed_bot.index, vectors, text, k=8)
+    assert crosslingual.by_terms(mixed_bot.index, found, vectors.terms, 0.0) == found
+    shared = {hit.row: terms_similarity(mixed_bot.index.sentence_terms_of(hit.row), vectors.terms) for hit in found}
+    by_terms_alone = crosslingual.by_terms(mixed_bot.index, found, vectors.terms, 1e6)
+    assert [hit.row for hit in by_terms_alone] == sorted(shared, key=lambda row: -shared[row])
+    assert [hit.row for hit in by_terms_alone] != [hit.row for hit in found]  # the terms' order is not the search's
+    weighed = crosslingual.by_terms(mixed_bot.index, found, vectors.terms, model.passage_terms)
+    assert {hit.row for hit in weighed} == set(shared)
