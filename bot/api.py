@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 from bot.config import Settings
@@ -101,8 +102,24 @@ def create_app(bot: Answering, settings: Settings) -> FastAPI:
     def embed_without_slash() -> RedirectResponse:
         return RedirectResponse("embed/")  # relative, so it also works behind a path prefix
 
+    _add_unknown_api_route(app)
     _add_guards(app, settings)
     return _mount_pages(app, bot, settings, feedback)
+
+
+def _add_unknown_api_route(app: FastAPI) -> None:
+    """Under /api, a path or method the API does not have is told in the API's error shape (the
+    chat mounted at / would otherwise answer with its own 404)."""
+    known = {route.path: sorted(route.methods or ()) for route in app.routes if isinstance(route, APIRoute)}
+
+    @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    def unknown(request: Request) -> JSONResponse:
+        path = request.url.path
+        if path in known:
+            allowed = ", ".join(known[path])
+            return JSONResponse(status_code=405, content={"error": f"{path} takes {allowed}, not {request.method}"})
+        paths = ", ".join(sorted(known))
+        return JSONResponse(status_code=404, content={"error": f"no such API path: {path} (the API has {paths})"})
 
 
 def _add_guards(app: FastAPI, settings: Settings) -> None:
@@ -160,5 +177,7 @@ def _describe(exc: RequestValidationError) -> str:
         where = ".".join(str(part) for part in error.get("loc", ()) if part != "body") or "body"
         if error.get("type") == "json_invalid":
             return "the request body is not valid JSON"
+        if where == "body" and error.get("type") == "model_attributes_type":
+            return "the request body must be a JSON object, sent with Content-Type: application/json"
         problems.append(f"{where}: {error.get('msg', 'invalid')}")
     return "; ".join(problems)

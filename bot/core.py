@@ -206,7 +206,10 @@ class Bot:
         """What a question in language asks, the passages that may answer it, and its vectors."""
         index = self.index
         model = crosslingual.cross_model(self.embedder.model_id)
-        context = " ".join(t.content for t in history[-2:])
+        conversation = " ".join(t.content for t in history)
+        # A new question in a conversation is asked as it stands; a follow-up leans on the last turns.
+        leans = bool(history) and crosslingual.leans_on_conversation(text, language, conversation)
+        context = " ".join(t.content for t in history[-2:]) if leans else ""
         vectors = crosslingual.question_vectors(self.embedder, text, language, model, index, context)
         asked = crosslingual.analyse_foreign(text, language, context)
         weight = model.passage_terms if model else 0.0

@@ -282,8 +282,13 @@ def _distinct(ranked: list[Scored]) -> list[Scored]:
 
 
 def _evidence(judged: list[tuple[Scored, Stance]], lead: Scored | None, limit: int) -> tuple[Evidence, ...]:
-    shown = sorted(judged, key=lambda pair: pair[0] is not lead)[:limit]
-    return tuple(Evidence(Citation(i + 1, c.hit, c.spans), s) for i, (c, s) in enumerate(shown))
+    """The lead first, then the others, one per passage (as bot/factcheck.py's): another
+    sentence of a passage already shown would show the same passage again."""
+    chosen: dict[str, tuple[Scored, Stance]] = {}
+    for candidate, found in sorted(judged, key=lambda pair: pair[0] is not lead):
+        if candidate.hit.passage.key not in chosen and len(chosen) < limit:
+            chosen[candidate.hit.passage.key] = (candidate, found)
+    return tuple(Evidence(Citation(i + 1, c.hit, c.spans), s) for i, (c, s) in enumerate(chosen.values()))
 
 
 def _explain(label: Label, lead: Scored | None, locale: str) -> str:

@@ -36,6 +36,7 @@ from bot.answer import (
     published_month,
     with_dates,
 )
+from bot.conversation import is_follow_up
 from bot.lexicon import CYRILLIC_MONTHS, MONTHS, NUMBER_WORDS, WEEKDAYS
 from bot.question import Question, analyse
 from bot.ranking import (
@@ -126,6 +127,19 @@ _KINDS = {
         ("where", r"\bd[oó]nde\b|en qu[eé] ciudad|en qu[eé] pa[ií]s"),
     ],
 }
+# Words that point back at an earlier turn, and openings that reuse its question ("А в 2022
+# році?", "Und in Kyjiw?"), as bot/conversation.py's English ones. Spanish "la", "lo" and German
+# "es" are left out: as articles and in "es gibt" they would make every question lean.
+_LEANING = {
+    "uk": r"\b(він|вона|воно|вони|його|її|їх|йому|їй|їм|ним|нею|ними|нього|неї|них"
+    r"|це|цей|ця|ці|цього|цієї|цих|там|тоді)\b|^\W*(а|і|й|та|ну а)\b",
+    "ru": r"\b(он|она|оно|они|его|её|ее|их|ему|ей|им|ним|ней|ними|него|нее|неё|них"
+    r"|это|этот|эта|эти|этого|этой|этих|там|тогда)\b|^\W*(а|и|ну а)\b",
+    "de": r"\b(er|sie|ihn|ihm|ihr|ihnen|sein|seine[mnrs]?|ihre[mnrs]?|diese[mnrs]?|dort|damals)\b"
+    r"|^\W*(und|aber|was ist mit)\b",
+    "es": r"\b(él|ella|ellos|ellas|le|les|su|sus|este|esta|esto|estos|estas|allí|entonces)\b|^\W*(y|pero|qué hay de)\b",
+}
+SHORT_FOLLOW_UP = 4  # words: a question this short that names no one leans on the conversation
 _CYRILLIC = re.compile(r"[а-яёіїєґ]")
 _LATIN = re.compile(r"[a-z]")
 _CALENDAR = frozenset(MONTHS + WEEKDAYS)
@@ -348,6 +362,17 @@ def has_cyrillic(index: SearchableIndex) -> bool:
 @lru_cache(maxsize=4)
 def _cyrillic_terms(stats: TermStats) -> bool:
     return any(_CYRILLIC.match(term) for term in stats.doc_freq)
+
+
+def leans_on_conversation(text: str, language: str, conversation: str) -> bool:
+    """Does a question in language point back at the conversation (a pronoun, "А в 2022 році?",
+    or too few words of its own), rather than ask something new?"""
+    locale = LOCALES[language]
+    if locale == "en":
+        return is_follow_up(text, conversation)
+    if re.search(_LEANING[locale], text.lower()):
+        return True
+    return len(re.findall(r"[^\W\d_]+", text)) <= SHORT_FOLLOW_UP and not names_in(text, skip_first=True)
 
 
 def analyse_foreign(text: str, language: str, context: str = "") -> Question:

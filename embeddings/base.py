@@ -147,8 +147,8 @@ def check_recorded_model(built_with: str | None, model_id: str, where: str = "",
     command = " ".join(filter(None, ("newsbot index --model", model_id, options)))
     raise ModelMismatch(
         f"the index{' in ' + where if where else ''} was built with the embedding model {built_with!r}, but "
-        f"questions would be embedded with {model_id!r}; run `{command}` to rebuild it "
-        f"with that model, or set NEWSBOT_MODEL={built_with} to use the index as it is"
+        f"questions would be embedded with {model_id!r}; to use the index as it is, pass --model {built_with} "
+        f"(or set NEWSBOT_MODEL={built_with}); to rebuild it with {model_id!r}, run `{command}`"
     )
 
 

@@ -63,6 +63,28 @@ def test_invalid_json_is_400(client):
     assert response.json() == {"error": "the request body is not valid JSON"}
 
 
+def test_a_body_sent_as_a_form_is_told_to_send_json(client):
+    response = client.post("/api/ask", data={"question": "Who?"})
+    assert response.status_code == 422
+    assert "Content-Type: application/json" in response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "message"),
+    [
+        ("GET", "/api/ask", 405, "/api/ask takes POST, not GET"),
+        ("DELETE", "/api/health", 405, "/api/health takes GET"),
+        ("GET", "/api/answer", 404, "no such API path: /api/answer"),
+        ("POST", "/api/", 404, "/api/ask"),
+    ],
+)
+def test_an_unknown_api_path_or_method_gets_the_api_error_shape(client, method, path, status, message):
+    response = client.request(method, path, json={"question": "Who?"})
+    assert response.status_code == status
+    assert set(response.json()) == {"error"} and message in response.json()["error"]
+    assert client.get("/").status_code == 200  # the chat mounted at / still answers
+
+
 def test_openapi_documents_the_api(client):
     schema = client.get("/openapi.json").json()
     assert {"/api/ask", "/api/health"} <= set(schema["paths"])

@@ -44,7 +44,7 @@ def test_the_model_id_is_stored_with_the_index_and_a_mismatch_is_refused(planted
     assert other.model_id == str(local_model_copy)
     with pytest.raises(ModelMismatch, match=r"newsbot index --model .*minilm-copy") as refused:
         Bot(index, other)
-    assert "NEWSBOT_MODEL=all-MiniLM-L6-v2" in str(refused.value)
+    assert "NEWSBOT_MODEL=all-MiniLM-L6-v2" in str(refused.value) and "--model all-MiniLM-L6-v2" in str(refused.value)
 
 
 def test_a_new_version_built_with_another_model_is_not_answered_from(

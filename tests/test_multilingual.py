@@ -251,6 +251,8 @@ def test_a_claim_in_another_language_is_checked_across_languages(mixed_bot, clai
     verdict = mixed_bot.check(claim)
     assert verdict.label == label, verdict.explanation
     assert explained in verdict.explanation
+    shown = [e.citation.hit.passage.key for e in verdict.evidence]
+    assert len(set(shown)) == len(shown)  # no passage is shown twice, for another of its sentences
     if doc is None:
         assert all(e.stance == "related" for e in verdict.evidence)
         return
@@ -537,3 +539,38 @@ def test_passages_are_reordered_by_the_latent_terms_they_share_with_the_question
     assert [hit.row for hit in by_terms_alone] != [hit.row for hit in found]  # the terms' order is not the search's
     weighed = crosslingual.by_terms(mixed_bot.index, found, vectors.terms, model.passage_terms)
     assert {hit.row for hit in weighed} == set(shared)
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "leans"),
+    [
+        ("Яку посаду він обіймає?", "Ukrainian", True),
+        ("А в 2031 році?", "Ukrainian", True),
+        ("Что она сказала журналистам?", "Russian", True),
+        ("Was hat er danach gesagt?", "German", True),
+        ("¿Y cuándo?", "Spanish", True),
+        ("Скільки депутатів проголосували проти мосту через Озерну?", "Ukrainian", False),
+        ("Сколько судов артели будет базироваться в порту Белозерска?", "Russian", False),
+        ("Wie lange dauerten die Hafengespräche in Port Elling?", "German", False),
+        ("¿Quién dirigió la delegación de Veltria en Port Elling?", "Spanish", False),
+    ],
+)
+def test_a_question_leans_on_the_conversation_only_when_it_points_back(question, language, leans):
+    from bot.crosslingual import leans_on_conversation
+
+    conversation = "Хто диригуватиме оркестром під час турне? Видання Поліські вісті повідомило …"
+    assert leans_on_conversation(question, language, conversation) is leans
+
+
+def test_a_new_question_in_a_conversation_is_answered_as_if_asked_alone(mixed_bot):
+    from bot.conversation import Turn
+
+    first = "Хто диригуватиме оркестром під час турне?"
+    history = [Turn("user", first), Turn("assistant", mixed_bot.ask(first).text)]
+    question = "Сколько судов артели будет базироваться в порту?"
+    alone = mixed_bot.ask(question)
+    assert alone.grounded
+    assert mixed_bot.ask(question, history).text == alone.text
+    # ... found by its own words alone: the conversation's topic does not move the search.
+    found = [(hit.row, hit.score) for hit in mixed_bot.passages_for(question, history)]
+    assert found == [(hit.row, hit.score) for hit in mixed_bot.passages_for(question)]
