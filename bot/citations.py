@@ -59,7 +59,28 @@ def format_verdict(verdict: Verdict, color: bool = False) -> str:
     return "\n".join(lines).rstrip()
 
 
-NEAREST_NOTE = "Nearest passages — they do not answer the question."
+# The pages' words around an answer or verdict, in its language (bot/crosslingual.py's LOCALES).
+NEAREST_NOTE = {
+    "en": "Nearest passages — they do not answer the question.",
+    "uk": "Найближчі уривки — вони не відповідають на запитання.",
+    "ru": "Ближайшие отрывки — они не отвечают на вопрос.",
+    "de": "Die nächsten Passagen — sie beantworten die Frage nicht.",
+    "es": "Los pasajes más cercanos — no responden a la pregunta.",
+}
+LABELS = {
+    "en": {"supported": "supported", "refuted": "refuted", "not_enough_info": "not enough info"},
+    "uk": {"supported": "підтверджено", "refuted": "спростовано", "not_enough_info": "недостатньо даних"},
+    "ru": {"supported": "подтверждено", "refuted": "опровергнуто", "not_enough_info": "недостаточно данных"},
+    "de": {"supported": "bestätigt", "refuted": "widerlegt", "not_enough_info": "nicht genug Angaben"},
+    "es": {"supported": "confirmado", "refuted": "refutado", "not_enough_info": "información insuficiente"},
+}
+STANCES = {
+    "en": {"supports": "supports", "contradicts": "contradicts", "related": "related"},
+    "uk": {"supports": "підтверджує", "contradicts": "суперечить", "related": "стосується"},
+    "ru": {"supports": "подтверждает", "contradicts": "противоречит", "related": "относится"},
+    "de": {"supports": "bestätigt", "contradicts": "widerspricht", "related": "verwandt"},
+    "es": {"supports": "confirma", "contradicts": "contradice", "related": "relacionado"},
+}
 
 
 def sources_html(answer: Answer, back_to: str | None = None) -> str:
@@ -72,7 +93,8 @@ def sources_html(answer: Answer, back_to: str | None = None) -> str:
     back = f' · <a class="nb-back" href="{html.escape(back_to)}">↑ back to the answer</a>' if back_to else ""
     if not answer.grounded:
         nearest = "\n".join(_citation_html(c, nearest=True, back=back) for c in answer.citations)
-        return f'<p class="nb-nearest-note">{NEAREST_NOTE}</p>{nearest}'
+        note = NEAREST_NOTE.get(answer.locale, NEAREST_NOTE["en"])
+        return f'<p class="nb-nearest-note">{note}</p>{nearest}'
     cited = "\n".join(_citation_html(c, back=back) for c in answer.citations)
     return timeline_html(answer.citations) + cited
 
@@ -93,10 +115,11 @@ def plain_text(answer: Answer) -> str:
 def verdict_html(verdict: Verdict) -> str:
     """A fact-check verdict as safe HTML: label, explanation, evidence with stances, timeline."""
     citations = [e.citation for e in verdict.evidence]
+    stance_words = STANCES.get(verdict.locale, STANCES["en"])
     stances = {e.citation.id: e.stance for e in verdict.evidence}
-    label = html.escape(verdict.label.replace("_", " "))
+    label = html.escape(LABELS.get(verdict.locale, LABELS["en"])[verdict.label])
     head = f'<div class="nb-verdict nb-{verdict.label}"><b>{label}</b><p>{html.escape(verdict.explanation)}</p></div>'
-    body = "\n".join(_citation_html(c, stances[c.id]) for c in citations)
+    body = "\n".join(_citation_html(c, stances[c.id], words=stance_words) for c in citations)
     return head + timeline_html(citations) + body
 
 
@@ -138,7 +161,13 @@ def _event_dates(citation: Citation) -> list[dt.date]:
     return [day for day in days if day != document.date]
 
 
-def _citation_html(citation: Citation, stance: str | None = None, nearest: bool = False, back: str = "") -> str:
+def _citation_html(
+    citation: Citation,
+    stance: str | None = None,
+    nearest: bool = False,
+    back: str = "",
+    words: dict[str, str] | None = None,
+) -> str:
     document = citation.hit.document
     body = " ".join(
         f"<mark>{html.escape(t)}</mark>" if marked and not nearest else html.escape(t)
@@ -150,7 +179,8 @@ def _citation_html(citation: Citation, stance: str | None = None, nearest: bool 
         if document.url and document.url.startswith(("http://", "https://"))
         else f"<span>{title}</span>"
     )
-    badge = f' <span class="nb-stance nb-{stance}">{stance}</span>' if stance else ""
+    shown = (words or {}).get(stance or "", stance)
+    badge = f' <span class="nb-stance nb-{stance}">{shown}</span>' if stance else ""
     kind = "nb-citation nb-nearest" if nearest else "nb-citation"
     heading = f"<b>[{citation.id}] {html.escape(source_line(citation))}</b>{badge} · {link}{back}"
     return (

@@ -220,7 +220,7 @@ def check_across(
         narrow = _narrowest(lead, claimed, ranked)
         shown = [(narrow if c is lead else c, s) for c, s in shown]
         lead = narrow
-    return Verdict(label, _explain(label, lead, locale), _evidence(shown, lead, max_evidence))
+    return Verdict(label, _explain(label, lead, locale), _evidence(shown, lead, max_evidence), locale)
 
 
 _LEADS: dict[str, Stance] = {"refuted": "contradicts", "supported": "supports"}

@@ -596,14 +596,15 @@ def compose(
     locale = LOCALES[language]
     scored = ordered(question, rank(question, hits, index, vectors, model))
     if not scored or not _confident(question, scored, model):
-        return not_found(scored, hits, max_citations, (FRAMINGS[locale][1], NEAREST[locale]))
+        declined = not_found(scored, hits, max_citations, (FRAMINGS[locale][1], NEAREST[locale]))
+        return replace(declined, locale=locale)
     chosen = [scored[0], *_more(question, scored, model)]
-    answer = attributed(chosen, lambda c, named: frame(c, named, locale))
+    answer = replace(attributed(chosen, lambda c, named: frame(c, named, locale)), locale=locale)
     short = _short_answer(question, scored[0])
     if not short:
         return answer
     lead = short[:1].upper() + short[1:]  # "Two days." leads; the field stays as written
-    return Answer(f"{lead.rstrip('.')}. {answer.text}", True, answer.citations, short_answer=short)
+    return replace(answer, text=f"{lead.rstrip('.')}. {answer.text}", short_answer=short)
 
 
 def _confident(question: Question, scored: list[Scored], model: CrossModel) -> bool:

@@ -88,6 +88,7 @@ class Answer:
     generated: int = 0  # sentences the LLM wrote, kept or not
     removed: int = 0  # generated sentences dropped for want of support
     short_answer: str | None = None  # the name, date, place, number or thing asked for, as written
+    locale: str = "en"  # the language of the bot's own words, for the labels shown around them
 
     def to_dict(self) -> dict:
         citations = [c.out() for c in self.citations]
@@ -118,6 +119,7 @@ class Verdict:
     label: Label
     explanation: str
     evidence: tuple[Evidence, ...]
+    locale: str = "en"  # the language of the explanation, for the labels shown around it
 
     def to_dict(self) -> dict:
         evidence = [e.out() for e in self.evidence]

@@ -217,9 +217,30 @@ def test_the_short_answer_is_the_whole_place_or_date_as_written(mixed_bot, quest
 
 
 def test_an_answer_the_articles_lack_is_declined_in_the_question_language(mixed_bot):
+    from bot.citations import sources_html
+
     answer = mixed_bot.ask("Хто виграв чемпіонат світу з футболу 2030 року?")
     assert not answer.grounded
     assert answer.text.startswith("У статтях про це не йдеться.")
+    # The page's own words around the nearest passages are in Ukrainian too.
+    assert answer.citations
+    assert "Найближчі уривки — вони не відповідають на запитання." in sources_html(answer)
+
+
+@pytest.mark.parametrize(
+    ("claim", "label", "stance"),
+    [
+        ("В порту Белозерска будут базироваться 25 судов артели.", "опровергнуто", "противоречит"),
+        ("Die Gespräche in Port Elling dauerten neun Stunden.", "bestätigt", "bestätigt"),
+    ],
+)
+def test_a_verdict_page_names_its_label_and_stances_in_the_claim_language(mixed_bot, claim, label, stance):
+    from bot.citations import verdict_html
+
+    page = verdict_html(mixed_bot.check(claim))
+    assert f"<b>{label}</b>" in page
+    assert f">{stance}</span>" in page
+    assert "supported" not in page.replace("nb-supported", "") and ">contradicts<" not in page
 
 
 def test_a_language_outside_the_list_is_told_which_languages_work(mixed_bot):
