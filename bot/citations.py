@@ -49,11 +49,11 @@ def format_terminal(answer: Answer, color: bool = False) -> str:
 
 def format_verdict(verdict: Verdict, color: bool = False) -> str:
     """A verdict for the terminal: label, explanation, each evidence passage with its stance."""
-    label = verdict.label.replace("_", " ").upper()
+    label = LABELS[verdict.locale][verdict.label].upper()
     lines = [click.style(label, bold=True) if color else label, textwrap.fill(verdict.explanation, 100), ""]
     for item in verdict.evidence:
-        citation = item.citation
-        lines.append(f"[{citation.id}] {item.stance} — {source_line(citation)} — {citation.hit.document.title}")
+        citation, stance = item.citation, STANCES[verdict.locale][item.stance]
+        lines.append(f"[{citation.id}] {stance} — {source_line(citation)} — {citation.hit.document.title}")
         body = " ".join(click.style(t, bold=True) if m and color else t for t, m in passage_pieces(citation))
         lines.extend(textwrap.wrap(body, 96, initial_indent="    ", subsequent_indent="    "))
     return "\n".join(lines).rstrip()

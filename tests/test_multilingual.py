@@ -235,12 +235,14 @@ def test_an_answer_the_articles_lack_is_declined_in_the_question_language(mixed_
     ],
 )
 def test_a_verdict_page_names_its_label_and_stances_in_the_claim_language(mixed_bot, claim, label, stance):
-    from bot.citations import verdict_html
+    from bot.citations import format_verdict, verdict_html
 
     page = verdict_html(mixed_bot.check(claim))
     assert f"<b>{label}</b>" in page
     assert f">{stance}</span>" in page
     assert "supported" not in page.replace("nb-supported", "") and ">contradicts<" not in page
+    printed = format_verdict(mixed_bot.check(claim))  # and so does `newsbot check`
+    assert printed.startswith(label.upper()) and f"] {stance} — " in printed
 
 
 def test_a_language_outside_the_list_is_told_which_languages_work(mixed_bot):
@@ -423,6 +425,26 @@ def test_no_passage_of_an_article_is_dropped_as_a_duplicate_of_another_however_a
     article = hits[0].document.doc_id
     found = {h.passage.seq for h in hits if h.document.doc_id == article}
     assert found == {p.seq for p in index.passages if p.doc_id == article} and len(found) > 1
+
+
+def test_passages_of_different_articles_are_not_taken_for_copies_of_each_other(mixed_bot, tmp_path):
+    """multilingual-e5-small puts passages of unrelated articles above the duplicate cosine too;
+    only a copy (most of its words shared) is one, as the same article saved again."""
+    from embeddings import build_index, load_index, search
+
+    index = mixed_bot.index
+    query = "What did the officials say?"
+    hits = search(index, query, mixed_bot.embedder.embed_query(query), k=len(index.passages))
+    assert len(hits) == len(index.passages)
+    folder = tmp_path / "copied"
+    folder.mkdir()
+    for name in ("harbour-accord.md", "orchestra.html"):
+        (folder / name).write_bytes((ENGLISH / name).read_bytes())
+    (folder / "harbour-copy.md").write_bytes((ENGLISH / "harbour-accord.md").read_bytes().replace(b"Tuesday", b"Tue"))
+    build_index(folder, tmp_path / "index", embedder=mixed_bot.embedder)
+    copied = load_index(tmp_path / "index")
+    hits = search(copied, query, mixed_bot.embedder.embed_query(query), k=len(copied.passages))
+    assert len(hits) == len(copied.passages) - sum(p.doc_id == "harbour-copy" for p in copied.passages)
 
 
 def test_a_follow_up_that_names_no_one_looks_for_those_named_before(mixed_bot):
