@@ -23,7 +23,7 @@ def _settings_options(command: Callable) -> Callable:
         click.option(
             "--index-dir",
             type=click.Path(path_type=Path),
-            help="Index folder [NEWSBOT_INDEX_DIR; one per documents folder under .newsbot/indexes]",
+            help="Index folder [NEWSBOT_INDEX_DIR; one per documents folder and model under .newsbot/indexes]",
         ),
         click.option(
             "--model",
@@ -137,7 +137,12 @@ def ask(question: str | None, as_json: bool, **flags: Any) -> None:
     """Answer QUESTION from the articles, with citations. Without QUESTION, start a conversation
     in which follow-ups ("And where?", "What did he say?") build on earlier turns. QUESTION is in
     English, or with --model multilingual-e5-small also in Ukrainian, Russian, German or Spanish."""
-    bot = _open_bot(load_settings(**flags), quick_start=True)
+    from bot.core import validated
+
+    settings = load_settings(**flags)
+    if question is not None:  # refused before the index is opened: its problems are another matter
+        _refused_as_usage_error(validated, question, "question", settings.max_question_chars)
+    bot = _open_bot(settings, quick_start=True)
     if question is not None:
         answer = _refused_as_usage_error(bot.ask, question)
         click.echo(_render_answer(answer, as_json))
@@ -195,7 +200,11 @@ def check(claim: str, as_json: bool, **flags: Any) -> None:
     explanation and the evidence, each passage marked supports, contradicts or related. CLAIM is
     in English, or with --model multilingual-e5-small also in Ukrainian, Russian, German or
     Spanish."""
-    bot = _open_bot(load_settings(**flags), quick_start=True)
+    from bot.core import validated
+
+    settings = load_settings(**flags)
+    _refused_as_usage_error(validated, claim, "claim", settings.max_question_chars)
+    bot = _open_bot(settings, quick_start=True)
     verdict = _refused_as_usage_error(bot.check, claim)
     if as_json:
         click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2))
@@ -219,7 +228,10 @@ def serve(**flags: Any) -> None:
     from bot.server import run_server
 
     settings = load_settings(**flags)
-    run_server(_open_bot(settings, quick_start=True), settings)
+    try:
+        run_server(_open_bot(settings, quick_start=True), settings)
+    except KeyboardInterrupt:  # Ctrl+C is how a served chat is meant to stop: no "Aborted!", exit 0
+        click.echo("newsbot stopped.", err=True)
 
 
 @cli.command("eval")

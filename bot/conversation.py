@@ -92,7 +92,7 @@ def is_follow_up(question: str, context: str = "") -> bool:
     """Does the question lean on the conversation (pronoun, ellipsis, or too little of its own)?
     A name the conversation (context) already has is not the question's own: "Which justice
     wrote the Court's opinion?" after a question about the Supreme Court leans on it."""
-    if _REFERENCE.search(question) or _ELLIPSIS.match(question) or _REACTION.search(question):
+    if points_back(question):
         return True
     words = question.split()
     own_terms = [t for t in tokenize(question) if t not in QUESTION_WORDS]
@@ -100,6 +100,23 @@ def is_follow_up(question: str, context: str = "") -> bool:
     names = [w for w in (w.strip("?,.!") for w in words[1:]) if NAME.fullmatch(w)]
     has_name = any(not set(tokenize(name)) <= known for name in names)
     return len(own_terms) <= 1 or (len(words) <= SHORT_QUESTION_WORDS and not has_name)
+
+
+def points_back(question: str) -> bool:
+    """A pronoun, an ellipsis ("And where?") or a reaction ("How did Moscow respond?"): the
+    question cannot be read without the turns before it."""
+    return bool(_REFERENCE.search(question) or _ELLIPSIS.match(question) or _REACTION.search(question))
+
+
+def repeats(answer: str, reply: str) -> bool:
+    """Does answer say again, word for word, what an earlier reply said (its markers, links and
+    markup aside)?"""
+    said, again = _words_of(reply), _words_of(answer)
+    return bool(again) and f" {again} " in f" {said} "
+
+
+def _words_of(text: str) -> str:
+    return " ".join(re.findall(r"\w+", re.sub(r"\[\d+\]|<[^>]+>|\(#[^)]*\)", " ", text).lower()))
 
 
 def gist(reply: str, max_words: int = 30) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 from bot import crosslingual
 from bot.answer import compose
 from bot.config import Settings
-from bot.conversation import Turn, gist, is_ellipsis, standalone
+from bot.conversation import Turn, gist, is_ellipsis, points_back, repeats, standalone
 from bot.crosscheck import check_across
 from bot.factcheck import check
 from bot.language import foreign_language, not_read
@@ -151,6 +151,25 @@ class Bot:
         if language:
             return self._ask_in(language, question, history)
         found = self.retrieve(question, history)
+        answer = self._answer(found, question, history)
+        replies = [t.content for t in history if t.role == "assistant"]
+        if answer.grounded and replies and not points_back(question) and repeats(answer.text, replies[-1]):
+            # It only looked like a follow-up (short, naming no one new: "What is the population
+            # of Istanbul?"): leaning on the last turn gave the last answer again.
+            found = self.retrieve(question)
+            answer = self._answer(found, question, ())
+        return answer if self.llm is None else self._generated(found, answer)
+
+    def _generated(self, found: Retrieval, answer: Answer) -> Answer:
+        from bot.generate import generate
+
+        try:
+            return generate(self.llm, found.text, found.hits, answer, found.index, self.embedder, self.max_sentences)[0]
+        except Exception as exc:  # the LLM server is down or misbehaves: the quoted answer stands
+            log.warning("the LLM failed (%s); answering with quoted sentences", exc)
+            return answer
+
+    def _answer(self, found: Retrieval, question: str, history: Sequence[Turn]) -> Answer:
         answer = compose(
             found.question,
             found.hits,
@@ -160,16 +179,7 @@ class Bot:
             self.max_sentences,
             search_part=lambda part: self._search_part(part, found),
         )
-        answer = self._in_other_articles(question, history, answer)
-        if self.llm is None:
-            return answer
-        from bot.generate import generate
-
-        try:
-            return generate(self.llm, found.text, found.hits, answer, found.index, self.embedder, self.max_sentences)[0]
-        except Exception as exc:  # the LLM server is down or misbehaves: the quoted answer stands
-            log.warning("the LLM failed (%s); answering with quoted sentences", exc)
-            return answer
+        return self._in_other_articles(question, history, answer)
 
     def readable_languages(self) -> tuple[str, ...]:
         """The languages questions may be in with this bot's embedding model."""
@@ -298,15 +308,21 @@ class Bot:
         }
 
     def validate(self, text: object, what: str = "question") -> str:
-        if not isinstance(text, str):
-            raise BadQuestion(f"the {what} must be a string")
-        cleaned = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t").strip()
-        if not cleaned:
-            raise BadQuestion(f"the {what} is empty")
-        if len(cleaned) > self.max_question_chars:
-            limit = self.max_question_chars
-            raise BadQuestion(f"the {what} is too long ({len(cleaned)} characters; the limit is {limit})")
-        return cleaned
+        return validated(text, what, self.max_question_chars)
+
+
+def validated(text: object, what: str, max_chars: int) -> str:
+    """The question or claim, printable and trimmed; BadQuestion says why one cannot be taken."""
+    if not isinstance(text, str):
+        raise BadQuestion(f"the {what} must be a string")
+    cleaned = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t").strip()
+    if not cleaned:
+        raise BadQuestion(f"the {what} is empty")
+    if not any(ch.isalnum() for ch in cleaned):  # "?", "🙂🙂": nothing to search by
+        raise BadQuestion(f"the {what} has no words, only punctuation or symbols")
+    if len(cleaned) > max_chars:
+        raise BadQuestion(f"the {what} is too long ({len(cleaned)} characters; the limit is {max_chars})")
+    return cleaned
 
 
 def _build_if_needed(settings: Settings, store: Store, embedder: TextEmbedder, progress: bool) -> None:

@@ -4,12 +4,13 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import BUNDLED
+from conftest import BUNDLED, Server, server_env
 
 from bot.cli import cli
 from embeddings import load_index
@@ -140,3 +141,16 @@ def run_without_root_powers(args: list[str]) -> subprocess.CompletedProcess:
             pytest.skip("running as root, and setpriv cannot drop the power to read unreadable files")
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSBOT_")}
     return subprocess.run([*prefix, sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=env)
+
+
+def test_ctrl_c_stops_serve_cleanly(bundled_index_dir, tmp_path):
+    """Ctrl+C is how a chat started by `make run` is stopped: exit 0, no "Aborted!" (make
+    would report an error)."""
+    server = Server(server_env(bundled_index_dir, NEWSBOT_WORKERS="1"), tmp_path)
+    try:
+        server.wait_ready()
+        server.process.send_signal(signal.SIGINT)
+        assert server.process.wait(timeout=30) == 0
+    finally:
+        server.stop()
+    assert "Aborted" not in server.log.read_text() and "newsbot stopped." in server.log.read_text()

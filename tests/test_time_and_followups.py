@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from bot.conversation import Turn, is_follow_up, standalone
+from bot.conversation import Turn, is_follow_up, repeats, standalone
 from embeddings.dates import resolve_dates
 
 SATURDAY = dt.date(2025, 5, 17)
@@ -93,6 +93,19 @@ def test_follow_up_is_answered_from_the_conversation(planted_bot):
     history = [Turn("user", first), Turn("assistant", answer.text)]
     follow_up = planted_bot.ask("How long did they last?", history)
     assert follow_up.grounded and "nine hours" in follow_up.text
+
+
+def test_a_new_question_that_looks_like_a_follow_up_does_not_get_the_last_answer_again(planted_bot):
+    """Short and naming only what the conversation named, it reads as a follow-up; when leaning
+    on the last turn only repeats the last answer, it is asked on its own."""
+    first = "How did the Skarvik council vote on the car ban?"
+    answer = planted_bot.ask(first)
+    assert answer.grounded
+    history = [Turn("user", first), Turn("assistant", answer.text)]
+    question = "What is the population of Skarvik?"
+    assert is_follow_up(question, " ".join(t.content for t in history))
+    again = planted_bot.ask(question, history)
+    assert not repeats(again.text, answer.text) and again.text == planted_bot.ask(question).text
 
 
 def test_ellipsis_takes_the_new_time(planted_bot):

@@ -127,6 +127,8 @@ def test_answers_come_from_the_worker_processes(pooled):
         ("/api/ask", {"question": " \t "}, "the question is empty"),
         ("/api/ask", {"question": "q" * 2001}, "too long"),
         ("/api/check", {"claim": ""}, "the claim is empty"),
+        ("/api/ask", {"question": "?"}, "the question has no words"),
+        ("/api/check", {"claim": "🙂🙂 …"}, "the claim has no words"),
         ("/api/ask", {"question": 12}, "question: Input should be a valid string"),
     ],
 )
