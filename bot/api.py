@@ -137,9 +137,10 @@ def _add_guards(app: FastAPI, settings: Settings) -> None:
 def _mount_pages(app: FastAPI, bot: Answering, settings: Settings, feedback: FeedbackStore) -> FastAPI:
     import gradio as gr
 
-    from bot.ui import COPY_SCRIPT, CSS, EMBED_CSS, build_embed, build_ui, theme
+    from bot.ui import COPY_SCRIPT, CSS, EMBED_CSS, build_embed, build_ui, page_words, theme
 
     login = {"auth": settings.login_pairs() or None, "auth_message": "Sign in to ask about the articles."}
+    words = page_words(bot)
     # /embed first: the page at / would otherwise catch its requests.
     gr.mount_gradio_app(
         app,
@@ -149,11 +150,12 @@ def _mount_pages(app: FastAPI, bot: Answering, settings: Settings, feedback: Fee
         css=CSS + EMBED_CSS,
         head=COPY_SCRIPT,
         footer_links=[],
+        i18n=words,
         **login,
     )
     chat = build_ui(bot, settings.documents, feedback)
     return gr.mount_gradio_app(
-        app, chat, path="/", theme=theme(), css=CSS, head=COPY_SCRIPT, footer_links=["api"], **login
+        app, chat, path="/", theme=theme(), css=CSS, head=COPY_SCRIPT, footer_links=["api"], i18n=words, **login
     )
 
 

@@ -14,11 +14,11 @@ from bot.citations import plain_text, source_line, sources_html, verdict_html
 from bot.conversation import Turn
 from bot.core import Answering, BadQuestion
 from bot.feedback import FeedbackStore
-from bot.lexicon import plural
 from bot.results import Answer
+from bot.ui_words import LOCALES, WORDS, counted, languages
 
 EXAMPLES_FILE = ".newsbot-examples"
-ARTICLE_LANGUAGES = ("English", "Ukrainian", "Russian")
+ARTICLE_LANGUAGES = ["English", "Ukrainian", "Russian"]
 CLAIMS_FILE = ".newsbot-claims"
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>])")
 _ESCAPED_PUNCTUATION = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
@@ -38,6 +38,7 @@ CSS = """
 .nb-supports { background: #d8f5d0; }
 .nb-contradicts { background: #fbd3d0; }
 .nb-verdict { padding: .5em .8em; border-radius: .4em; margin-bottom: .8em; background: #f1f1f1; color: #1f1f1f; }
+.nb-verdict b, .nb-verdict p { color: #1f1f1f !important; }  /* the dark theme colours these itself */
 .nb-supported { background: #e3f6de; }
 .nb-refuted { background: #fde2df; }
 .nb-citation { margin: 0 0 1em 0; }
@@ -135,6 +136,22 @@ def _plain(markdown: str) -> str:
     return html.unescape(_ESCAPED_PUNCTUATION.sub(r"\1", _COPY_MARKER.sub("", markdown)))
 
 
+def page_words(bot: Answering) -> gr.I18n:
+    """The pages' own words in every language they are written in, the header's with this
+    index's counts; pass to gr.mount_gradio_app, and the browser's language picks."""
+    return gr.I18n(**{locale: _page_words(bot, locale) for locale in LOCALES})
+
+
+def _page_words(bot: Answering, locale: str) -> dict[str, str]:
+    words = WORDS[locale] | {"header": _header(bot, locale)}
+    for empty in ("sources_empty", "verdict_empty"):  # shown as the HTML panels' first content
+        words[empty] = f'<p class="nb-empty">{html.escape(words[empty])}</p>'
+    return words
+
+
+_WORDS = gr.I18n(**{locale: WORDS[locale] for locale in LOCALES})  # the keys the pages use; page_words fills them
+
+
 def build_ui(bot: Answering, documents: Path, feedback: FeedbackStore) -> gr.Blocks:
     """The page; its 'ask', 'answer', 'check' and 'check_json' endpoints serve gradio_client."""
 
@@ -147,18 +164,18 @@ def build_ui(bot: Answering, documents: Path, feedback: FeedbackStore) -> gr.Blo
         return bot.check(claim).to_dict()
 
     with gr.Blocks(title="newsbot", analytics_enabled=False) as ui:
-        gr.Markdown(_header(bot))
+        gr.Markdown(_WORDS("header"))
         with gr.Tabs():
-            with gr.Tab("Chat"):
+            with gr.Tab(_WORDS("chat")):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3, min_width=300):
                         parts = _chat(bot, feedback, "chat", height=480)
-                        gr.Examples(example_questions(bot, documents), inputs=parts[1], label="Examples")
+                        gr.Examples(example_questions(bot, documents), inputs=parts[1], label=_WORDS("examples"))
                     with gr.Column(scale=2, min_width=280):
-                        gr.Markdown("### Sources")
-                        sources = gr.HTML(SOURCES_PLACEHOLDER)
+                        gr.Markdown(_WORDS("sources"))
+                        sources = gr.HTML(_WORDS("sources_empty"))
                 _wire_chat(bot, parts, sources)
-            with gr.Tab("Fact check"):
+            with gr.Tab(_WORDS("fact_check")):
                 _check_tab(bot, documents)
         gr.api(answer, api_name="answer")
         gr.api(check_json, api_name="check_json")
@@ -171,13 +188,10 @@ def build_embed(bot: Answering, documents: Path, feedback: FeedbackStore) -> gr.
     with gr.Blocks(title="newsbot", analytics_enabled=False, fill_width=True) as embed:
         with gr.Column(elem_id="nb-embed-main"):
             parts = _chat(bot, feedback, "embed")
-            gr.Examples(example_questions(bot, documents)[:3], inputs=parts[1], label="Try")
+            gr.Examples(example_questions(bot, documents)[:3], inputs=parts[1], label=_WORDS("try"))
         sources = gr.HTML("", elem_classes="nb-embed-sources", padding=False)
         _wire_chat(bot, parts, sources, back_link="#nb-chat-embed")
     return embed
-
-
-SOURCES_PLACEHOLDER = '<p class="nb-empty">Cited passages appear here, the cited sentences highlighted.</p>'
 
 
 ChatParts = tuple[gr.Chatbot, gr.Textbox, gr.Button, gr.HTML]
@@ -187,7 +201,7 @@ def _chat(bot: Answering, feedback: FeedbackStore, page: str, **size) -> ChatPar
     """The conversation with copy and thumbs up/down on each answer, the question box, and a
     note under it for a question that cannot be taken."""
     chat = gr.Chatbot(
-        label="Chat",
+        label=_WORDS("chat"),
         buttons=["copy"],
         feedback_options=("Like", "Dislike"),
         autoscroll=False,  # SHOW_ANSWER_START scrolls to the start of a new answer instead
@@ -197,9 +211,15 @@ def _chat(bot: Answering, feedback: FeedbackStore, page: str, **size) -> ChatPar
     )
     with gr.Row(equal_height=True):
         box = gr.Textbox(
-            show_label=False, placeholder="Ask about the articles…", lines=1, max_lines=4, scale=5, min_width=160
+            label=_WORDS("question"),  # not shown; what a screen reader calls the box
+            show_label=False,
+            placeholder=_WORDS("ask_placeholder"),
+            lines=1,
+            max_lines=4,
+            scale=5,
+            min_width=160,
         )
-        ask = gr.Button("Ask", variant="primary", scale=1, min_width=60)
+        ask = gr.Button(_WORDS("ask"), variant="primary", scale=1, min_width=60)
     note = gr.HTML("", elem_classes="nb-note", padding=False)
 
     def remember(history: list[dict], data: gr.LikeData) -> None:
@@ -250,12 +270,12 @@ def _check_tab(bot: Answering, documents: Path) -> None:
         except BadQuestion as exc:
             return _problem(exc)
 
-    claim = gr.Textbox(label="Claim", placeholder="A statement to check against the articles…", lines=2, max_lines=4)
-    button = gr.Button("Check", variant="primary")
+    claim = gr.Textbox(label=_WORDS("claim"), placeholder=_WORDS("claim_placeholder"), lines=2, max_lines=4)
+    button = gr.Button(_WORDS("check"), variant="primary")
     examples = example_claims(documents)
     if examples:
-        gr.Examples(examples, inputs=claim, label="Examples")
-    result = gr.HTML('<p class="nb-empty">The verdict and its evidence appear here.</p>')
+        gr.Examples(examples, inputs=claim, label=_WORDS("examples"))
+    result = gr.HTML(_WORDS("verdict_empty"))
     claim.submit(run_check, claim, result, api_name="check")
     button.click(run_check, claim, result, api_visibility="private")
 
@@ -283,31 +303,31 @@ def _problem(exc: Exception) -> str:
     return f'<p class="nb-empty">{html.escape(str(exc).capitalize())}.</p>'
 
 
-def _header(bot: Answering) -> str:
-    health = bot.health()
-    return (
-        "## newsbot\n"
-        f"Answers from {plural(health['documents'], 'news article')} ({plural(health['passages'], 'passage')}). "
-        "Every statement cites its source; the cited sentence is highlighted. "
-        "The timeline shows when each cited article was published. "
-        f"{languages_note(health.get('languages', ['English']))}" + _skipped_note(bot.index.skipped)
+def _header(bot: Answering, locale: str = "en") -> str:
+    health, words = bot.health(), WORDS[locale]
+    intro = words["intro"].format(
+        articles=counted(health["documents"], "articles", locale),
+        passages=counted(health["passages"], "passages", locale),
+    )
+    return f"## newsbot\n{intro} {languages_note(health.get('languages', ['English']), locale)}" + _skipped_note(
+        bot.index.skipped, locale
     )
 
 
-def languages_note(languages: list[str]) -> str:
+def languages_note(asked_in: list[str], locale: str = "en") -> str:
     """Which languages questions and articles may be in: more than English only with a
     multilingual embedding model."""
-    if len(languages) == 1:
-        return f"Ask in {languages[0]}, about articles in {languages[0]}."
-    articles = f"{', '.join(ARTICLE_LANGUAGES[:-1])} or {ARTICLE_LANGUAGES[-1]}"
-    return f"Ask in {', '.join(languages[:-1])} or {languages[-1]}, about articles in {articles}."
+    articles = ARTICLE_LANGUAGES if len(asked_in) > 1 else asked_in
+    return WORDS[locale]["languages"].format(
+        questions=languages(asked_in, locale), articles=languages(articles, locale)
+    )
 
 
-def _skipped_note(skipped: list[tuple[str, str]], shown: int = 3) -> str:
-    """ "2 files were skipped: scan.pdf (unsupported file type .pdf); …", or nothing."""
+def _skipped_note(skipped: list[tuple[str, str]], locale: str, shown: int = 3) -> str:
+    """ "Files skipped (2): scan.pdf (unsupported file type .pdf); …", or nothing."""
     if not skipped:
         return ""
+    words = WORDS[locale]
     listed = "; ".join(f"{path} ({reason})" for path, reason in skipped[:shown])
-    more = f"; and {len(skipped) - shown} more (`newsbot index` lists them)" if len(skipped) > shown else ""
-    verb = "was" if len(skipped) == 1 else "were"
-    return f"\n\n{plural(len(skipped), 'file')} {verb} skipped: {literal_markdown(listed)}{more}."
+    more = words["more"].format(count=len(skipped) - shown) if len(skipped) > shown else ""
+    return "\n\n" + words["skipped"].format(count=len(skipped), listed=literal_markdown(listed), more=more)

@@ -47,8 +47,10 @@ def outside_requests() -> list[str]:
     return []
 
 
-def new_page(browser, outside_requests: list[str], width: int = 1200, height: int = 900, scheme: str = "light"):
-    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+def new_page(
+    browser, outside_requests: list[str], width: int = 1200, height: int = 900, scheme: str = "light", locale="en-US"
+):
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme, locale=locale)
     context.route("**/*", functools.partial(_loopback_only, outside_requests))
     page = context.new_page()
     errors: list[str] = []
@@ -67,7 +69,8 @@ def _loopback_only(outside_requests: list[str], route) -> None:
 
 
 def ask_in(scope, question: str) -> None:
-    box = scope.get_by_placeholder("Ask about the articles…")
+    box = scope.get_by_role("textbox", name="Question")  # named for a screen reader, not "Textbox"
+    assert box.get_attribute("placeholder") == "Ask about the articles…"
     box.fill(question)
     box.press("Enter")
 
@@ -111,12 +114,16 @@ def test_chat_answers_and_opens_a_citation(browser, server, outside_requests):
     assert outside_requests == []
 
 
-# WCAG's contrast ratio of two computed CSS colours, in the page itself.
+# WCAG's contrast ratio of an element's text colour and the background it is drawn on (its own,
+# or the nearest ancestor's that is not transparent), in the page itself.
 CONTRAST = """e => {
   const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number).map(v => v / 255)
     .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
   const lum = c => { const [r, g, b] = rgb(c); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
-  const s = getComputedStyle(e), a = lum(s.color), b = lum(s.backgroundColor);
+  const clear = c => /^rgba\\(.*,\\s*0\\)$/.test(c) || c === "transparent";
+  let under = e;
+  while (under.parentElement && clear(getComputedStyle(under).backgroundColor)) under = under.parentElement;
+  const a = lum(getComputedStyle(e).color), b = lum(getComputedStyle(under).backgroundColor);
   return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
 }"""
 
@@ -129,7 +136,8 @@ def test_every_highlight_is_readable_in_both_themes(browser, server, outside_req
     open_first_citation(page)
     page.get_by_role("tab", name="Fact check").click()
     check_claim(page, example_lines(".newsbot-claims")[0])
-    marked = page.locator("mark, .nb-stance, .nb-verdict")
+    # The verdict's label and explanation too: the dark theme colours a <p> or <b> of its own.
+    marked = page.locator("mark, .nb-stance, .nb-verdict, .nb-verdict b, .nb-verdict p")
     assert marked.count() >= 3
     ratios = [marked.nth(i).evaluate(CONTRAST) for i in range(marked.count()) if marked.nth(i).is_visible()]
     assert ratios and min(ratios) >= 4.5, ratios
@@ -479,11 +487,31 @@ def test_with_the_multilingual_model_the_chat_says_its_languages_and_answers_in_
 ):
     page = new_page(browser, outside_requests)
     page.goto(multilingual_server.url + "/")
-    page.get_by_text("Ask in English, Ukrainian, Russian, German or Spanish").first.wait_for()
+    page.get_by_text("Ask in English, Ukrainian, Russian, German, or Spanish").first.wait_for()
     ask_in(page, "Хто диригуватиме оркестром під час турне?")
     open_first_citation(page)
     reply = page.locator(".nb-chat .message-row").last
     assert "Видання Поліські вісті повідомило" in reply.inner_text()
     # The sentence naming the conductor is highlighted (the answer may quote the one before too).
     assert "Андрій Гнатюк" in " ".join(page.locator("#nb-cite-1 mark").all_inner_texts())
+    assert outside_requests == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "tabs", "languages", "placeholder"),
+    [
+        ("uk-UA", ["Чат", "Перевірка фактів"], "Запитуйте мовами: англійська, українська, російська", "уривки"),
+        ("es-ES", ["Chat", "Verificación"], "Pregunte en inglés, ucraniano, ruso, alemán o español", "pasajes"),
+        ("fr-FR", ["Chat", "Fact check"], "Ask in English, Ukrainian, Russian, German, or Spanish", "passages"),
+    ],
+)
+def test_the_page_speaks_the_browser_language(
+    browser, multilingual_server, outside_requests, locale, tabs, languages, placeholder
+):
+    """Its own words, that is; a language it does not have (French) gets English."""
+    page = new_page(browser, outside_requests, locale=locale)
+    page.goto(multilingual_server.url + "/")
+    page.get_by_text(languages).first.wait_for()
+    assert page.get_by_role("tab").all_inner_texts() == tabs
+    assert placeholder in page.locator(".nb-empty").first.inner_text()
     assert outside_requests == []

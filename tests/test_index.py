@@ -157,6 +157,5 @@ def test_the_chat_header_names_the_skipped_files(planted_copy, tmp_path, embedde
     header = _header(Bot(load_index(tmp_path / "index"), embedder))
     assert "Answers from 6 news articles" in header
     assert (
-        "2 files were skipped: empty\\.txt \\(empty file\\); slides\\.pptx \\(unsupported file type \\.pptx\\)."
-        in header
+        "Files skipped (2): empty\\.txt \\(empty file\\); slides\\.pptx \\(unsupported file type \\.pptx\\)." in header
     )

@@ -1,0 +1,150 @@
+"""The chat page's own words in each language newsbot answers in; the browser's language picks
+them (Gradio's I18n), English where it is none of these. Answers follow the question's language
+whatever the page's."""
+
+from __future__ import annotations
+
+from babel import Locale
+from babel.lists import format_list
+
+LOCALES = ("en", "uk", "ru", "de", "es")
+# Each language's words, by key; "{...}" fields are filled in by header().
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "question": "Question",
+        "chat": "Chat",
+        "fact_check": "Fact check",
+        "sources": "### Sources",
+        "examples": "Examples",
+        "try": "Try",
+        "ask": "Ask",
+        "ask_placeholder": "Ask about the articles…",
+        "claim": "Claim",
+        "claim_placeholder": "A statement to check against the articles…",
+        "check": "Check",
+        "sources_empty": "Cited passages appear here, the cited sentences highlighted.",
+        "verdict_empty": "The verdict and its evidence appear here.",
+        "intro": "Answers from {articles} ({passages}). Every statement cites its source; the cited sentence "
+        "is highlighted. The timeline shows when each cited article was published.",
+        "languages": "Ask in {questions}, about articles in {articles}.",
+        "skipped": "Files skipped ({count}): {listed}{more}.",
+        "more": "; and {count} more (`newsbot index` lists them)",
+    },
+    "uk": {
+        "question": "Запитання",
+        "chat": "Чат",
+        "fact_check": "Перевірка фактів",
+        "sources": "### Джерела",
+        "examples": "Приклади",
+        "try": "Спробуйте",
+        "ask": "Запитати",
+        "ask_placeholder": "Запитайте про статті…",
+        "claim": "Твердження",
+        "claim_placeholder": "Твердження, яке перевірити за статтями…",
+        "check": "Перевірити",
+        "sources_empty": "Тут з'являться процитовані уривки з виділеними реченнями.",
+        "verdict_empty": "Тут з'являться висновок і його підстави.",
+        "intro": "Відповіді з {articles} ({passages}). Кожне твердження посилається на джерело; "
+        "процитоване речення виділено. Часова шкала показує, коли вийшла кожна процитована стаття.",
+        "languages": "Запитуйте мовами: {questions}; статті можуть бути такими мовами: {articles}.",
+        "skipped": "Пропущено файлів ({count}): {listed}{more}.",
+        "more": "; і ще {count} (їх перелічує `newsbot index`)",
+    },
+    "ru": {
+        "question": "Вопрос",
+        "chat": "Чат",
+        "fact_check": "Проверка фактов",
+        "sources": "### Источники",
+        "examples": "Примеры",
+        "try": "Попробуйте",
+        "ask": "Спросить",
+        "ask_placeholder": "Спросите о статьях…",
+        "claim": "Утверждение",
+        "claim_placeholder": "Утверждение, которое проверить по статьям…",
+        "check": "Проверить",
+        "sources_empty": "Здесь появятся цитируемые отрывки с выделенными предложениями.",
+        "verdict_empty": "Здесь появятся вердикт и его основания.",
+        "intro": "Ответы из {articles} ({passages}). Каждое утверждение ссылается на источник; "
+        "цитируемое предложение выделено. Шкала времени показывает, когда вышла каждая цитируемая статья.",
+        "languages": "Задавайте вопросы на языках: {questions}; статьи могут быть на языках: {articles}.",
+        "skipped": "Пропущено файлов ({count}): {listed}{more}.",
+        "more": "; и ещё {count} (их перечисляет `newsbot index`)",
+    },
+    "de": {
+        "question": "Frage",
+        "chat": "Chat",
+        "fact_check": "Faktencheck",
+        "sources": "### Quellen",
+        "examples": "Beispiele",
+        "try": "Probieren Sie",
+        "ask": "Fragen",
+        "ask_placeholder": "Fragen Sie zu den Artikeln…",
+        "claim": "Behauptung",
+        "claim_placeholder": "Eine Aussage, die an den Artikeln geprüft wird…",
+        "check": "Prüfen",
+        "sources_empty": "Hier erscheinen die zitierten Passagen, die zitierten Sätze hervorgehoben.",
+        "verdict_empty": "Hier erscheinen das Urteil und seine Belege.",
+        "intro": "Antworten aus {articles} ({passages}). Jede Aussage nennt ihre Quelle; der zitierte Satz "
+        "ist hervorgehoben. Die Zeitleiste zeigt, wann jeder zitierte Artikel erschien.",
+        "languages": "Fragen Sie auf {questions}, zu Artikeln auf {articles}.",
+        "skipped": "Übersprungene Dateien ({count}): {listed}{more}.",
+        "more": "; und {count} weitere (`newsbot index` nennt sie)",
+    },
+    "es": {
+        "question": "Pregunta",
+        "chat": "Chat",
+        "fact_check": "Verificación",
+        "sources": "### Fuentes",
+        "examples": "Ejemplos",
+        "try": "Pruebe",
+        "ask": "Preguntar",
+        "ask_placeholder": "Pregunte sobre los artículos…",
+        "claim": "Afirmación",
+        "claim_placeholder": "Una afirmación que comprobar con los artículos…",
+        "check": "Comprobar",
+        "sources_empty": "Aquí aparecen los pasajes citados, con las frases citadas resaltadas.",
+        "verdict_empty": "Aquí aparecen el veredicto y sus pruebas.",
+        "intro": "Respuestas a partir de {articles} ({passages}). Cada afirmación cita su fuente; la frase "
+        "citada está resaltada. La línea de tiempo muestra cuándo se publicó cada artículo citado.",
+        "languages": "Pregunte en {questions}, sobre artículos en {articles}.",
+        "skipped": "Archivos omitidos ({count}): {listed}{more}.",
+        "more": "; y {count} más (`newsbot index` los enumera)",
+    },
+}
+# "5 news articles", by the language's plural form (babel's CLDR rules: 1, 2-4, 5+ in Ukrainian);
+# articles as counted after "from", passages as named.
+_COUNTED = {
+    "en": {
+        "articles": {"one": "{n} news article", "other": "{n} news articles"},
+        "passages": {"one": "{n} passage", "other": "{n} passages"},
+    },
+    "uk": {
+        "articles": {"one": "{n} статті", "few": "{n} статей", "many": "{n} статей", "other": "{n} статті"},
+        "passages": {"one": "{n} уривок", "few": "{n} уривки", "many": "{n} уривків", "other": "{n} уривка"},
+    },
+    "ru": {
+        "articles": {"one": "{n} статьи", "few": "{n} статей", "many": "{n} статей", "other": "{n} статьи"},
+        "passages": {"one": "{n} отрывок", "few": "{n} отрывка", "many": "{n} отрывков", "other": "{n} отрывка"},
+    },
+    "de": {
+        "articles": {"one": "{n} Nachrichtenartikel", "other": "{n} Nachrichtenartikeln"},
+        "passages": {"one": "{n} Passage", "other": "{n} Passagen"},
+    },
+    "es": {
+        "articles": {"one": "{n} artículo de prensa", "other": "{n} artículos de prensa"},
+        "passages": {"one": "{n} pasaje", "other": "{n} pasajes"},
+    },
+}
+_LANGUAGE_CODES = {"English": "en", "Ukrainian": "uk", "Russian": "ru", "German": "de", "Spanish": "es"}
+
+
+def counted(count: int, what: str, locale: str) -> str:
+    forms = _COUNTED[locale][what]
+    form = Locale.parse(locale).plural_form(count)
+    return forms.get(form, forms["other"]).format(n=count)
+
+
+def languages(names: list[str], locale: str) -> str:
+    """ "English, Ukrainian or Russian", in locale's words for them."""
+    local = Locale.parse(locale).languages
+    return format_list([local.get(_LANGUAGE_CODES.get(n, ""), n) for n in names], style="or", locale=locale)
