@@ -13,6 +13,7 @@ import re
 import unicodedata
 from functools import cache
 
+import simplemma
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from embeddings import cyrillic_language, stopwords
@@ -71,6 +72,7 @@ LANGUAGES = {
 MULTILINGUAL_MODEL = "multilingual-e5-small"
 MULTILINGUAL_LANGUAGES = ("Ukrainian", "Russian", "German", "Spanish")
 MIN_WORDS = 2  # one word (a follow-up such as "Why?") is too little to tell
+FEW_WORDS = 4  # fewer words than this, less names, and German nouns count as words (see _without_names)
 MIN_LOG_ODDS = 3.0  # the best language must be e^3 ≈ 20 times likelier than English
 NAMED = 0.5
 CYRILLIC_SHARE = 0.3  # a text in another script is named by the model above this probability, else by its script
@@ -123,8 +125,13 @@ def not_read(language: str, readable: tuple[str, ...] = ("English",), what: str 
 
 def _without_names(words: list[str]) -> list[str]:
     """Words less capitalised ones after the first: names (Umierov, Istanbul) belong to no one
-    language, and English questions are full of them."""
-    return words[:1] + [w for w in words[1:] if not w[0].isupper()]
+    language, and English questions are full of them. But German capitalises every noun: when
+    that leaves too few words to tell, those its dictionary knows stay ("Pelosi erhielt 192
+    Stimmen" is Finnish to the model without "Stimmen")."""
+    ordinary = words[:1] + [w for w in words[1:] if not w[0].isupper()]
+    if len(ordinary) >= FEW_WORDS:
+        return ordinary
+    return words[:1] + [w for w in words[1:] if not w[0].isupper() or simplemma.is_known(w, lang="de")]
 
 
 def _script(word: str) -> str:

@@ -112,6 +112,13 @@ def test_english_with_foreign_names_is_english(question):
     assert foreign_language(question) is None
 
 
+@pytest.mark.parametrize(
+    "claim", ["Reyne erhielt 192 Stimmen.", "Pelosi bekam 220 Stimmen.", "Die Brücke kostete 120 Millionen."]
+)
+def test_a_short_german_claim_is_german_though_its_nouns_are_capitalised(claim):
+    assert foreign_language(claim) == "German"
+
+
 def test_other_scripts_are_named():
     assert foreign_language("谁领导乌克兰代表团？") == "Chinese"
     assert foreign_language("Ποιος ηγείται της αντιπροσωπείας;") == "Greek"
