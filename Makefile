@@ -43,9 +43,12 @@ lint: $(TEST_STAMP)
 
 # torch first, pinned to the CPU build, so sentence-transformers does not pull CUDA wheels.
 $(STAMP): pyproject.toml
+	@echo "Installing into $(VENV) (about 2 minutes the first time)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "... torch, CPU build"
 	$(BIN)/python -m pip install --quiet torch==2.13.0
+	@echo "... newsbot and its dependencies"
 	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shlex
 from collections.abc import Mapping
 from pathlib import Path
@@ -12,13 +13,18 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, V
 
 ENV_PREFIX = "NEWSBOT_"
 INDEXES = Path(".newsbot/indexes")
+DEFAULT_MODEL = "all-MiniLM-L6-v2"  # embeddings.DEFAULT_MODEL, not imported here: a command starts quicker
 
 
-def default_index_dir(documents: Path) -> Path:
-    """.newsbot/indexes/<folder name>-<hash of its absolute path>: readable, and distinct for
-    two folders of the same name."""
+def default_index_dir(documents: Path, model: str = DEFAULT_MODEL) -> Path:
+    """.newsbot/indexes/<folder name>-<hash of its absolute path>[-<model>]: readable, distinct
+    for two folders of the same name, and for another model than the default (switching models
+    and back needs no rebuild, and a server on one is not sent the other's index)."""
     folder = documents.resolve()
-    return INDEXES / f"{folder.name or 'root'}-{hashlib.sha256(str(folder).encode()).hexdigest()[:10]}"
+    name = f"{folder.name or 'root'}-{hashlib.sha256(str(folder).encode()).hexdigest()[:10]}"
+    if model != DEFAULT_MODEL:
+        name += "-" + re.sub(r"[^\w.-]+", "_", model.strip("/\\")).strip("_")
+    return INDEXES / name
 
 
 class SettingsError(ValueError):
@@ -31,15 +37,16 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     documents: Path = Field(Path("documents"), description="folder of articles to index")
+    model: str = Field(
+        DEFAULT_MODEL, description="embedding model: a bundled or multilingual model's name, or a local folder"
+    )
     index_dir: Path = Field(
-        None,  # type: ignore[assignment]  # filled in per documents folder by _own_index
+        None,  # type: ignore[assignment]  # filled in per documents folder and model by _own_index
         validate_default=True,
-        description="where the embedded index is kept (default: one per documents folder under .newsbot/indexes)",
+        description="where the embedded index is kept (default: one per documents folder and model, under "
+        ".newsbot/indexes)",
     )
     store: str = Field("embedded", description="'embedded' (on-disk index in index_dir) or a postgresql:// URL")
-    model: str = Field(
-        "all-MiniLM-L6-v2", description="embedding model: a bundled or multilingual model's name, or a local folder"
-    )
     top_k: int = Field(3, ge=1, le=10, description="most citations shown when the articles do not answer")
     host: str = Field("127.0.0.1", description="address `serve` listens on")
     port: int = Field(7860, ge=0, le=65535, description="port `serve` listens on (0: any free port)")
@@ -65,11 +72,11 @@ class Settings(BaseModel):
     @field_validator("index_dir", mode="before")
     @classmethod
     def _own_index(cls, value: object, info: ValidationInfo) -> object:
-        """Each documents folder gets its own default index, so pointing at another folder
-        never answers from the last one's."""
+        """Each documents folder gets its own default index, and each model its own, so pointing
+        at another folder never answers from the last one's."""
         if value is not None or "documents" not in info.data:
             return value
-        return default_index_dir(info.data["documents"])
+        return default_index_dir(info.data["documents"], info.data.get("model", DEFAULT_MODEL))
 
     @field_validator("workers", mode="before")
     @classmethod

@@ -99,6 +99,22 @@ def test_an_index_of_another_folder_is_refused(folders):
     assert set(load_index(shared).documents) == {p.stem for p in planted.iterdir()}
 
 
+def test_each_model_has_its_own_default_index(tmp_path):
+    """Switching models and back rebuilds nothing, and a server on one model is never handed an
+    index of the other."""
+    from bot.config import DEFAULT_MODEL, Settings
+    from embeddings import DEFAULT_MODEL as BUNDLED
+
+    assert DEFAULT_MODEL == BUNDLED
+    default = Settings(documents=tmp_path).index_dir
+    e5 = Settings(documents=tmp_path, model="multilingual-e5-small").index_dir
+    local = Settings(documents=tmp_path, model="/models/my model/").index_dir
+    assert len({default, e5, local}) == 3 and default.parent == e5.parent == local.parent
+    assert e5.name == f"{default.name}-multilingual-e5-small" and local.name == f"{default.name}-models_my_model"
+    given = Settings(documents=tmp_path, model="multilingual-e5-small", index_dir=tmp_path / "i")
+    assert given.index_dir == tmp_path / "i"
+
+
 def test_served_chat_answers_from_the_folder_it_is_given(folders, tmp_path):
     planted, lighthouse = folders
     newsbot("index", "--documents", str(planted))
