@@ -4,6 +4,7 @@ joined, running headers, footers and page numbers left out."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -30,6 +31,9 @@ def pdf_text(path: Path) -> tuple[str, dict[str, object]]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    # pypdf logs what it works around in a damaged file; a file it cannot read is reported once,
+    # skipped with its reason, and one it can is read.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
@@ -54,7 +58,9 @@ def docx_text(path: Path) -> tuple[str, dict[str, object]]:
 
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, BadZipFile, ValueError, KeyError, OSError) as exc:
+    except (PackageNotFoundError, BadZipFile) as exc:  # python-docx says "Package not found at …"
+        raise Unreadable("unreadable Word file (not a .docx package: damaged, or another format renamed)") from exc
+    except (ValueError, KeyError, OSError) as exc:
         raise Unreadable(f"unreadable Word file ({' '.join(str(exc).split()) or type(exc).__name__})") from exc
     paragraphs = [p.text.strip() for p in document.paragraphs if p.text.strip()]
     properties = document.core_properties

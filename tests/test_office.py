@@ -2,10 +2,10 @@
 broken at line ends joined, running headers, footers and page numbers left out, offsets that
 slice back; scanned, encrypted and broken files skipped with their reason."""
 
-import logging
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pytest
 from conftest import assert_offsets_valid
