@@ -23,6 +23,7 @@ _TIME = re.compile(
     re.I,
 )
 SHORT_QUESTION_WORDS = 6
+_MARKUP = re.compile(r"\[\d+\]|<[^>]+>|\(#[^)]*\)")  # an answer's [n] markers, tags and #links
 _PREPOSITION_BEFORE = re.compile(r"\b(in|at|from|for|to|on|by|with|near|of)\s+(the\s+)?$", re.I)
 
 
@@ -116,12 +117,12 @@ def repeats(answer: str, reply: str) -> bool:
 
 
 def _words_of(text: str) -> str:
-    return " ".join(re.findall(r"\w+", re.sub(r"\[\d+\]|<[^>]+>|\(#[^)]*\)", " ", text).lower()))
+    return " ".join(re.findall(r"\w+", _MARKUP.sub(" ", text).lower()))
 
 
 def gist(reply: str, max_words: int = 30) -> str:
     """The start of an earlier answer, without markers, markup and "X reported on D that"."""
-    text = re.sub(r"\[\d+\]|<[^>]+>|\(#[^)]*\)", " ", reply)
+    text = _MARKUP.sub(" ", reply)
     text = re.sub(r"^.{0,80}? reported(?: on [^,]{4,30}?)? that ", "", text.strip())
     return " ".join(text.split()[:max_words])
 
