@@ -49,10 +49,11 @@ def format_terminal(answer: Answer, color: bool = False) -> str:
 
 def format_verdict(verdict: Verdict, color: bool = False) -> str:
     """A verdict for the terminal: label, explanation, each evidence passage with its stance."""
-    label = LABELS[verdict.locale][verdict.label].upper()
+    words = verdict_words(verdict)
+    label = words[verdict.label].upper()
     lines = [click.style(label, bold=True) if color else label, textwrap.fill(verdict.explanation, 100), ""]
     for item in verdict.evidence:
-        citation, stance = item.citation, STANCES[verdict.locale][item.stance]
+        citation, stance = item.citation, words[item.stance]
         lines.append(f"[{citation.id}] {stance} — {source_line(citation)} — {citation.hit.document.title}")
         body = " ".join(click.style(t, bold=True) if m and color else t for t, m in passage_pieces(citation))
         lines.extend(textwrap.wrap(body, 96, initial_indent="    ", subsequent_indent="    "))
@@ -67,20 +68,23 @@ NEAREST_NOTE = {
     "de": "Die nächsten Passagen — sie beantworten die Frage nicht.",
     "es": "Los pasajes más cercanos — no responden a la pregunta.",
 }
-LABELS = {
-    "en": {"supported": "supported", "refuted": "refuted", "not_enough_info": "not enough info"},
-    "uk": {"supported": "підтверджено", "refuted": "спростовано", "not_enough_info": "недостатньо даних"},
-    "ru": {"supported": "подтверждено", "refuted": "опровергнуто", "not_enough_info": "недостаточно данных"},
-    "de": {"supported": "bestätigt", "refuted": "widerlegt", "not_enough_info": "nicht genug Angaben"},
-    "es": {"supported": "confirmado", "refuted": "refutado", "not_enough_info": "información insuficiente"},
+# A verdict's label and its passages' stances (their keys differ), in the verdict's language.
+VERDICT_WORDS = {
+    "en": {"supported": "supported", "refuted": "refuted", "not_enough_info": "not enough info"}
+    | {"supports": "supports", "contradicts": "contradicts", "related": "related"},
+    "uk": {"supported": "підтверджено", "refuted": "спростовано", "not_enough_info": "недостатньо даних"}
+    | {"supports": "підтверджує", "contradicts": "суперечить", "related": "стосується"},
+    "ru": {"supported": "подтверждено", "refuted": "опровергнуто", "not_enough_info": "недостаточно данных"}
+    | {"supports": "подтверждает", "contradicts": "противоречит", "related": "относится"},
+    "de": {"supported": "bestätigt", "refuted": "widerlegt", "not_enough_info": "nicht genug Angaben"}
+    | {"supports": "bestätigt", "contradicts": "widerspricht", "related": "verwandt"},
+    "es": {"supported": "confirmado", "refuted": "refutado", "not_enough_info": "información insuficiente"}
+    | {"supports": "confirma", "contradicts": "contradice", "related": "relacionado"},
 }
-STANCES = {
-    "en": {"supports": "supports", "contradicts": "contradicts", "related": "related"},
-    "uk": {"supports": "підтверджує", "contradicts": "суперечить", "related": "стосується"},
-    "ru": {"supports": "подтверждает", "contradicts": "противоречит", "related": "относится"},
-    "de": {"supports": "bestätigt", "contradicts": "widerspricht", "related": "verwandt"},
-    "es": {"supports": "confirma", "contradicts": "contradice", "related": "relacionado"},
-}
+
+
+def verdict_words(verdict: Verdict) -> dict[str, str]:
+    return VERDICT_WORDS.get(verdict.locale, VERDICT_WORDS["en"])
 
 
 def sources_html(answer: Answer, back_to: str | None = None) -> str:
@@ -115,11 +119,11 @@ def plain_text(answer: Answer) -> str:
 def verdict_html(verdict: Verdict) -> str:
     """A fact-check verdict as safe HTML: label, explanation, evidence with stances, timeline."""
     citations = [e.citation for e in verdict.evidence]
-    stance_words = STANCES.get(verdict.locale, STANCES["en"])
+    words = verdict_words(verdict)
     stances = {e.citation.id: e.stance for e in verdict.evidence}
-    label = html.escape(LABELS.get(verdict.locale, LABELS["en"])[verdict.label])
+    label = html.escape(words[verdict.label])
     head = f'<div class="nb-verdict nb-{verdict.label}"><b>{label}</b><p>{html.escape(verdict.explanation)}</p></div>'
-    body = "\n".join(_citation_html(c, stances[c.id], words=stance_words) for c in citations)
+    body = "\n".join(_citation_html(c, stances[c.id], words=words) for c in citations)
     return head + timeline_html(citations) + body
 
 

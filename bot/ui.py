@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import gradio as gr
@@ -18,7 +19,7 @@ from bot.results import Answer
 from bot.ui_words import LOCALES, WORDS, counted, languages
 
 EXAMPLES_FILE = ".newsbot-examples"
-ARTICLE_LANGUAGES = ["English", "Ukrainian", "Russian"]
+ARTICLE_LANGUAGES = ("English", "Ukrainian", "Russian")
 CLAIMS_FILE = ".newsbot-claims"
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>])")
 _ESCAPED_PUNCTUATION = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
@@ -314,7 +315,7 @@ def _header(bot: Answering, locale: str = "en") -> str:
     )
 
 
-def languages_note(asked_in: list[str], locale: str = "en") -> str:
+def languages_note(asked_in: Sequence[str], locale: str = "en") -> str:
     """Which languages questions and articles may be in: more than English only with a
     multilingual embedding model."""
     articles = ARTICLE_LANGUAGES if len(asked_in) > 1 else asked_in

@@ -4,6 +4,8 @@ whatever the page's."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from babel import Locale
 from babel.lists import format_list
 
@@ -144,7 +146,7 @@ def counted(count: int, what: str, locale: str) -> str:
     return forms.get(form, forms["other"]).format(n=count)
 
 
-def languages(names: list[str], locale: str) -> str:
+def languages(names: Sequence[str], locale: str) -> str:
     """ "English, Ukrainian or Russian", in locale's words for them."""
     local = Locale.parse(locale).languages
     return format_list([local.get(_LANGUAGE_CODES.get(n, ""), n) for n in names], style="or", locale=locale)
