@@ -12,8 +12,15 @@ of the fitting articles' questions in that language and the same questions in En
 and Spanish from XQuAD; Ukrainian and Russian from benchmarks/data/, translations of every
 second of those questions). The bot takes it out of a question's vector before searching.
 
+With --news-languages, news questions join the fit: benchmarks/data/wikinews_reader.jsonl's
+questions in Ukrainian or Russian translation, on the Wikinews dev articles no eval set uses
+(answerable ones, and near misses their article does not answer, to be declined), asked of an
+index of the whole Wikinews folder. XQuAD's declined questions only lose their paragraph; a
+news near miss is nearer its article than that. Measured and not adopted (BENCHMARKS.md, issue
+17's eleventh step): the shipped model is fitted on XQuAD alone.
+
     .venv/bin/python benchmarks/fit_crosslingual.py [--model multilingual-e5-small] [--languages de,es]
-        [--shift-languages de,es,uk,ru]
+        [--shift-languages de,es,uk,ru] [--news-languages uk,ru] [--news-index DIR]
 """
 
 from __future__ import annotations
@@ -33,12 +40,15 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.squad import write_corpus  # noqa: E402
 from bot import crosslingual  # noqa: E402
+from bot.config import default_index_dir  # noqa: E402
 from bot.core import CANDIDATE_PASSAGES  # noqa: E402
 from bot.language import foreign_language  # noqa: E402
 from bot.ranking import _logit  # noqa: E402
 from embeddings import build_index, load_index, make_embedder, terms_similarity  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "benchmarks" / "xquad"
+NEWS = ROOT.parent / "shared" / "benchmarks" / "wikinews" / "articles"
+EVAL_SETS = ("tests/eval/wikinews_cyrillic.jsonl", "tests/eval/wikinews_multilingual.jsonl")
 TRANSLATIONS = ROOT / "benchmarks" / "data"
 CANDIDATES = CANDIDATE_PASSAGES  # as many passages as the bot ranks (bot/core.py)
 PASSAGE_TERMS_GRID = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
@@ -47,8 +57,8 @@ LANGUAGE_NAMES = {"de": "German", "es": "Spanish", "uk": "Ukrainian", "ru": "Rus
 
 @dataclass
 class Asked:
-    article: int
-    answerable: bool  # False: the question's paragraph was left out of the search
+    article: int | str
+    answerable: bool  # False: the question's paragraph was left out, or it is a news near miss
     made: list
     rows: list[dict[str, float]]
     labels: list[int]
@@ -90,6 +100,58 @@ def _questions_in(language: str) -> dict[str, str]:
     return {qa["id"]: qa["question"] for a in data["data"] for p in a["paragraphs"] for qa in p["qas"]}
 
 
+def news_items(languages: list[str]) -> list[dict]:
+    """The Wikinews reader questions in each language's translation, with their article and
+    English answer (none for a near miss)."""
+    written = [json.loads(line) for line in (TRANSLATIONS / "wikinews_reader.jsonl").read_text("utf-8").splitlines()]
+    numbered: dict[str, int] = {}
+    by_id = {}
+    for row in written:
+        numbered[row["article"]] = numbered.get(row["article"], 0) + 1
+        by_id[f"{row['article']}#{numbered[row['article']]}"] = row
+    items = []
+    for language in languages:
+        for line in (TRANSLATIONS / f"wikinews_reader-{language}.jsonl").read_text("utf-8").splitlines():
+            translated = json.loads(line)
+            row = by_id[translated["id"]]
+            answers = [row["answer"]] if row["answer"] else []
+            items.append(
+                {
+                    "question": translated["question"],
+                    "language": language,
+                    "doc": row["article"],
+                    "article": row["article"],
+                }
+                | {"answers": answers, "id": translated["id"]}
+            )
+    kept = _unused_by_eval_sets({item["doc"] for item in items})
+    return [item for item in items if item["doc"] in kept]
+
+
+def _unused_by_eval_sets(articles: set[str]) -> set[str]:
+    used = set()
+    for name in EVAL_SETS:
+        for line in (ROOT / name).read_text("utf-8").splitlines():
+            used |= set(json.loads(line).get("gold") or [])
+    return articles - used
+
+
+def news_index(folder: Path, model: str, embedder):
+    """The Wikinews folder's index: folder if given, else the bot's default one for it, built
+    if it is not there yet."""
+    folder = folder or ROOT / default_index_dir(NEWS, model)
+    if not (folder / "CURRENT").is_file():
+        build_index(NEWS, folder, model, embedder=embedder, progress=True)
+    return load_index(folder)
+
+
+def _news_fitted(news: list[dict], languages: str) -> dict:
+    if not news:
+        return {}
+    articles = len({item["doc"] for item in news})
+    return {"news": f"{len(news)} Wikinews reader questions ({languages}) on {articles} dev articles no eval set uses"}
+
+
 def _fitting(items: list[dict]) -> list[dict]:
     return [i for i in items if i["article"] % 2 == 0]
 
@@ -106,7 +168,7 @@ def ask(index, embedder, item: dict, answerable: bool, shifted: crosslingual.Cro
     question, hits, vectors = searched(index, embedder, item, answerable, shifted)
     made, rows = crosslingual.candidate_rows(question, hits, index, vectors)
     labels = [int(_holds(hit, spans, item)) for hit, spans in made]
-    return Asked(item["article"], answerable, made, rows, labels, question)
+    return Asked(item["article"], answerable and bool(item["answers"]), made, rows, labels, question)
 
 
 def searched(index, embedder, item: dict, answerable: bool, model: crosslingual.CrossModel) -> tuple:
@@ -228,9 +290,12 @@ def main() -> None:
     parser.add_argument("--model", default="multilingual-e5-small")
     parser.add_argument("--languages", default="de,es", help="whose questions are fitted on")
     parser.add_argument("--shift-languages", default="de,es,uk,ru", help="whose offset from English is taken out")
+    parser.add_argument("--news-languages", default="", help="whose Wikinews questions join the fit (uk,ru)")
+    parser.add_argument("--news-index", type=Path, help="an index of the Wikinews folder built with --model")
     args = parser.parse_args()
     english, items = xquad_items(args.languages.split(","))
     fitting = _fitting(items)
+    news = news_items([code for code in args.news_languages.split(",") if code])
     with tempfile.TemporaryDirectory() as folder:
         index, embedder = indexed(english, args.model, Path(folder))
         shifts = language_shifts(embedder, english, _fitting(xquad_items(args.shift_languages.split(","))[1]))
@@ -238,6 +303,9 @@ def main() -> None:
         passage_terms, searching = fit_passage_terms(index, embedder, fitting, shifted)
         shifted = replace(shifted, passage_terms=passage_terms)
         asked = [ask(index, embedder, item, answerable, shifted) for item in fitting for answerable in (True, False)]
+    if news:
+        index = news_index(args.news_index, args.model, embedder)
+        asked += [ask(index, embedder, item, True, shifted) for item in tqdm(news, desc="Asking news", unit="question")]
     weights, intercept = fit_scorer(asked)
     scorer = replace(shifted, weights=weights, intercept=intercept)
     calibration, threshold, figures = calibrate(asked, scorer)
@@ -258,7 +326,8 @@ def main() -> None:
             "language_recognised": round(recognised, 3),
             **searching,
             **figures,
-        },
+        }
+        | _news_fitted(news, args.news_languages),
     }
     path = ROOT / "bot" / "models" / f"crosslingual-{args.model}.json"
     path.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")

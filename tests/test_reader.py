@@ -59,6 +59,28 @@ def test_questions_written_for_fitting_come_from_dev_articles_only():
     assert sum(row["answer"] is None for row in rows) >= len(rows) // 3, "near misses are taught too"
 
 
+def test_translated_fitting_questions_keep_to_articles_no_eval_set_uses():
+    """benchmarks/fit_crosslingual.py's news questions: each translation is of a written
+    question, in the language its file names, and none is on an article an eval set measures."""
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root))
+    from benchmarks.fit_crosslingual import EVAL_SETS, news_items
+    from bot.language import foreign_language
+
+    items = news_items(["uk", "ru"])
+    files = [root / f"benchmarks/data/wikinews_reader-{code}.jsonl" for code in ("uk", "ru")]
+    assert len(items) == sum(len(f.read_text(encoding="utf-8").splitlines()) for f in files) >= 700
+    lines = [line for name in EVAL_SETS for line in (root / name).read_text(encoding="utf-8").splitlines()]
+    measured = {doc for line in lines for doc in json.loads(line).get("gold") or []}
+    assert measured and not {item["doc"] for item in items} & measured
+    names = {"uk": "Ukrainian", "ru": "Russian"}
+    recognised = sum(foreign_language(item["question"]) == names[item["language"]] for item in items)
+    assert recognised >= 0.95 * len(items)
+    assert sum(not item["answers"] for item in items) >= len(items) // 3, "the near misses are kept"
+
+
 def test_reader_runs_without_torch(tmp_path):
     """Reading a sentence must not import torch: `newsbot ask` answers without loading it."""
     import subprocess
