@@ -25,6 +25,7 @@ from importlib import resources
 import numpy as np
 from anyascii import anyascii
 from babel.dates import format_date, get_month_names
+from babel.units import format_unit
 
 from bot.answer import (
     EXTRA_SENTENCE_RATIO,
@@ -42,6 +43,7 @@ from bot.question import Question, analyse
 from bot.ranking import (
     ANSWER_TYPES,
     _logit,
+    _near,
     answer_type_fit,
     is_headline,
     placement_features,
@@ -57,6 +59,7 @@ from embeddings import (
     TextEmbedder,
     search,
     terms_similarity,
+    tokenize,
     unit_vector,
 )
 
@@ -96,7 +99,11 @@ _WHO_NOUNS = {
 _KINDS = {
     "uk": [
         ("duration", r"як довго|скільки (час\w*|годин\w*|днів|тижн\w*|місяц\w*|рок\w*)|скільки трива\w*|за тривалістю"),
-        ("when", r"\bколи\b|(якого|котрого) (числа|дня|місяця|року)|якими числами|(о|в) котрій|в якому році|якої дати"),
+        (
+            "when",
+            r"\bколи\b|(якого|котрого) (числа|дня|місяця|року)|якими числами|(о|в) котрій|в якому році|якої дати"
+            r"|(в|у|на) який день",
+        ),
         ("who", r"\b(хто|кого|кому|ким|чий|чия|чиє)\b|^\W*(як\w*|котр\w*) (\w+ )?" + _WHO_NOUNS["uk"]),
         ("number", r"\bскільки\b"),
         ("where", r"\b(де|куди|звідки)\b|в якому місті|в якій країні"),
@@ -107,7 +114,11 @@ _KINDS = {
             r"как долго|сколько (времени|час\w*|дней|недел\w*|месяц\w*|лет)|сколько (длил|продолжал)\w*"
             r"|по продолжительности",
         ),
-        ("when", r"\bкогда\b|какого числа|какими числами|в котором часу|в каком году|какого (дня|месяца|года)"),
+        (
+            "when",
+            r"\bкогда\b|какого числа|какими числами|в котором часу|в каком году|какого (дня|месяца|года)"
+            r"|(в|на) какой день",
+        ),
         ("who", r"\b(кто|кого|кому|кем|чей|чья|чьё)\b|^\W*(как\w*|котор\w*) (\w+ )?" + _WHO_NOUNS["ru"]),
         ("number", r"\bсколько\b"),
         ("where", r"\b(где|куда|откуда)\b|в каком городе|в какой стране"),
@@ -139,6 +150,10 @@ _LEANING = {
     r"|^\W*(und|aber|was ist mit)\b",
     "es": r"\b(él|ella|ellos|ellas|le|les|su|sus|este|esta|esto|estos|estas|allí|entonces)\b|^\W*(y|pero|qué hay de)\b",
 }
+# "За скільки днів", "wie viele Tage": a count asked in a unit of time. The unit is the focus, as
+# "days" is in English's "how many days": the number must stand beside it.
+_COUNTING = {"uk": r"скільки", "ru": r"сколько", "de": r"wie viele?n?", "es": r"cu[aá]nt[oa]s?"}
+TIME_UNITS = ("day", "week", "month", "year", "hour", "minute")
 SHORT_FOLLOW_UP = 4  # words: a question this short that names no one leans on the conversation
 _CYRILLIC = re.compile(r"[а-яёіїєґ]")
 _LATIN = re.compile(r"[a-z]")
@@ -388,7 +403,34 @@ def analyse_foreign(text: str, language: str, context: str = "") -> Question:
     found = [(m.start(), k) for k, pattern in _KINDS.get(locale, []) if (m := re.search(pattern, lowered))]
     kind = min(found)[1] if found else None
     years = tuple(int(m.group()) for m in _YEAR.finditer(text))
-    return Question(text, kind, (), years, months_named(text, locale), named_before=before)
+    focus = counted_unit(lowered, locale)
+    return Question(text, kind, (), years, months_named(text, locale), focus, named_before=before)
+
+
+def counted_unit(lowered: str, locale: str) -> str | None:
+    """The unit of time a count is asked in ("скільки днів" -> "day", as tokenize writes it)."""
+    counting = _COUNTING.get(locale)
+    found = re.search(rf"\b(?:{counting})\s+(?:[^\W\d_]+\s+)?([^\W\d_]+)", lowered) if counting else None
+    if not found:
+        return None
+    words = found.group(0).split()[1:]
+    unit = next((u for u in TIME_UNITS for w in words if any(_is_form(w, f) for f in _unit_forms(locale)[u])), None)
+    return next(iter(tokenize(unit)), None) if unit else None
+
+
+@cache
+def _unit_forms(locale: str) -> dict[str, frozenset[str]]:
+    """Each unit of time's written forms in a language, by babel's plural forms ("день", "дні", "днів")."""
+    forms = {}
+    for unit in TIME_UNITS:
+        written = {format_unit(n, f"duration-{unit}", length="long", locale=locale) for n in (1, 2, 5, 21, 1.5)}
+        forms[unit] = frozenset(re.sub(r"[\d\s.,]+", " ", w).strip().lower() for w in written)
+    return forms
+
+
+def _is_form(word: str, form: str) -> bool:
+    """The form, or it with a case ending ("Tagen", "Jahren")."""
+    return word == form or (len(form) >= 3 and word.startswith(form) and len(word) - len(form) <= 2)
 
 
 def months_named(text: str, locale: str) -> tuple[int, ...]:
@@ -676,6 +718,7 @@ def _spans(question: Question, text: str) -> list[str]:
     """Whole things of the asked kind: "28 February 2022", "Istanbul, Türkiye", "39" (where the
     kind's detector, bot/ranking.py's, only spots them: "in I", "3")."""
     extractor = _EXTRACTORS.get(question.kind or "")
-    if extractor is None:
-        return [m.group() for m in typed_spans(question, text)]
-    return [m.group(m.lastindex or 0) for m in extractor.finditer(text)]
+    found = list(typed_spans(question, text) if extractor is None else extractor.finditer(text))
+    if question.focus:
+        found = [m for m in found if _near(text, m, question.focus)] or found
+    return [m.group(m.lastindex or 0) if extractor else m.group() for m in found]

@@ -415,6 +415,48 @@ def test_a_second_outlet_telling_the_same_date_corroborates_the_answer_instead_o
     assert runner_up([best, twin, other]) is twin
 
 
+@pytest.mark.parametrize(
+    ("question", "language", "unit"),
+    [
+        ("За скільки днів до переговорів Кремль не назвав делегацію?", "Ukrainian", "day"),
+        ("Скільки років судна не заходили до порту?", "Ukrainian", "year"),
+        ("Сколько часов длилась встреча?", "Russian", "hour"),
+        ("Wie viele Wochen dauerte der Streik?", "German", "week"),
+        ("¿Cuántos meses duró la obra?", "Spanish", "month"),
+        ("Скільки людей загинуло?", "Ukrainian", None),
+        ("Wann begann der Streik?", "German", None),
+    ],
+)
+def test_a_count_asked_in_a_unit_of_time_keeps_to_that_unit(question, language, unit):
+    from bot.crosslingual import analyse_foreign
+    from bot.ranking import answer_type_fit
+
+    asked = analyse_foreign(question, language)
+    assert asked.focus == unit
+    if unit is not None:
+        other = "month" if unit != "month" else "year"
+        assert answer_type_fit(asked, f"It lasted two {unit}s, officials said.") == 1.0
+        assert answer_type_fit(asked, f"It lasted two {other}s, officials said.") == 0.0
+
+
+def test_the_short_answer_is_the_number_in_the_unit_asked_for():
+    from bot.crosslingual import _short_answer, analyse_foreign
+
+    question = analyse_foreign("Скільки років судна з Осмарку не заходили до порту?", "Ukrainian")
+    told = "The berths opened two days ago, and Osmark ships had by then been kept out of the port for eleven years."
+    assert _short_answer(question, _scored("a", told, 0.9)) == "eleven years"
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [("На какой день недели назначили переговоры?", "Russian"), ("У який день тижня впав міст?", "Ukrainian")],
+)
+def test_a_question_for_the_day_asks_when(question, language):
+    from bot.crosslingual import analyse_foreign
+
+    assert analyse_foreign(question, language).kind == "when"
+
+
 def test_no_passage_of_an_article_is_dropped_as_a_duplicate_of_another_however_alike(mixed_bot):
     from embeddings import search
 
