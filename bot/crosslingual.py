@@ -18,13 +18,16 @@ import json
 import math
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
 from anyascii import anyascii
+from babel import Locale
 from babel.dates import format_date, get_month_names
+from babel.languages import get_official_languages
 from babel.units import format_unit
 
 from bot.answer import (
@@ -173,6 +176,7 @@ _EXTRACTORS = {
 CONTEXT_SHARE = 0.5  # weight of the conversation's last turns in a follow-up's vector
 OTHER_TIME_RATIO = 0.5  # another time's best sentence joins the answer if it scores this close
 MIN_NAME = 4  # letters, transliterated, for a capitalised word to count as a name
+MIN_PLACE = 5  # letters of a country's or language's name that a word must share ("Чад" is in "чадний")
 NAME_SHARE = 0.5
 _VOWELS = re.compile(r"[aeiouy]")
 FEATURES = (
@@ -190,6 +194,7 @@ FEATURES = (
     "over_lead",
     "width",
     "latent_terms",
+    "places_found",
 )
 CALIBRATION_FEATURES = (
     "dense",
@@ -203,6 +208,7 @@ CALIBRATION_FEATURES = (
     "hit_rank",
     "width",
     "latent_terms",
+    "places_found",
 )
 
 
@@ -397,14 +403,16 @@ def analyse_foreign(text: str, language: str, context: str = "") -> Question:
     locale = LOCALES[language]
     if locale == "en":
         english = analyse(text)
-        return Question(text, english.kind, (), english.years, english.months, english.focus, named_before=before)
+        return Question(
+            text, english.kind, (), english.years, english.months, english.focus, named_before=before, locale=locale
+        )
     lowered = text.lower()
     # The question word that comes first is the one asked ("Кто, по словам Пескова, решит, когда …").
     found = [(m.start(), k) for k, pattern in _KINDS.get(locale, []) if (m := re.search(pattern, lowered))]
     kind = min(found)[1] if found else None
     years = tuple(int(m.group()) for m in _YEAR.finditer(text))
     focus = counted_unit(lowered, locale)
-    return Question(text, kind, (), years, months_named(text, locale), focus, named_before=before)
+    return Question(text, kind, (), years, months_named(text, locale), focus, named_before=before, locale=locale)
 
 
 def counted_unit(lowered: str, locale: str) -> str | None:
@@ -543,6 +551,7 @@ def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, 
     # A follow-up that names no one ("What post does he hold?") asks about those named before.
     asked_names = names_in(question.text, skip_first=True) or set(question.named_before)
     asked_numbers = {n for n in _NUMBER.findall(question.text) if not _YEAR.fullmatch(n)}
+    asked_places = places_named(question.text, question.locale)
     rows, made = [], []
     top_passage = max((hit.dense for hit in hits), default=0.0)
     for rank_, hit in enumerate(hits):
@@ -563,6 +572,7 @@ def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, 
             row = _features(question, hit, text, dense, rank_, time_fit)
             row["names_found"] = _names_share(asked_names, names)
             row["numbers_found"] = _numbers_share(asked_numbers, numbers)
+            row["places_found"] = _places_share(asked_places, text)
             row["over_lead"] = row["dense"] - lead
             row["width"] = float(len(window) - 1)
             row["latent_terms"] = terms_similarity(sentence_terms[window], vectors.terms)
@@ -610,6 +620,62 @@ def _names_share(wanted: set[str], found: set[str]) -> float:
     if not wanted:
         return 1.0
     return sum(any(alike(w, f) for f in found) for w in wanted) / len(wanted)
+
+
+def places_named(text: str, locale: str) -> list[frozenset[str]]:
+    """The countries and languages a text names in its language, lower-case words too
+    ("російську делегацію", "im türkischen Außenministerium"), each as its English names."""
+    words = _plain_words(text)
+    named = [english for name, english in _place_names(locale) if any(_same_stem(w, name) for w in words)]
+    return list(dict.fromkeys(named))  # "українську" is Ukraine's and Ukrainian's: one place asked
+
+
+@cache
+def _place_names(locale: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each one-word name of a country or language in locale, with its one-word English names
+    (babel's): a country's with its first official language's (Швеція: Sweden, Swedish), a
+    language's with the countries it is the first official language of (польський: Polish, Poland)."""
+    here, english = Locale.parse(locale), Locale("en")
+    countries = [str(code) for code in english.territories if len(str(code)) == 2]
+    first = {code: list(get_official_languages(code, de_facto=True)[:1]) for code in countries}
+    speakers: dict[str, list[str]] = {}
+    for code, languages in first.items():
+        for language in languages:
+            speakers.setdefault(language, []).append(code)
+    related: dict[str, dict[str, list[str]]] = {"territories": first, "languages": speakers}
+    names = []
+    for table, other in (("territories", "languages"), ("languages", "territories")):
+        ours, theirs, others = getattr(here, table), getattr(english, table), getattr(english, other)
+        for code, name in ours.items():
+            if len(code) != 2 or code not in theirs or " " in name or len(name) < MIN_PLACE:
+                continue
+            written = [theirs[code], *(others[c] for c in related[table].get(code, ()) if c in others)]
+            names.append((_plain(name), frozenset(_plain(w) for w in written if " " not in w)))
+    return tuple(names)
+
+
+def _same_stem(word: str, name: str) -> bool:
+    """A word is a name's inflection or adjective ("Туреччині", "російську"): it shares all of the
+    name but its last letter, or its last two for a long name ("Schweiz" is not "schwedisch")."""
+    shared = max(MIN_PLACE, len(name) - (2 if len(name) > 7 else 1))
+    return len(word) >= shared and word[:shared] == name[:shared]
+
+
+def _places_share(asked: list[frozenset[str]], text: str) -> float:
+    """Share of the question's countries and languages the text names in English ("Russian", "Russia's")."""
+    if not asked:
+        return 1.0
+    words = _plain_words(text)
+    return sum(any(_same_stem(w, n) for n in names for w in words) for names in asked) / len(asked)
+
+
+def _plain(text: str) -> str:
+    """Lower-case, without accents ("Türkiye" as "turkiye", "francés" as "frances")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
+def _plain_words(text: str) -> set[str]:
+    return set(re.findall(r"[^\W\d_]+", _plain(text)))
 
 
 def _numbers_share(wanted: set[str], found: set[str]) -> float:

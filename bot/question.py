@@ -67,6 +67,7 @@ class Question:
     emphasis: tuple[str, ...] = ()  # a follow-up's own terms, weighed above those carried over
     said: frozenset[str] = frozenset()  # a follow-up: the terms of the answer it follows
     named_before: frozenset[str] = frozenset()  # a follow-up: the names of the turns before it ("he")
+    locale: str = "en"  # the language it is asked in
 
 
 def asks_which(text: str) -> bool:

@@ -339,6 +339,9 @@ def test_the_fitted_cross_language_model_records_its_data_and_split():
 
     assert set(model["shifts"]) == set(LOCALES) - {"English"}
     assert all(len(shift) == 384 for shift in model["shifts"].values())
+    from bot.crosslingual import CALIBRATION_FEATURES, FEATURES
+
+    assert set(model["weights"]) == set(FEATURES) and set(model["calibration"]) >= set(CALIBRATION_FEATURES)
 
 
 @pytest.fixture(scope="module")
@@ -455,6 +458,36 @@ def test_a_question_for_the_day_asks_when(question, language):
     from bot.crosslingual import analyse_foreign
 
     assert analyse_foreign(question, language).kind == "when"
+
+
+@pytest.mark.parametrize(
+    ("question", "locale", "told", "untold"),
+    [
+        ("Хто очолив російську делегацію?", "uk", "The Russian side was led by Medinsky.", "Umierov led Ukraine's."),
+        ("Коли міністри зустрілися в Туреччині?", "uk", "They met in Antalya, Türkiye.", "They met in Antalya."),
+        ("Кто из польских министров это поручил?", "ru", "Poland's minister ordered it.", "A minister ordered it."),
+        ("Wann protestierte sie vor dem schwedischen Parlament?", "de", "She sat outside Sweden's parliament.", "No."),
+        ("¿Cuántos franceses votaron?", "es", "Most French voters stayed home.", "Most voters stayed home."),
+    ],
+)
+def test_a_country_or_language_the_question_names_is_looked_for_in_english(question, locale, told, untold):
+    from bot.crosslingual import _places_share, places_named
+
+    asked = places_named(question, locale)
+    assert asked
+    assert _places_share(asked, told) == 1.0
+    assert _places_share(asked, untold) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "locale"),
+    [("Скільки людей загинуло в катастрофі?", "uk"), ("Что сказал чадный мастер?", "ru"), ("Wer hat gewonnen?", "de")],
+)
+def test_a_question_naming_no_country_asks_for_none(question, locale):
+    from bot.crosslingual import _places_share, places_named
+
+    assert places_named(question, locale) == []
+    assert _places_share([], "Anything at all.") == 1.0
 
 
 def test_no_passage_of_an_article_is_dropped_as_a_duplicate_of_another_however_alike(mixed_bot):
