@@ -53,6 +53,10 @@ CSS = """
 .nb-note p { margin: 0; color: #b3261e; font-weight: 600; }
 .dark .nb-note p { color: #ffb4ab; }
 .nb-back { white-space: nowrap; }
+/* The chat's label and clear button keep a strip above the conversation: scrolled, its lines
+   would pass under them. Gradio's scroll-down arrow goes to the corner, off the text. */
+.nb-chat .bubble-wrap { margin-top: 34px; }
+.nb-chat .scroll-down-button-container { left: auto !important; right: 10px !important; transform: none !important; }
 """
 # The embeddable view: no header or footer, tight margins, readable in a 360 x 560 px iframe.
 EMBED_CSS = """
@@ -240,7 +244,7 @@ SHOW_ANSWER_START = """() => {
     const last = rows[rows.length - 1];
     let box = last.parentElement;
     while (box && box !== chat && box.scrollHeight <= box.clientHeight + 1) box = box.parentElement;
-    const label = 32;  // the chat's label floats over its top edge
+    const label = 8;  // a little of the question before it stays in view
     const above = last.getBoundingClientRect().top - (box ? box.getBoundingClientRect().top : 0);
     if (box && box !== chat) box.scrollTop += above - label;
   }

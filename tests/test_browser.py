@@ -402,6 +402,34 @@ def test_embed_fits_a_small_frame_and_shows_each_answer_from_its_start(browser, 
     assert outside_requests == []
 
 
+def test_the_chat_label_and_scroll_arrow_cover_no_text(browser, server, outside_requests):
+    page = new_page(browser, outside_requests, **EMBED)
+    page.goto(server.url + "/embed/")
+    page.locator("#nb-chat-embed").wait_for()
+    for question in example_lines(".newsbot-examples")[:2]:
+        ask_in(page, question)
+        page.locator(".message-row").nth(-1).get_by_text(re.compile(r"\[1\]")).first.wait_for(timeout=30_000)
+    scroller = page.locator("#nb-chat-embed .bubble-wrap")
+    page.wait_for_timeout(500)
+    scroller.evaluate("box => { box.scrollTop = Math.max(0, box.scrollTop - 45); }")
+    arrow = page.get_by_label("Scroll down")
+    arrow.wait_for()
+    label = page.locator("#nb-chat-embed label").first.bounding_box()
+    assert label["y"] + label["height"] <= scroller.bounding_box()["y"] + 1, "the label is above the lines"
+    bubbles = [b.bounding_box() for b in page.locator("#nb-chat-embed .message-row .message").all()]
+    assert bubbles and not any(_overlap(arrow.bounding_box(), bubble) for bubble in bubbles if bubble)
+    assert outside_requests == []
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
 def in_viewport(page, locator) -> bool:
     box = locator.bounding_box()
     return box is not None and 0 <= box["y"] < page.viewport_size["height"]
