@@ -114,15 +114,15 @@ def news_items(languages: list[str]) -> list[dict]:
         for line in (TRANSLATIONS / f"wikinews_reader-{language}.jsonl").read_text("utf-8").splitlines():
             translated = json.loads(line)
             row = by_id[translated["id"]]
-            answers = [row["answer"]] if row["answer"] else []
             items.append(
                 {
                     "question": translated["question"],
                     "language": language,
                     "doc": row["article"],
                     "article": row["article"],
+                    "answers": [row["answer"]] if row["answer"] else [],
+                    "id": translated["id"],
                 }
-                | {"answers": answers, "id": translated["id"]}
             )
     kept = _unused_by_eval_sets({item["doc"] for item in items})
     return [item for item in items if item["doc"] in kept]

@@ -418,10 +418,11 @@ def analyse_foreign(text: str, language: str, context: str = "") -> Question:
 def counted_unit(lowered: str, locale: str) -> str | None:
     """The unit of time a count is asked in ("скільки днів" -> "day", as tokenize writes it)."""
     counting = _COUNTING.get(locale)
-    found = re.search(rf"\b(?:{counting})\s+(?:[^\W\d_]+\s+)?([^\W\d_]+)", lowered) if counting else None
+    # The unit is the word after the counting word, or the one after that ("скільки саме днів").
+    found = re.search(rf"\b(?:{counting})((?:\s+[^\W\d_]+){{1,2}})", lowered) if counting else None
     if not found:
         return None
-    words = found.group(0).split()[1:]
+    words = found.group(1).split()
     unit = next((u for u in TIME_UNITS for w in words if any(_is_form(w, f) for f in _unit_forms(locale)[u])), None)
     return next(iter(tokenize(unit)), None) if unit else None
 
