@@ -58,6 +58,7 @@ _FUTURE = re.compile(
 
 # A verb in the past tense ("said", "told", "announced").
 _PAST = re.compile(r"\b(\w+ed|said|told|met|held|spoke|gave|took|made|went|came|began|left|flew|sent|wrote)\b", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’»)]?\s+(?=[\"“«(]?[A-ZА-ЯЁІЇЄҐ])")
 _CUE_WORDS = 3  # words before a day that say whether it is past or ahead
 
 
@@ -67,12 +68,20 @@ def resolve_dates(sentence: str, published: dt.date | None) -> list[tuple[tuple[
     if published is None:
         return []
     found = []
-    future = bool(_FUTURE.search(sentence))
     for match in _RELATIVE.finditer(sentence):
+        future = bool(_FUTURE.search(_sentence_around(sentence, match)))
         date = _relative_date(match, published, _ahead(sentence, match, future))
         if date is not None:
             found.append(((match.start(), match.end()), date))
     return found + _foreign_relative(sentence, published)
+
+
+def _sentence_around(text: str, match: re.Match) -> str:
+    """The sentence of text that holds match: a quoted pair of sentences ("… it would only happen
+    after progress. His comments followed a meeting on Friday.") has its tenses one each."""
+    start = max((end.end() for end in _SENTENCE_END.finditer(text, 0, match.start())), default=0)
+    following = _SENTENCE_END.search(text, match.end())
+    return text[start : following.start() if following else len(text)]
 
 
 def _ahead(sentence: str, match: re.Match, anywhere: bool) -> bool:

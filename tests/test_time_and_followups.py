@@ -33,6 +33,14 @@ def test_relative_dates_are_read_against_the_publication_date(sentence, publishe
     assert [date for _, date in resolve_dates(sentence, published)] == [expected]
 
 
+def test_each_sentence_of_a_quoted_pair_keeps_its_own_tense():
+    pair = (
+        "Peskov told reporters on Saturday that a summit would only happen after progress. "
+        "His comments followed a meeting in Istanbul on Friday."
+    )
+    assert [date for _, date in resolve_dates(pair, SATURDAY)] == [SATURDAY, dt.date(2025, 5, 16)]
+
+
 def test_days_named_counts_written_and_meant_days():
     from embeddings import days_named
 
