@@ -53,7 +53,7 @@ _RELATIVE = re.compile(
 )
 # "may have killed" speaks of the past: a modal before "have" is no future.
 _FUTURE = re.compile(
-    r"\b(will|would|could|may|might|shall|scheduled|expected|due|plans?|next|upcoming|to be)\b(?! have\b)", re.I
+    r"\b(will|would|could|may|might|shall|scheduled|expected|due|plans?|next|upcoming|to be|tomorrow)\b(?! have\b)", re.I
 )
 
 # A verb in the past tense ("said", "told", "announced").
@@ -86,11 +86,19 @@ def _sentence_around(text: str, match: re.Match) -> str:
 
 def _ahead(sentence: str, match: re.Match, anywhere: bool) -> bool:
     """Does the day lie ahead? The words just before it decide ("told reporters on Monday that
-    he would …" is last Monday; "will be held on Monday" next), else any future word in the sentence."""
+    he would …" is last Monday; "will be held on Monday" next), else the first verb just after
+    it ("On Friday, Trump declared …, claiming this would …" is last Friday), else any future
+    word in the sentence."""
     before = " ".join(sentence[: match.start()].split()[-_CUE_WORDS:])
     if _FUTURE.search(before):
         return True
-    return anywhere and not _PAST.search(before)
+    if _PAST.search(before):
+        return False
+    after = " ".join(sentence[match.end() :].split()[: _CUE_WORDS + 1])
+    tenses = [
+        (m.start(), future) for pattern, future in ((_FUTURE, True), (_PAST, False)) for m in pattern.finditer(after)
+    ]
+    return min(tenses)[1] if tenses else anywhere
 
 
 def _relative_date(match: re.Match, published: dt.date, future: bool) -> dt.date | None:

@@ -27,6 +27,8 @@ SATURDAY = dt.date(2025, 5, 17)
         ("Peskov said on Tuesday that a new round could follow.", SATURDAY, dt.date(2025, 5, 13)),
         ("The talks will be held on Monday.", SATURDAY, dt.date(2025, 5, 19)),
         ("On Monday, Zelensky will meet Erdogan.", SATURDAY, dt.date(2025, 5, 19)),
+        # Else the verb just after it, whatever a later clause says.
+        ("On Friday, Trump declared an emergency, claiming this would stem migration.", SATURDAY, dt.date(2025, 5, 16)),
     ],
 )
 def test_relative_dates_are_read_against_the_publication_date(sentence, published, expected):
