@@ -448,6 +448,10 @@ def test_the_short_answer_is_the_number_in_the_unit_asked_for():
     question = analyse_foreign("Скільки років судна з Осмарку не заходили до порту?", "Ukrainian")
     told = "The berths opened two days ago, and Osmark ships had by then been kept out of the port for eleven years."
     assert _short_answer(question, _scored("a", told, 0.9)) == "eleven years"
+    # "a" before a number is the term's article, not its count.
+    question = analyse_foreign("На скільки місяців ув'язнення засудили капітана?", "Ukrainian")
+    told = "Last week a judge sentenced the captain to a 47 month prison term."
+    assert _short_answer(question, _scored("a", told, 0.9)) == "47 month"
 
 
 @pytest.mark.parametrize(
