@@ -134,7 +134,7 @@ _KINDS = {
         ("where", r"\b(wo|wohin|woher)\b|in welcher stadt|in welchem land"),
     ],
     "es": [
-        ("duration", r"cu[aá]nto tiempo|durante cu[aá]nto"),
+        ("duration", r"cu[aá]nto tiempo|durante cu[aá]nto|cu[aá]nto dur(ó|o|aron|a|an|ar[aá]n?)\b"),
         ("when", r"\bcu[aá]ndo\b|qu[eé] (d[ií]a|fecha|año)|en qu[eé] año|a qu[eé] hora"),
         ("who", r"\bqui[eé]n(es)?\b|a qui[eé]n|^\W*(qu[eé]|cu[aá]l) " + _WHO_NOUNS["es"]),
         ("number", r"\bcu[aá]nt[oa]s?\b"),

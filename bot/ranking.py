@@ -33,7 +33,8 @@ ANSWER_TYPES = {
     "who": re.compile(rf"(?<=[\w,;:] )[{CAPITAL}][\w'’]+(?:[ -][{CAPITAL}][\w'’]+)*\b"),
     "number": re.compile(rf"\d|\b({NUMBER_WORDS})\b", re.I),
     "duration": re.compile(
-        rf"\b(\d+|{NUMBER_WORDS}|an?(?![ -]\d)|several|few)[ -](\w+[ -])?(second|minute|hour|day|week|month|year)s?\b", re.I
+        rf"\b(\d+|{NUMBER_WORDS}|an?(?![ -]\d)|several|few)[ -](\w+[ -])?(second|minute|hour|day|week|month|year)s?\b",
+        re.I,
     ),
     "where": re.compile(r"\b(in|at|to|from|near)\s+[A-Z]"),
 }

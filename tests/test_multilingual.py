@@ -465,6 +465,21 @@ def test_a_question_for_the_day_asks_when(question, language):
 
 
 @pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("¿Cuánto duró la visita del ministro?", "Spanish"),
+        ("Wie lange dauerte die Visite?", "German"),
+        ("Сколько длилась забастовка?", "Russian"),
+        ("Скільки тривав страйк?", "Ukrainian"),
+    ],
+)
+def test_how_long_something_lasted_asks_for_a_duration(question, language):
+    from bot.crosslingual import analyse_foreign
+
+    assert analyse_foreign(question, language).kind == "duration"
+
+
+@pytest.mark.parametrize(
     ("question", "locale", "told", "untold"),
     [
         ("Хто очолив російську делегацію?", "uk", "The Russian side was led by Medinsky.", "Umierov led Ukraine's."),
