@@ -53,7 +53,8 @@ _RELATIVE = re.compile(
 )
 # "may have killed" speaks of the past: a modal before "have" is no future.
 _FUTURE = re.compile(
-    r"\b(will|would|could|may|might|shall|scheduled|expected|due|plans?|next|upcoming|to be|tomorrow)\b(?! have\b)", re.I
+    r"\b(will|would|could|may|might|shall|scheduled|expected|due|plans?|next|upcoming|to be|tomorrow)\b(?! have\b)",
+    re.I,
 )
 
 # A verb in the past tense ("said", "told", "announced").
