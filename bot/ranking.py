@@ -28,8 +28,13 @@ CONTEXT_WEIGHT = 0.5
 MARGIN_BOUND = 10.0
 NEAR_CHARS = 20  # the distance at which typed_near_terms halves
 EMPHASIS = 3.0  # weight of a follow-up's own terms against those carried from earlier turns
+_MONTHS = "|".join(MONTHS)
 ANSWER_TYPES = {
-    "when": re.compile(rf"\b(\d{{1,2}}:\d\d|(19|20)\d\d|{'|'.join(MONTHS)}|(\d{{1,2}} )?({CYRILLIC_MONTHS}))\b", re.I),
+    "when": re.compile(
+        rf"\b(\d{{1,2}}:\d\d|(19|20)\d\d|\d{{1,2}} ({_MONTHS})|({_MONTHS}) \d{{1,2}}(?!\d)|{_MONTHS}"
+        rf"|(\d{{1,2}} )?({CYRILLIC_MONTHS}))\b",
+        re.I,
+    ),
     "who": re.compile(rf"(?<=[\w,;:] )[{CAPITAL}][\w'’]+(?:[ -][{CAPITAL}][\w'’]+)*\b"),
     "number": re.compile(rf"\d|\b({NUMBER_WORDS})\b", re.I),
     "duration": re.compile(
@@ -387,11 +392,21 @@ def typed_spans(question: Question, text: str) -> list[re.Match]:
         return []
     asked = question.text.lower()
     found = [m for m in ANSWER_TYPES[question.kind].finditer(text) if m.group().lower() not in asked]
+    if question.kind == "when":
+        # "March" does not answer "When, in March 2022, …?", however the question spells it ("im März").
+        found = [m for m in found if not _restates_time(question, m.group().lower())]
     if question.kind == "who":
         # A name the question does not already hold, and not a day or month.
         words = set(tokenize(question.text)) | set(MONTHS) | set(WEEKDAYS)
         found = [m for m in found if not set(tokenize(m.group())) <= words and m.group().lower() not in _CALENDAR]
     return found
+
+
+def _restates_time(question: Question, span: str) -> bool:
+    """Is the span only a month or year the question names?"""
+    if span in MONTHS:
+        return MONTHS.index(span) + 1 in question.months
+    return span.isdigit() and int(span) in question.years
 
 
 def _near(text: str, match: re.Match, focus: str, window: int = 40) -> bool:

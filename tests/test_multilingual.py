@@ -442,6 +442,23 @@ def test_a_count_asked_in_a_unit_of_time_keeps_to_that_unit(question, language, 
         assert answer_type_fit(asked, f"It lasted two {other}s, officials said.") == 0.0
 
 
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Wann fand der Streik im März 2022 statt?", "German"),
+        ("Коли відбувся страйк у березні 2022 року?", "Ukrainian"),
+        ("When did the strike in March 2022 take place?", "English"),
+    ],
+)
+def test_the_month_a_when_question_names_does_not_answer_it(question, language):
+    from bot.crosslingual import analyse_foreign
+    from bot.ranking import answer_type_fit
+
+    asked = analyse_foreign(question, language)
+    assert answer_type_fit(asked, "Dockers last went on strike in March 2022, the union said.") == 0.0
+    assert answer_type_fit(asked, "Dockers went on strike on 14 March 2022, the union said.") == 1.0
+
+
 def test_the_short_answer_is_the_number_in_the_unit_asked_for():
     from bot.crosslingual import _short_answer, analyse_foreign
 
