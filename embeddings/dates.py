@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from functools import lru_cache
 
+from embeddings.sentences import split_sentences
+
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -58,9 +60,15 @@ _FUTURE = re.compile(
 )
 
 # A verb in the past tense ("said", "told", "announced").
-_PAST = re.compile(r"\b(\w+ed|said|told|met|held|spoke|gave|took|made|went|came|began|left|flew|sent|wrote)\b", re.I)
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’»)]?\s+(?=[\"“«(]?[A-ZА-ЯЁІЇЄҐ])")
+_PAST = re.compile(
+    r"\b(\w+ed|said|told|met|held|spoke|gave|took|made|went|came|began|left|flew|sent|wrote|was|were|had|did"
+    r"|has been|have been|ran|broke|caught|found|withdrew|struck|stole|stolen|won|lost|fell|rose|led|saw|knew"
+    r"|became|brought|bought|built|fought|got|heard|hit|kept|paid|put|sold|spent|stood|thought|threw|shot|sank)\b",
+    re.I,
+)
+_REPORTING = re.compile(r"\b(said|told|added|stated|noted|explained|reported|confirmed|warned|claimed|quoted)\b", re.I)
 _CUE_WORDS = 3  # words before a day that say whether it is past or ahead
+_SUBJECT_WORDS = 8  # words after it to the verb ("On Tuesday, US-based software company Red Hat announced")
 
 
 def resolve_dates(sentence: str, published: dt.date | None) -> list[tuple[tuple[int, int], dt.date]]:
@@ -70,7 +78,10 @@ def resolve_dates(sentence: str, published: dt.date | None) -> list[tuple[tuple[
         return []
     found = []
     for match in _RELATIVE.finditer(sentence):
-        future = bool(_FUTURE.search(_sentence_around(sentence, match)))
+        around = _sentence_around(sentence, match)
+        # A sentence without a verb in the past, but for who said it, tells what is coming
+        # ("“Russia continues preparing for Thursday's negotiations,” Peskov said").
+        future = bool(_FUTURE.search(around)) or not _PAST.search(_REPORTING.sub("", around))
         date = _relative_date(match, published, _ahead(sentence, match, future))
         if date is not None:
             found.append(((match.start(), match.end()), date))
@@ -80,9 +91,8 @@ def resolve_dates(sentence: str, published: dt.date | None) -> list[tuple[tuple[
 def _sentence_around(text: str, match: re.Match) -> str:
     """The sentence of text that holds match: a quoted pair of sentences ("… it would only happen
     after progress. His comments followed a meeting on Friday.") has its tenses one each."""
-    start = max((end.end() for end in _SENTENCE_END.finditer(text, 0, match.start())), default=0)
-    following = _SENTENCE_END.search(text, match.end())
-    return text[start : following.start() if following else len(text)]
+    spans = split_sentences(text, [(0, len(text))])
+    return next((text[s:e] for s, e in spans if s <= match.start() < e), text)
 
 
 def _ahead(sentence: str, match: re.Match, anywhere: bool) -> bool:
@@ -95,7 +105,9 @@ def _ahead(sentence: str, match: re.Match, anywhere: bool) -> bool:
         return True
     if _PAST.search(before):
         return False
-    after = " ".join(sentence[match.end() :].split()[: _CUE_WORDS + 1])
+    # Up to the end of a quotation: "“… Thursday's negotiations,” Peskov said" is not said on Thursday.
+    rest = re.split(r"[”»\"]", sentence[match.end() :], maxsplit=1)[0]
+    after = " ".join(re.findall(r"\w[\w'’-]*", rest)[:_SUBJECT_WORDS])
     tenses = [
         (m.start(), future) for pattern, future in ((_FUTURE, True), (_PAST, False)) for m in pattern.finditer(after)
     ]

@@ -29,6 +29,12 @@ SATURDAY = dt.date(2025, 5, 17)
         ("On Monday, Zelensky will meet Erdogan.", SATURDAY, dt.date(2025, 5, 19)),
         # Else the verb just after it, whatever a later clause says.
         ("On Friday, Trump declared an emergency, claiming this would stem migration.", SATURDAY, dt.date(2025, 5, 16)),
+        ("On Sunday, the port's military authorities reported 36 infections.", SATURDAY, dt.date(2025, 5, 11)),
+        # Else a sentence with no verb in the past, but for who said it, looks ahead.
+        ("“Russia continues preparing for Thursday’s negotiations,” Peskov said.", SATURDAY, dt.date(2025, 5, 22)),
+        ("“The talks took place on Friday,” Peskov said.", SATURDAY, dt.date(2025, 5, 16)),
+        ("Forecasters predict landfall on Monday.", SATURDAY, dt.date(2025, 5, 19)),
+        ("A former U.S. aide was sentenced in U.S. Federal Court on Wednesday.", SATURDAY, dt.date(2025, 5, 14)),
     ],
 )
 def test_relative_dates_are_read_against_the_publication_date(sentence, published, expected):
@@ -41,6 +47,13 @@ def test_each_sentence_of_a_quoted_pair_keeps_its_own_tense():
         "His comments followed a meeting in Istanbul on Friday."
     )
     assert [date for _, date in resolve_dates(pair, SATURDAY)] == [SATURDAY, dt.date(2025, 5, 16)]
+
+
+def test_a_day_in_the_possessive_is_dated_after_its_s():
+    from bot.answer import with_dates
+
+    said = with_dates("“Russia continues preparing for Thursday’s negotiations,” he said.", dt.date(2025, 5, 13))
+    assert "Thursday’s (15 May 2025) negotiations" in said
 
 
 def test_days_named_counts_written_and_meant_days():
