@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 
-from embeddings.sentences import split_sentences
+import blingfire
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -77,8 +77,10 @@ def resolve_dates(sentence: str, published: dt.date | None) -> list[tuple[tuple[
     if published is None:
         return []
     found = []
-    for match in _RELATIVE.finditer(sentence):
-        around = _sentence_around(sentence, match)
+    matches = list(_RELATIVE.finditer(sentence))
+    spans = blingfire.text_to_sentences_and_offsets(sentence)[1] if matches else []
+    for match in matches:
+        around = next((sentence[s:e] for s, e in spans if s <= match.start() < e), sentence)
         # A sentence without a verb in the past, but for who said it, tells what is coming
         # ("“Russia continues preparing for Thursday's negotiations,” Peskov said").
         future = bool(_FUTURE.search(around)) or not _PAST.search(_REPORTING.sub("", around))
@@ -86,13 +88,6 @@ def resolve_dates(sentence: str, published: dt.date | None) -> list[tuple[tuple[
         if date is not None:
             found.append(((match.start(), match.end()), date))
     return found + _foreign_relative(sentence, published)
-
-
-def _sentence_around(text: str, match: re.Match) -> str:
-    """The sentence of text that holds match: a quoted pair of sentences ("… it would only happen
-    after progress. His comments followed a meeting on Friday.") has its tenses one each."""
-    spans = split_sentences(text, [(0, len(text))])
-    return next((text[s:e] for s, e in spans if s <= match.start() < e), text)
 
 
 def _ahead(sentence: str, match: re.Match, anywhere: bool) -> bool:
