@@ -239,7 +239,8 @@ def with_dates(sentence: str, published: dt.date | None) -> str:
     locale = cyrillic_language(sentence) if re.search("[а-яА-ЯіїєІЇЄ]", sentence) else None
     for (start, end), date in reversed(resolve_dates(sentence, published)):
         if not re.search(r"\d", sentence[start:end]):
-            end += len(re.match(r"['’]s\b|", sentence[end:]).group())  # "Thursday’s (15 May 2025) talks"
+            if re.match(r"['’]s\b", sentence[end:]):
+                end += 2  # "Thursday’s (15 May 2025) talks"
             written = format_date(date, "d MMMM y", locale=locale) if locale else f"{date.day} {date:%B %Y}"
             sentence = f"{sentence[:end]} ({written}){sentence[end:]}"
     return sentence
