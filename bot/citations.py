@@ -8,6 +8,7 @@ import textwrap
 from collections.abc import Sequence
 
 import click
+from babel.dates import format_date
 
 from bot.results import Answer, Citation, Verdict
 from embeddings import resolve_dates
@@ -26,10 +27,12 @@ def passage_pieces(citation: Citation) -> list[tuple[str, bool]]:
     return [(" ".join(text.split()), marked) for text, marked in pieces if text.strip()]
 
 
-def source_line(citation: Citation) -> str:
+def source_line(citation: Citation, locale: str = "en") -> str:
+    """ "TASS, 28 March 2022", the date in the language of the words around it ("28 березня 2022 р.")."""
     document = citation.hit.document
-    date = f"{document.date.day} {document.date:%B %Y}" if document.date else "undated"
-    return f"{document.source}, {date}"
+    if document.date is None:
+        return f"{document.source}, {UNDATED.get(locale, UNDATED['en'])}"
+    return f"{document.source}, {format_date(document.date, 'd MMMM y' if locale == 'en' else 'long', locale=locale)}"
 
 
 def format_terminal(answer: Answer, color: bool = False) -> str:
@@ -37,7 +40,7 @@ def format_terminal(answer: Answer, color: bool = False) -> str:
     lines = [textwrap.fill(answer.text, 100), ""]
     for citation in answer.citations:
         document = citation.hit.document
-        lines.append(f"[{citation.id}] {source_line(citation)} — {document.title}")
+        lines.append(f"[{citation.id}] {source_line(citation, answer.locale)} — {document.title}")
         if document.url:
             lines.append(f"    {document.url}")
         body = " ".join(
@@ -54,7 +57,9 @@ def format_verdict(verdict: Verdict, color: bool = False) -> str:
     lines = [click.style(label, bold=True) if color else label, textwrap.fill(verdict.explanation, 100), ""]
     for item in verdict.evidence:
         citation, stance = item.citation, words[item.stance]
-        lines.append(f"[{citation.id}] {stance} — {source_line(citation)} — {citation.hit.document.title}")
+        lines.append(
+            f"[{citation.id}] {stance} — {source_line(citation, verdict.locale)} — {citation.hit.document.title}"
+        )
         body = " ".join(click.style(t, bold=True) if m and color else t for t, m in passage_pieces(citation))
         lines.extend(textwrap.wrap(body, 96, initial_indent="    ", subsequent_indent="    "))
     return "\n".join(lines).rstrip()
@@ -69,6 +74,7 @@ NEAREST_NOTE = {
     "es": "Los pasajes más cercanos — no responden a la pregunta.",
 }
 # A verdict's label and its passages' stances (their keys differ), in the verdict's language.
+UNDATED = {"en": "undated", "uk": "без дати", "ru": "без даты", "de": "undatiert", "es": "sin fecha"}
 VERDICT_WORDS = {
     "en": {"supported": "supported", "refuted": "refuted", "not_enough_info": "not enough info"}
     | {"supports": "supports", "contradicts": "contradicts", "related": "related"},
@@ -96,10 +102,10 @@ def sources_html(answer: Answer, back_to: str | None = None) -> str:
         return '<p class="nb-empty">No sources for this answer.</p>'
     back = f' · <a class="nb-back" href="{html.escape(back_to)}">↑ back to the answer</a>' if back_to else ""
     if not answer.grounded:
-        nearest = "\n".join(_citation_html(c, nearest=True, back=back) for c in answer.citations)
+        nearest = "\n".join(_citation_html(c, nearest=True, back=back, locale=answer.locale) for c in answer.citations)
         note = NEAREST_NOTE.get(answer.locale, NEAREST_NOTE["en"])
         return f'<p class="nb-nearest-note">{note}</p>{nearest}'
-    cited = "\n".join(_citation_html(c, back=back) for c in answer.citations)
+    cited = "\n".join(_citation_html(c, back=back, locale=answer.locale) for c in answer.citations)
     return timeline_html(answer.citations) + cited
 
 
@@ -111,7 +117,7 @@ def plain_text(answer: Answer) -> str:
         lines.append("")
     for citation in answer.citations:
         document = citation.hit.document
-        parts = [f"[{citation.id}] {source_line(citation)}", document.title, document.url]
+        parts = [f"[{citation.id}] {source_line(citation, answer.locale)}", document.title, document.url]
         lines.append(" — ".join(part for part in parts if part))
     return "\n".join(lines)
 
@@ -123,7 +129,7 @@ def verdict_html(verdict: Verdict) -> str:
     stances = {e.citation.id: e.stance for e in verdict.evidence}
     label = html.escape(words[verdict.label])
     head = f'<div class="nb-verdict nb-{verdict.label}"><b>{label}</b><p>{html.escape(verdict.explanation)}</p></div>'
-    body = "\n".join(_citation_html(c, stances[c.id], words=words) for c in citations)
+    body = "\n".join(_citation_html(c, stances[c.id], words=words, locale=verdict.locale) for c in citations)
     return head + timeline_html(citations) + body
 
 
@@ -171,6 +177,7 @@ def _citation_html(
     nearest: bool = False,
     back: str = "",
     words: dict[str, str] | None = None,
+    locale: str = "en",
 ) -> str:
     document = citation.hit.document
     body = " ".join(
@@ -186,7 +193,7 @@ def _citation_html(
     shown = (words or {}).get(stance or "", stance)
     badge = f' <span class="nb-stance nb-{stance}">{shown}</span>' if stance else ""
     kind = "nb-citation nb-nearest" if nearest else "nb-citation"
-    heading = f"<b>[{citation.id}] {html.escape(source_line(citation))}</b>{badge} · {link}{back}"
+    heading = f"<b>[{citation.id}] {html.escape(source_line(citation, locale))}</b>{badge} · {link}{back}"
     return (
         f'<div class="{kind}" id="nb-cite-{citation.id}">'
         f'<div class="nb-source">{heading}</div>'

@@ -121,7 +121,7 @@ def chat_message(answer: Answer) -> str:
     text = literal_markdown(answer.text)
     for citation in answer.citations:
         text = text.replace(f"\\[{citation.id}\\]", f"[[{citation.id}]](#nb-cite-{citation.id})")
-    sources = " · ".join(f"[{c.id}] {literal_markdown(source_line(c))}" for c in answer.citations)
+    sources = " · ".join(f"[{c.id}] {literal_markdown(source_line(c, answer.locale))}" for c in answer.citations)
     shown = f"{text}\n\n<small>{sources}</small>" if sources else text
     return with_copy_text(shown, plain_text(answer))
 

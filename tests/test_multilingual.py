@@ -1,12 +1,14 @@
 """The multilingual embedding models behind the embedder interface: real models, from their wheels."""
 
 import datetime as dt
+import html
 import json
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
+from babel.dates import format_date
 
 from embeddings import make_embedder
 
@@ -214,6 +216,17 @@ def test_a_question_is_answered_across_languages_quoting_the_source_as_written(m
 def test_the_short_answer_is_the_whole_place_or_date_as_written(mixed_bot, question, short):
     answer = mixed_bot.ask(question)
     assert answer.short_answer == short, answer.text
+
+
+def test_the_sources_give_their_dates_in_the_question_language(mixed_bot):
+    from bot.citations import format_terminal, plain_text, sources_html
+
+    answer = mixed_bot.ask("Де Велтрія та Осмарк підписали портову угоду?")
+    assert answer.grounded, answer.text
+    document = answer.citations[0].hit.document
+    line = f"[1] {document.source}, {format_date(document.date, 'long', locale='uk')}"  # "28 березня 2022 р."
+    for shown in (format_terminal(answer), plain_text(answer), sources_html(answer)):
+        assert html.unescape(line) in html.unescape(shown), shown
 
 
 def test_an_answer_the_articles_lack_is_declined_in_the_question_language(mixed_bot):
