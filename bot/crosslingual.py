@@ -24,7 +24,6 @@ from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
-from anyascii import anyascii
 from babel import Locale
 from babel.dates import format_date, get_month_names
 from babel.languages import get_official_languages
@@ -41,19 +40,18 @@ from bot.answer import (
     with_dates,
 )
 from bot.conversation import is_follow_up
-from bot.lexicon import CYRILLIC_MONTHS, MONTHS, NUMBER_WORDS, WEEKDAYS
+from bot.lexicon import MONTHS, WEEKDAYS
+from bot.names import alike, names_in, new_names
 from bot.question import Question, analyse
 from bot.ranking import (
-    ANSWER_TYPES,
     _logit,
-    _near,
     answer_type_fit,
     is_headline,
     placement_features,
     time_fit_of,
-    typed_spans,
 )
 from bot.results import NOT_FOUND, Answer
+from bot.short_across import short_answer
 from embeddings import (
     Hit,
     SearchableIndex,
@@ -163,22 +161,9 @@ _LATIN = re.compile(r"[a-z]")
 _CALENDAR = frozenset(MONTHS + WEEKDAYS)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
-_CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*")
-_MONTH = "|".join(m.capitalize() for m in MONTHS)
-_EXTRACTORS = {
-    "when": re.compile(
-        rf"\b(\d{{1,2}}:\d\d|\d{{1,2}} (?:{_MONTH})(?: \d{{4}})?|(?:{_MONTH}) \d{{1,2}}(?:,? \d{{4}})?"
-        rf"|(?:{_MONTH}) \d{{4}}|\d{{1,2}} (?:{CYRILLIC_MONTHS})(?: \d{{4}})?|(?:19|20)\d\d|(?:{_MONTH}))\b"
-    ),
-    "where": re.compile(r"\b(?:in|at|to|from|near) ((?:the )?[A-Z][\w'’-]*(?:,? [A-Z][\w'’-]*)*)"),
-    "number": re.compile(rf"\b(\d[\d,.]*\d|\d|(?i:{NUMBER_WORDS}))\b"),
-}
 CONTEXT_SHARE = 0.5  # weight of the conversation's last turns in a follow-up's vector
 OTHER_TIME_RATIO = 0.5  # another time's best sentence joins the answer if it scores this close
-MIN_NAME = 4  # letters, transliterated, for a capitalised word to count as a name
 MIN_PLACE = 5  # letters of a country's or language's name that a word must share ("Чад" is in "чадний")
-NAME_SHARE = 0.5
-_VOWELS = re.compile(r"[aeiouy]")
 FEATURES = (
     "dense",
     "dense_gap",
@@ -257,12 +242,12 @@ def runner_up(scored: list[Scored], question: Question | None = None) -> Scored 
     if not scored:
         return None
     taken = set(scored[0].spans)
-    agreeing = _short_answer(question, scored[0]) if question else None
+    agreeing = short_answer(question, scored[0].text) if question else None
 
     def competes(candidate: Scored) -> bool:
         if taken & set(candidate.spans):
             return False
-        return not (agreeing and question and _short_answer(question, candidate) == agreeing)
+        return not (agreeing and question and short_answer(question, candidate.text) == agreeing)
 
     return next((c for c in scored[1:] if competes(c)), None)
 
@@ -478,66 +463,6 @@ def _is_month(word: str, forms: frozenset[str]) -> bool:
     return len(rest) <= 3 or rest.startswith(("нев", "ск", "овск"))
 
 
-def names_in(text: str, skip_first: bool) -> set[str]:
-    """The capitalised words of a text, transliterated to lower-case Latin letters."""
-    words = [m.group() for m in _CAPITALISED.finditer(text) if m.group()[0].isupper()]
-    if skip_first and words and text.lstrip().startswith(words[0]):
-        words = words[1:]
-    return {latin for latin in map(_latin, words) if len(latin) >= MIN_NAME}
-
-
-def _latin(word: str) -> str:
-    return re.sub(r"[^a-z]", "", anyascii(word).lower())
-
-
-def alike(a: str, b: str) -> bool:
-    """Are two transliterated words the same name in two spellings (Умєров ~ Umierov, Пєсков ~
-    Peskov, Мединського ~ Medinsky, Трамп ~ Trump, Адамовича ~ Adamowicz)? Half the shorter
-    one's letter triples are shared, or half those of their consonants (vowels are what
-    transliteration changes most), once both are written by sound."""
-    a, b = _by_sound(a), _by_sound(b)
-    # Three consonants alone say too little (Kremlin's "krm" is Crimea's).
-    return _share_triples(a, b) or _share_triples(_VOWELS.sub("", a), _VOWELS.sub("", b), least=2)
-
-
-# Spellings of one sound across the Latin alphabets and the transliteration of Cyrillic, applied
-# in order: Polish "cz" and German "sch" as Cyrillic's "ч" and "ш" come out (Adamowicz ~
-# Adamovich, Scholz ~ Shol'ts), "х" as "kh" for an "h" (Warholm ~ Varkhol'm), "c" by its sound.
-_SOUNDS = (
-    (r"shch|sch", "sh"),
-    (r"tch|cz", "ch"),
-    (r"d?zh", "j"),
-    (r"kh|ch(?=[rl])", "h"),
-    (r"ph", "f"),
-    (r"tz|ts", "z"),
-    (r"ck|q", "k"),
-    (r"x", "ks"),
-    (r"w", "v"),
-    (r"c(?=[eiy])", "s"),
-    (r"c(?!h)", "k"),
-    (r"y", "i"),
-    (r"ie", "e"),
-    (r"(.)\1+", r"\1"),
-)
-
-
-@lru_cache(maxsize=4096)
-def _by_sound(word: str) -> str:
-    for pattern, sound in _SOUNDS:
-        word = re.sub(pattern, sound, word)
-    return word
-
-
-def _share_triples(a: str, b: str, least: int = 1) -> bool:
-    ta, tb = _triples(a), _triples(b)
-    return min(len(ta), len(tb)) >= least and len(ta & tb) >= NAME_SHARE * min(len(ta), len(tb))
-
-
-@cache
-def _triples(word: str) -> frozenset[str]:
-    return frozenset(word[i : i + 3] for i in range(len(word) - 2))
-
-
 def rank(question: Question, hits: list[Hit], index: SearchableIndex, vectors: QuestionVectors, model: CrossModel):
     """Every sentence of the hits, scored, best first."""
     made, rows = candidate_rows(question, hits, index, vectors)
@@ -709,7 +634,7 @@ def compose(
         return replace(declined, locale=locale)
     chosen = [scored[0], *_more(question, scored, model)]
     answer = replace(attributed(chosen, lambda c, named: frame(c, named, locale)), locale=locale)
-    short = _short_answer(question, scored[0])
+    short = short_answer(question, scored[0].text)
     if not short:
         return answer
     lead = short[:1].upper() + short[1:]  # "Two days." leads; the field stays as written
@@ -758,34 +683,3 @@ def frame(candidate: Chosen, name_source: bool, locale: str) -> str:
         return UNDATED[locale].format(source=document.source, sentence=sentence)
     date = format_date(document.date, "d MMMM y" if locale == "en" else "long", locale=locale)
     return FRAMINGS[locale][0].format(source=document.source, date=date, sentence=sentence)
-
-
-def new_names(question: Question, text: str) -> list[str]:
-    """The names in text that the question does not hold in its own spelling ("Russia" is in
-    "російських", transliterated): who it may be asking for."""
-    asked = _asked_words(question.text)
-    spans = [m.group() for m in ANSWER_TYPES["who"].finditer(text) if m.group().lower() not in _CALENDAR]
-    return [s for s in spans if not any(alike(_latin(word), a) for word in s.split() for a in asked)]
-
-
-@lru_cache(maxsize=64)
-def _asked_words(question: str) -> frozenset[str]:
-    return frozenset(_latin(w) for w in re.findall(r"[^\W\d_]{4,}", question))
-
-
-def _short_answer(question: Question, best: Scored) -> str | None:
-    """The one date, number, place or name of the asked kind in the best sentence, as written there."""
-    if question.kind is None:
-        return None
-    found = set(new_names(question, best.text) if question.kind == "who" else _spans(question, best.text))
-    return found.pop() if len(found) == 1 else None
-
-
-def _spans(question: Question, text: str) -> list[str]:
-    """Whole things of the asked kind: "28 February 2022", "Istanbul, Türkiye", "39" (where the
-    kind's detector, bot/ranking.py's, only spots them: "in I", "3")."""
-    extractor = _EXTRACTORS.get(question.kind or "")
-    found = list(typed_spans(question, text) if extractor is None else extractor.finditer(text))
-    if question.focus:
-        found = [m for m in found if _near(text, m, question.focus)] or found
-    return [m.group(m.lastindex or 0) if extractor else m.group() for m in found]

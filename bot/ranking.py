@@ -394,7 +394,7 @@ def typed_spans(question: Question, text: str) -> list[re.Match]:
     found = [m for m in ANSWER_TYPES[question.kind].finditer(text) if m.group().lower() not in asked]
     if question.kind == "when":
         # "March" does not answer "When, in March 2022, …?", however the question spells it ("im März").
-        found = [m for m in found if not _restates_time(question, m.group().lower())]
+        found = [m for m in found if not restates_time(question, m.group().lower())]
     if question.kind == "who":
         # A name the question does not already hold, and not a day or month.
         words = set(tokenize(question.text)) | set(MONTHS) | set(WEEKDAYS)
@@ -402,7 +402,7 @@ def typed_spans(question: Question, text: str) -> list[re.Match]:
     return found
 
 
-def _restates_time(question: Question, span: str) -> bool:
+def restates_time(question: Question, span: str) -> bool:
     """Is the span only a month or year the question names?"""
     if span in MONTHS:
         return MONTHS.index(span) + 1 in question.months

@@ -1,0 +1,171 @@
+"""The short answer to a question in another language than the article's: the one name, date,
+place or number of the asked kind in the sentence that answers it, as written there.
+
+The English reader (bot/reader.py) cannot read a Ukrainian question, so the candidates are
+narrowed by what needs no translation: what the question already names (its numbers, the
+names it spells, its own day and month) is no answer; a count is not a day, a year or a clock
+time; a person is asked for before a place; things written one after another ("28 February,
+3 March and 7 March", "Antalya in Turkey") are one answer. When more than one remains, there
+is no short answer: the cited sentence says it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from babel import Locale
+
+from bot.lexicon import CYRILLIC_MONTHS, MONTHS, NUMBER_WORDS, WEEKDAYS
+from bot.names import alike, asked_words, latin
+from bot.question import Question
+from bot.ranking import ANSWER_TYPES, restates_time, typed_spans
+from embeddings import stopwords, tokenize
+
+_MONTH = "|".join(m.capitalize() for m in MONTHS)
+_DAYS = r"\d{1,2}(?:[–-]\d{1,2})?"  # "27–28 July"
+_SCALE = r"(?: (?i:hundred|thousand|million|billion))?"  # "3.6 billion", "eight million"
+EXTRACTORS = {
+    "when": re.compile(
+        rf"\b(\d{{1,2}}:\d\d|{_DAYS} (?:{_MONTH})(?: \d{{4}})?|(?:{_MONTH}) {_DAYS}(?:,? \d{{4}})?"
+        rf"|(?:{_MONTH}) \d{{4}}|\d{{1,2}} (?:{CYRILLIC_MONTHS})(?: \d{{4}})?|(?:19|20)\d\d|(?:{_MONTH}))\b"
+    ),
+    "where": re.compile(r"\b(?:in|at|to|from|near) ((?:the )?[A-Z][\w'’-]*(?:,? [A-Z][\w'’-]*)*)"),
+    "number": re.compile(rf"\b((?:\d[\d,.]*\d|\d|(?i:{NUMBER_WORDS})){_SCALE})\b"),
+}
+_WEEKDAY = "|".join(w.capitalize() for w in WEEKDAYS)
+_RELATIVE_DAY = re.compile(rf"\b(?:{_WEEKDAY}|(?:last|this|next) (?:week|month|year)|yesterday|today|tomorrow)\b")
+# A name that opens a sentence, which the "who" pattern leaves out ("Rustem Umierov, Secretary …").
+_OPENING = re.compile(r"(?:^|(?<=[.!?] )|(?<=[.!?][”\"] ))[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)+")
+_PLACE_BEFORE = re.compile(r"\b(?:(?:in|at|near)(?: the)?|the) $")  # "in Antalya", "the Istanbul talks"
+_PARTICLE = re.compile(r"\b[A-Z][\w'’-]+ (?:van|von|de|der|den|da|di|du|del|la|le|bin|ibn|al) $")
+# What may stand between two things that are one answer.
+_JOINED = re.compile(r"(?:,|,? and|,? or| in| to|\s*[–-])\s*")
+_JOINED_NAMES = re.compile(r",? (?:and|or) ")
+_DATE_AFTER = re.compile(rf"^(?:[–-]\d{{1,2}})?\s*(?:{_MONTH}|{CYRILLIC_MONTHS})\b|^:\d", re.I)
+_DATE_BEFORE = re.compile(rf"(?:{_MONTH})\s*$|\d:$", re.I)
+_CALENDAR = frozenset(MONTHS + WEEKDAYS)
+
+Span = tuple[int, int]
+
+
+def short_answer(question: Question, text: str) -> str | None:
+    """The one thing of the asked kind in text, as written there, or None."""
+    if question.kind is None:
+        return None
+    spans = _people(question, text) if question.kind == "who" else _things(question, text)
+    found = {text[start:end] for start, end in _joined(text, _outermost(spans), question.kind)}
+    found = {f for f in found if not any(f != other and f in other for other in found)}  # "July", "July 27"
+    return found.pop() if len(found) == 1 else None
+
+
+def _things(question: Question, text: str) -> list[Span]:
+    """Dates, places, numbers: whole ("28 February 2022", "Istanbul, Türkiye", "3.6 billion")
+    where the kind's detector, bot/ranking.py's, only spots them ("in I", "3")."""
+    extractor = EXTRACTORS.get(question.kind or "")
+    if extractor is None:
+        spans = [m.span() for m in typed_spans(question, text)]
+    else:
+        spans = [m.span(m.lastindex or 0) for m in extractor.finditer(text)]
+    spans = [s for s in spans if not _in_question(question, text[s[0] : s[1]])]
+    if question.kind == "when":
+        spans = [s for s in spans if not _restates_date(question, text[s[0] : s[1]])]
+        # Else a day as the article's date pins it down ("on Tuesday", "last year"); the answer
+        # shows its date.
+        spans = spans or [m.span() for m in _RELATIVE_DAY.finditer(text)]
+    if question.kind == "number":
+        spans = [s for s in spans if not _part_of_a_date(text, s)]
+    if question.focus:
+        spans = [s for s in spans if _near(text, s, question.focus)] or spans
+    return spans
+
+
+def _people(question: Question, text: str) -> list[Span]:
+    """The names the question does not spell; one with a title the question names first ("Хто з
+    міністрів …": "Interior Minister Joachim Brudziński"); people and bodies before places."""
+    matches = [*ANSWER_TYPES["who"].finditer(text), *_OPENING.finditer(text)]
+    asked = asked_words(question.text)
+
+    def spelled(words: list[str], strict: bool = False) -> bool:
+        # A title must also start alike ("Minister", "міністрів"): a name may share sounds anywhere.
+        return any(
+            alike(latin(w), a) and (not strict or latin(w)[:3] == a[:3]) for w in map(latin, words) for a in asked
+        )
+
+    spans = [
+        _with_particle(text, m.span())
+        for m in matches
+        if not spelled(m.group().split()[-1:]) and not set(tokenize(m.group())) <= stopwords() | _CALENDAR
+    ]
+    titled = [s for s in spans if spelled(_titles(text[s[0] : s[1]]), strict=True)]
+    people = [s for s in titled or spans if not _is_place(text, s)]
+    return people or spans
+
+
+def _titles(name: str) -> list[str]:
+    """The words before a name's last but for countries and languages ("Interior Minister" of
+    "Interior Minister Joachim Brudziński"; none of "Polish Roman Catholic")."""
+    return [word for word in name.split()[:-1] if word.lower() not in _english_places()]
+
+
+def _with_particle(text: str, span: Span) -> Span:
+    """The whole name of "Leon van Biljon", which the pattern finds as "Biljon"."""
+    before = _PARTICLE.search(text[: span[0]])
+    return (before.start(), span[1]) if before else span
+
+
+def _is_place(text: str, span: Span) -> bool:
+    """A country or language ("Turkey's", "Russian") or what the sentence puts a thing in ("in Antalya")."""
+    name = text[span[0] : span[1]].lower().removesuffix("'s").removesuffix("’s")
+    return name in _english_places() or bool(_PLACE_BEFORE.search(text[max(0, span[0] - 8) : span[0]]))
+
+
+@cache
+def _english_places() -> frozenset[str]:
+    english = Locale("en")
+    names = [*english.territories.values(), *english.languages.values()]
+    return frozenset(name.lower() for name in names) | {"turkey"}  # babel writes Türkiye
+
+
+def _outermost(spans: list[Span]) -> list[Span]:
+    """Each span not inside another ("July" inside "July 27")."""
+    unique = sorted(set(spans))
+    return [s for s in unique if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in unique)]
+
+
+def _joined(text: str, spans: list[Span], kind: str | None) -> list[Span]:
+    """Spans written one after another as one ("Dmytro Kuleba and Sergey Lavrov"); names only
+    by "and" or "or", since a comma after one brings its title ("Rustem Umierov, Secretary …")."""
+    joined = _JOINED_NAMES if kind == "who" else _JOINED
+    runs: list[Span] = []
+    for start, end in spans:
+        if runs and joined.fullmatch(text[runs[-1][1] : start]):
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    return runs
+
+
+def _in_question(question: Question, span: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(span)}(?!\w)", question.text, re.I) is not None
+
+
+def _restates_date(question: Question, span: str) -> bool:
+    """The question's own month or year, or its own day of its month ("23 July" for "… 23 липня?")."""
+    if restates_time(question, span.lower()):
+        return True
+    month = next((i + 1 for i, name in enumerate(MONTHS) if re.search(rf"\b{name}\b", span, re.I)), None)
+    days = re.findall(r"\b\d{1,2}\b", span)
+    return month in question.months and bool(days) and all(_in_question(question, day) for day in days)
+
+
+def _part_of_a_date(text: str, span: Span) -> bool:
+    """A day beside its month ("28 February"), a year, or a clock time's hour: not a count."""
+    written = text[span[0] : span[1]]
+    if re.fullmatch(r"(?:19|20)\d\d", written):
+        return True
+    return bool(_DATE_AFTER.search(text[span[1] : span[1] + 16]) or _DATE_BEFORE.search(text[: span[0]][-12:]))
+
+
+def _near(text: str, span: Span, focus: str, window: int = 40) -> bool:
+    return focus in tokenize(text[max(0, span[0] - window) : span[1] + window])

@@ -1,0 +1,69 @@
+"""The short answer to a question in another language: the one thing asked for, as written."""
+
+import pytest
+
+from bot.crosslingual import analyse_foreign
+from bot.short_across import short_answer
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "sentence", "short"),
+    [
+        # A place and the country it is in are one answer.
+        ("Де зустрілися міністри?", "Ukrainian", "The ministers met in Velmora in Osmark.", "Velmora in Osmark"),
+        # The day the question names is no answer to "at what time".
+        ("О котрій годині почалися переговори 23 липня?", "Ukrainian", "Talks began at 19:00 on 23 July.", "19:00"),
+        # Dates written one after another are one answer.
+        (
+            "Коли відбулися перші три раунди?",
+            "Ukrainian",
+            "The first three rounds took place on 28 February, 3 March and 7 March, in Veltria.",
+            "28 February, 3 March and 7 March",
+        ),
+        # With no date written, the day the article's date pins down.
+        ("Когда может пройти новый раунд?", "Russian", "A new round could take place on Tuesday in Osmark.", "Tuesday"),
+        # A count is not the question's own number, a day of a month or a year.
+        (
+            "Скільки людей загинуло під час аварії рейсу 610?",
+            "Ukrainian",
+            "All 189 people on Flight 610 died on 29 October 2018.",
+            "189",
+        ),
+        ("Wie viel Geld fehlt?", "German", "The port is short of 3.6 billion euros.", "3.6 billion"),
+        # People before places; the name the question spells is no answer.
+        (
+            "Кто с норвежской стороны встречался с Ардановым?",
+            "Russian",
+            "The foreign ministers of Norway and Sweden, Pavel Kerrin and Ilya Ardanov, met in Turkey.",
+            "Pavel Kerrin",
+        ),
+        # A title the question names picks its holder.
+        (
+            "Хто з міністрів наказав перевірити порти?",
+            "Ukrainian",
+            "President Andrej Valsk mourned the crew while Interior Minister Joachim Drelski ordered checks.",
+            "Interior Minister Joachim Drelski",
+        ),
+        # A name with a particle, opening the sentence.
+        (
+            "¿Quién era el dueño del albergue?",
+            "Spanish",
+            "Leon van Brakel, owner of the lodge, was attacked.",
+            "Leon van Brakel",
+        ),
+    ],
+)
+def test_the_short_answer_is_the_one_thing_asked_for_as_written(question, language, sentence, short):
+    assert short_answer(analyse_foreign(question, language), sentence) == short
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "sentence"),
+    [
+        ("Хто виступив на відкритті?", "Ukrainian", "President Andrej Valsk met Prime Minister Ilya Ardanov."),
+        ("Скільки суден прибуло?", "Ukrainian", "Five ships arrived, fifteen left."),
+        ("Что решил суд?", "Russian", "The court ruled in favour of Osmark on Friday."),  # no kind asked
+    ],
+)
+def test_with_two_candidates_or_no_kind_there_is_no_short_answer(question, language, sentence):
+    assert short_answer(analyse_foreign(question, language), sentence) is None
