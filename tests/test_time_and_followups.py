@@ -182,3 +182,23 @@ def test_follow_up_changing_the_time_keeps_the_question_and_drops_the_old_answer
     query, _ = standalone("And in 2031?", history)
     assert "2031" in query and "2029" not in query and "eleven" not in query.lower()
     assert "Carrow Bridge closed" in query
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("28 March 2022", dt.date(2022, 3, 28)),
+        ("March 28th, 2022", dt.date(2022, 3, 28)),
+        ("Sept. 3, 2019", dt.date(2019, 9, 3)),
+        ("2022-03-28", dt.date(2022, 3, 28)),
+        ("3 Mar 2022", dt.date(2022, 3, 3)),
+    ],
+)
+def test_common_written_dates_are_read_without_dateparser(monkeypatch, written, day):
+    from embeddings import dates
+
+    def slow(text):
+        raise AssertionError(f"dateparser asked for {text!r}")
+
+    monkeypatch.setattr(dates, "_dateparser_date", slow)
+    assert dates.parse_date(written) == day
