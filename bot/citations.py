@@ -74,6 +74,13 @@ NEAREST_NOTE = {
     "es": "Los pasajes más cercanos — no responden a la pregunta.",
 }
 # A verdict's label and its passages' stances (their keys differ), in the verdict's language.
+SPOKEN_OF = {
+    "en": "spoken of",
+    "uk": "про цей день ідеться",
+    "ru": "об этом дне идёт речь",
+    "de": "davon ist die Rede",
+    "es": "se habla de ese día",
+}
 UNDATED = {"en": "undated", "uk": "без дати", "ru": "без даты", "de": "undatiert", "es": "sin fecha"}
 VERDICT_WORDS = {
     "en": {"supported": "supported", "refuted": "refuted", "not_enough_info": "not enough info"}
@@ -106,7 +113,7 @@ def sources_html(answer: Answer, back_to: str | None = None) -> str:
         note = NEAREST_NOTE.get(answer.locale, NEAREST_NOTE["en"])
         return f'<p class="nb-nearest-note">{note}</p>{nearest}'
     cited = "\n".join(_citation_html(c, back=back, locale=answer.locale) for c in answer.citations)
-    return timeline_html(answer.citations) + cited
+    return timeline_html(answer.citations, answer.locale) + cited
 
 
 def plain_text(answer: Answer) -> str:
@@ -130,10 +137,10 @@ def verdict_html(verdict: Verdict) -> str:
     label = html.escape(words[verdict.label])
     head = f'<div class="nb-verdict nb-{verdict.label}"><b>{label}</b><p>{html.escape(verdict.explanation)}</p></div>'
     body = "\n".join(_citation_html(c, stances[c.id], words=words, locale=verdict.locale) for c in citations)
-    return head + timeline_html(citations) + body
+    return head + timeline_html(citations, verdict.locale) + body
 
 
-def timeline_html(citations: Sequence[Citation]) -> str:
+def timeline_html(citations: Sequence[Citation], locale: str = "en") -> str:
     """The cited articles on a line by publication date, with the days their cited sentences
     speak of, so a reader sees at once whether the sources come from one time or several."""
     by_day: dict[dt.date, list[Citation]] = {}
@@ -150,18 +157,26 @@ def timeline_html(citations: Sequence[Citation]) -> str:
         return 4 + 92 * (day - first).days / (last - first).days if last > first else 50
 
     marks = [
-        f'<span class="nb-event" style="left:{left(day):.1f}%" title="{day.day} {day:%B %Y}, spoken of"></span>'
+        f'<span class="nb-event" style="left:{left(day):.1f}%" '
+        f'title="{_day(day, "d MMMM y", locale)}, {SPOKEN_OF.get(locale, SPOKEN_OF["en"])}"></span>'
         for day in sorted(events)
     ]
     legend = []
     for day, cited in sorted(by_day.items()):
         names = ", ".join(dict.fromkeys(f"[{c.id}] {c.hit.document.source}" for c in cited))
-        label = html.escape(f"{names} · {day.day} {day:%b %Y}")
+        label = html.escape(f"{names} · {_day(day, 'd MMM y', locale)}")
         marks.append(f'<span class="nb-dot" style="left:{left(day):.1f}%" title="{label}"></span>')
         legend.append(f"<li>{label}</li>")
     # Labels sit in a legend below the line, in date order, so close dates never overlap.
     line = f'<div class="nb-timeline" role="img" aria-label="When the cited articles appeared">{"".join(marks)}</div>'
     return f'<div class="nb-when">{line}<ol class="nb-timeline-legend">{"".join(legend)}</ol></div>'
+
+
+def _day(day: dt.date, english: str, locale: str) -> str:
+    """A day as English writes it ("28 Mar 2022"), or as the locale's medium or long format."""
+    if locale == "en":
+        return format_date(day, english, locale="en")
+    return format_date(day, "medium" if "MMMM" not in english else "long", locale=locale)
 
 
 def _event_dates(citation: Citation) -> list[dt.date]:

@@ -227,6 +227,8 @@ def test_the_sources_give_their_dates_in_the_question_language(mixed_bot):
     line = f"[1] {document.source}, {format_date(document.date, 'long', locale='uk')}"  # "28 березня 2022 р."
     for shown in (format_terminal(answer), plain_text(answer), sources_html(answer)):
         assert html.unescape(line) in html.unescape(shown), shown
+    # The timeline's legend under the answer too: "[1] … · 28 бер. 2022 р.".
+    assert f" · {format_date(document.date, 'medium', locale='uk')}</li>" in html.unescape(sources_html(answer))
 
 
 def test_an_answer_the_articles_lack_is_declined_in_the_question_language(mixed_bot):
