@@ -27,12 +27,20 @@ def passage_pieces(citation: Citation) -> list[tuple[str, bool]]:
     return [(" ".join(text.split()), marked) for text, marked in pieces if text.strip()]
 
 
+def written_date(day: dt.date, locale: str = "en", short: bool = False) -> str:
+    """A day as the locale writes it: "28 March 2022", "28 березня 2022 р."; short: "28 Mar 2022",
+    "28 бер. 2022 р."."""
+    if locale == "en":
+        return format_date(day, "d MMM y" if short else "d MMMM y", locale="en")
+    return format_date(day, "medium" if short else "long", locale=locale)
+
+
 def source_line(citation: Citation, locale: str = "en") -> str:
     """ "TASS, 28 March 2022", the date in the language of the words around it ("28 березня 2022 р.")."""
     document = citation.hit.document
     if document.date is None:
         return f"{document.source}, {UNDATED.get(locale, UNDATED['en'])}"
-    return f"{document.source}, {format_date(document.date, 'd MMMM y' if locale == 'en' else 'long', locale=locale)}"
+    return f"{document.source}, {written_date(document.date, locale)}"
 
 
 def format_terminal(answer: Answer, color: bool = False) -> str:
@@ -158,25 +166,18 @@ def timeline_html(citations: Sequence[Citation], locale: str = "en") -> str:
 
     marks = [
         f'<span class="nb-event" style="left:{left(day):.1f}%" '
-        f'title="{_day(day, "d MMMM y", locale)}, {SPOKEN_OF.get(locale, SPOKEN_OF["en"])}"></span>'
+        f'title="{written_date(day, locale)}, {SPOKEN_OF.get(locale, SPOKEN_OF["en"])}"></span>'
         for day in sorted(events)
     ]
     legend = []
     for day, cited in sorted(by_day.items()):
         names = ", ".join(dict.fromkeys(f"[{c.id}] {c.hit.document.source}" for c in cited))
-        label = html.escape(f"{names} · {_day(day, 'd MMM y', locale)}")
+        label = html.escape(f"{names} · {written_date(day, locale, short=True)}")
         marks.append(f'<span class="nb-dot" style="left:{left(day):.1f}%" title="{label}"></span>')
         legend.append(f"<li>{label}</li>")
     # Labels sit in a legend below the line, in date order, so close dates never overlap.
     line = f'<div class="nb-timeline" role="img" aria-label="When the cited articles appeared">{"".join(marks)}</div>'
     return f'<div class="nb-when">{line}<ol class="nb-timeline-legend">{"".join(legend)}</ol></div>'
-
-
-def _day(day: dt.date, english: str, locale: str) -> str:
-    """A day as English writes it ("28 Mar 2022"), or as the locale's medium or long format."""
-    if locale == "en":
-        return format_date(day, english, locale="en")
-    return format_date(day, "medium" if "MMMM" not in english else "long", locale=locale)
 
 
 def _event_dates(citation: Citation) -> list[dt.date]:

@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import simplemma
-from babel.dates import format_date
 
 from bot import crosslingual
 from bot.answer import clean_sentence
+from bot.citations import written_date
 from bot.crosslingual import CrossModel, QuestionVectors, Scored
 from bot.lexicon import NUMBER_WORD_VALUES
 from bot.results import Citation, Evidence, Label, Stance, Verdict
@@ -295,7 +295,7 @@ def _explain(label: Label, lead: Scored | None, locale: str) -> str:
     if lead is None or label == "not_enough_info":
         return UNSETTLED[locale]
     document = lead.hit.document
-    date = format_date(document.date, "d MMMM y" if locale == "en" else "long", locale=locale) if document.date else ""
+    date = written_date(document.date, locale) if document.date else ""
     wording = EXPLAINED[locale][0 if label == "supported" else 1]
     quote = clean_sentence(" ".join(lead.text.split()))
     return wording.format(source=document.source, date=date, quote=quote).replace(" ()", "")

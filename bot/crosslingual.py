@@ -25,7 +25,7 @@ from importlib import resources
 
 import numpy as np
 from babel import Locale
-from babel.dates import format_date, get_month_names
+from babel.dates import get_month_names
 from babel.languages import get_official_languages
 from babel.units import format_unit
 
@@ -39,6 +39,7 @@ from bot.answer import (
     published_month,
     with_dates,
 )
+from bot.citations import written_date
 from bot.conversation import is_follow_up
 from bot.lexicon import MONTHS, WEEKDAYS
 from bot.names import alike, names_in, new_names
@@ -681,5 +682,5 @@ def frame(candidate: Chosen, name_source: bool, locale: str) -> str:
     document = candidate.hit.document
     if document.date is None:
         return UNDATED[locale].format(source=document.source, sentence=sentence)
-    date = format_date(document.date, "d MMMM y" if locale == "en" else "long", locale=locale)
+    date = written_date(document.date, locale)
     return FRAMINGS[locale][0].format(source=document.source, date=date, sentence=sentence)

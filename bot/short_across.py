@@ -88,9 +88,7 @@ def _people(question: Question, text: str) -> list[Span]:
 
     def spelled(words: list[str], strict: bool = False) -> bool:
         # A title must also start alike ("Minister", "міністрів"): a name may share sounds anywhere.
-        return any(
-            alike(latin(w), a) and (not strict or latin(w)[:3] == a[:3]) for w in map(latin, words) for a in asked
-        )
+        return any(alike(w, a) and (not strict or w[:3] == a[:3]) for w in map(latin, words) for a in asked)
 
     spans = [
         _with_particle(text, m.span())
