@@ -42,7 +42,7 @@ from bot.answer import (
 from bot.citations import written_date
 from bot.conversation import is_follow_up
 from bot.lexicon import MONTHS, WEEKDAYS
-from bot.names import alike, names_in, new_names
+from bot.names import alike, english_names, names_in, new_names
 from bot.question import Question, analyse
 from bot.ranking import (
     _logit,
@@ -576,7 +576,7 @@ def _place_names(locale: str) -> tuple[tuple[str, frozenset[str]], ...]:
         for code, name in ours.items():
             if len(code) != 2 or code not in theirs or " " in name or len(name) < MIN_PLACE:
                 continue
-            written = [theirs[code], *(others[c] for c in related[table].get(code, ()) if c in others)]
+            written = [*english_names(theirs[code]), *(others[c] for c in related[table].get(code, ()) if c in others)]
             names.append((_plain(name), frozenset(_plain(w) for w in written if " " not in w)))
     return tuple(names)
 

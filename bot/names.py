@@ -18,6 +18,8 @@ _CALENDAR = frozenset(MONTHS + WEEKDAYS)
 MIN_NAME = 4  # letters, transliterated, for a capitalised word to count as a name
 NAME_SHARE = 0.5
 _VOWELS = re.compile(r"[aeiouy]")
+# CLDR (and so babel) names Turkey "Türkiye"; English news mostly still writes "Turkey".
+_ENGLISH_ALSO = {"Türkiye": ("Turkey",)}
 
 
 def names_in(text: str, skip_first: bool) -> set[str]:
@@ -91,3 +93,8 @@ def new_names(question: Question, text: str) -> list[str]:
 @lru_cache(maxsize=64)
 def asked_words(question: str) -> frozenset[str]:
     return frozenset(latin(w) for w in re.findall(r"[^\W\d_]{4,}", question))
+
+
+def english_names(name: str) -> tuple[str, ...]:
+    """A country's English name as babel gives it, and as the English press also writes it."""
+    return (name, *_ENGLISH_ALSO.get(name, ()))

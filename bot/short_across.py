@@ -17,7 +17,7 @@ from functools import cache
 from babel import Locale
 
 from bot.lexicon import CYRILLIC_MONTHS, MONTHS, NUMBER_WORDS, WEEKDAYS
-from bot.names import alike, asked_words, latin
+from bot.names import alike, asked_words, english_names, latin
 from bot.question import Question
 from bot.ranking import ANSWER_TYPES, restates_time, typed_spans
 from embeddings import stopwords, tokenize
@@ -122,7 +122,7 @@ def _is_place(text: str, span: Span) -> bool:
 def _english_places() -> frozenset[str]:
     english = Locale("en")
     names = [*english.territories.values(), *english.languages.values()]
-    return frozenset(name.lower() for name in names) | {"turkey"}  # babel writes Türkiye
+    return frozenset(written.lower() for name in names for written in english_names(name))
 
 
 def _outermost(spans: list[Span]) -> list[Span]:

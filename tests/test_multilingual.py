@@ -517,6 +517,7 @@ def test_how_long_something_lasted_asks_for_a_duration(question, language):
     [
         ("Хто очолив російську делегацію?", "uk", "The Russian side was led by Medinsky.", "Umierov led Ukraine's."),
         ("Коли міністри зустрілися в Туреччині?", "uk", "They met in Antalya, Türkiye.", "They met in Antalya."),
+        ("Где прошли переговоры в Турции?", "ru", "The talks were held in Turkey.", "The talks were held."),
         ("Кто из польских министров это поручил?", "ru", "Poland's minister ordered it.", "A minister ordered it."),
         ("Wann protestierte sie vor dem schwedischen Parlament?", "de", "She sat outside Sweden's parliament.", "No."),
         ("¿Cuántos franceses votaron?", "es", "Most French voters stayed home.", "Most voters stayed home."),
