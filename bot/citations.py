@@ -89,6 +89,13 @@ SPOKEN_OF = {
     "de": "davon ist die Rede",
     "es": "se habla de ese día",
 }
+TIMELINE_LABEL = {
+    "en": "When the cited articles appeared",
+    "uk": "Коли вийшли процитовані статті",
+    "ru": "Когда вышли процитированные статьи",
+    "de": "Wann die zitierten Artikel erschienen",
+    "es": "Cuándo se publicaron los artículos citados",
+}
 UNDATED = {"en": "undated", "uk": "без дати", "ru": "без даты", "de": "undatiert", "es": "sin fecha"}
 VERDICT_WORDS = {
     "en": {"supported": "supported", "refuted": "refuted", "not_enough_info": "not enough info"}
@@ -176,7 +183,8 @@ def timeline_html(citations: Sequence[Citation], locale: str = "en") -> str:
         marks.append(f'<span class="nb-dot" style="left:{left(day):.1f}%" title="{label}"></span>')
         legend.append(f"<li>{label}</li>")
     # Labels sit in a legend below the line, in date order, so close dates never overlap.
-    line = f'<div class="nb-timeline" role="img" aria-label="When the cited articles appeared">{"".join(marks)}</div>'
+    described = TIMELINE_LABEL.get(locale, TIMELINE_LABEL["en"])
+    line = f'<div class="nb-timeline" role="img" aria-label="{described}">{"".join(marks)}</div>'
     return f'<div class="nb-when">{line}<ol class="nb-timeline-legend">{"".join(legend)}</ol></div>'
 
 

@@ -229,6 +229,8 @@ def test_the_sources_give_their_dates_in_the_question_language(mixed_bot):
         assert html.unescape(line) in html.unescape(shown), shown
     # The timeline's legend under the answer too: "[1] … · 28 бер. 2022 р.".
     assert f" · {format_date(document.date, 'medium', locale='uk')}</li>" in html.unescape(sources_html(answer))
+    # ... and what a screen reader says of the line.
+    assert 'aria-label="Коли вийшли процитовані статті"' in sources_html(answer)
 
 
 def test_an_answer_the_articles_lack_is_declined_in_the_question_language(mixed_bot):
