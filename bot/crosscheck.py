@@ -113,11 +113,16 @@ def facts_of(text: str, claim: bool) -> Facts:
 
 def _without_german_nouns(claim: str, facts: Facts) -> Facts:
     """German capitalises every noun ("Die Gespräche dauerten neun Stunden"): the words its
-    dictionary knows are left out of the names a sentence must hold."""
-    nouns = [w for w in _WORD.findall(claim) if w[:1].isupper() and simplemma.is_known(w, lang="de")]
+    dictionary knows are left out of the names a sentence must hold, but for those English
+    writes alike ("Belarus", "Istanbul"), which an English sentence can hold."""
+    nouns = [w for w in _WORD.findall(claim) if w[:1].isupper() and _german_only(w)]
     known = frozenset().union(*(crosslingual.names_in(w, skip_first=False) for w in nouns))
     people = tuple(run - known for run in facts.people if run - known)
     return replace(facts, names=facts.names - known, people=people)
+
+
+def _german_only(word: str) -> bool:
+    return simplemma.is_known(word, lang="de") and not simplemma.is_known(word, lang="en")
 
 
 def _name_runs(text: str) -> list[frozenset[str]]:

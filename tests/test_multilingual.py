@@ -303,6 +303,15 @@ def test_a_claim_in_another_language_is_checked_across_languages(mixed_bot, clai
     assert " ".join(quoted.split()) in " ".join(verdict.explanation.split())  # quoted as written
 
 
+def test_a_german_claim_keeps_the_nouns_english_writes_alike_as_names():
+    from bot.crosscheck import _without_german_nouns, facts_of
+
+    claim = "Das erste Treffen in Belarus dauerte zwei Stunden."
+    names = _without_german_nouns(claim, facts_of(claim, claim=True)).names
+    assert "belarus" in names  # a name the English sentence can hold
+    assert not names & {"treffen", "stunden"}  # German nouns it cannot
+
+
 @pytest.mark.parametrize(
     ("text", "side"),
     [
