@@ -40,6 +40,9 @@ from embeddings import (
 
 log = logging.getLogger(__name__)
 CANDIDATE_PASSAGES = 8
+# A follow-up leans on the last question and reply; the few turns before say whom "he" may be.
+CONTEXT_TURNS = 8
+TURN_LENGTH = 2  # times the longest question: an answer quotes a few sentences
 TIME_PREFERENCE = 0.3
 FOLLOW_UP_SHARE = 0.8  # a follow-up is answered from the articles that match it this nearly as well as the best
 RELOAD_CHECK_SECONDS = 1.0
@@ -148,6 +151,7 @@ class Bot:
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         """A cited answer to question, read in the light of the conversation so far."""
         language = foreign_language(self.validate(question))
+        history = self.recent(history)
         if language:
             return self._ask_in(language, question, history)
         found = self.retrieve(question, history)
@@ -231,6 +235,7 @@ class Bot:
     def passages_for(self, question: str, history: Sequence[Turn] = ()) -> list[Hit]:
         """The passages ask answers a question from, best first (for benchmarks)."""
         text = self.validate(question)
+        history = self.recent(history)
         language = foreign_language(text)
         if language and crosslingual.cross_model(self.embedder.model_id) and language in crosslingual.LOCALES:
             return self._across_hits(language, text, history)[1]
@@ -306,6 +311,12 @@ class Bot:
             "passages": passages,
             "languages": list(self.readable_languages()),
         }
+
+    def recent(self, history: Sequence[Turn]) -> list[Turn]:
+        """The turns a follow-up is read against, each cut to a length an answer fits in: a
+        client may send any history, and reading a long one would hold a worker for seconds."""
+        longest = TURN_LENGTH * self.max_question_chars
+        return [Turn(turn.role, turn.content[:longest]) for turn in history[-CONTEXT_TURNS:]]
 
     def validate(self, text: object, what: str = "question") -> str:
         return validated(text, what, self.max_question_chars)

@@ -102,7 +102,9 @@ def _load(model_dir: Path, adapters: Path) -> tuple:
         if name.endswith(".up")
     }
     encoder = QueryEncoder(model_dir, updates, fast_gelu=True)
-    encoder.tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
+    # The longer of question and sentence loses tokens first: a follow-up read with the turns it
+    # leans on may alone be longer than MAX_TOKENS ("only_second" then fails).
+    encoder.tokenizer.enable_truncation(MAX_TOKENS, strategy="longest_first")
     head = {k: tensors[k] for k in ("head.weight", "head.bias")}
     return encoder, head, fitted
 

@@ -18,6 +18,7 @@ import numpy as np
 from embeddings.terms import as_rows, spread
 
 BATCH_SIZE = 32
+E5_WINDOW = 512  # tokens multilingual-e5-small was trained on; its engine would feed any number
 
 
 class ModelMissing(ImportError):
@@ -49,7 +50,17 @@ class E5Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
-            return np.asarray(self._model.query(text), dtype=np.float32)
+            return np.asarray(self._model.query(self._in_window(text)), dtype=np.float32)
+
+    def _in_window(self, text: str) -> str:
+        """As much of a question's start as the model's window holds. A follow-up is embedded
+        with the turns it leans on, which a client may make as long as it likes: past the window
+        the engine slows by the token (about 1 s a thousand) and reads what it never learned."""
+        count = self._model.token_count(text, True)
+        while count > E5_WINDOW:
+            text = text[: int(len(text) * E5_WINDOW / count * 0.95)]
+            count = self._model.token_count(text, True)
+        return text
 
     @property
     def term_count(self) -> int:
@@ -70,6 +81,8 @@ class E5Embedder:
 
     def query_terms(self, text: str) -> np.ndarray:
         """The question's latent terms as a unit vector over all of them."""
+        with self._lock:
+            text = self._in_window(text)
         return spread(self.embed_terms([text]), self.term_count)
 
     def warm_up_in_background(self) -> None:

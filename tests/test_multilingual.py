@@ -758,3 +758,17 @@ def test_a_new_question_in_a_conversation_is_answered_as_if_asked_alone(mixed_bo
     # ... found by its own words alone: the conversation's topic does not move the search.
     found = [(hit.row, hit.score) for hit in mixed_bot.passages_for(question, history)]
     assert found == [(hit.row, hit.score) for hit in mixed_bot.passages_for(question)]
+
+
+def test_a_question_past_the_model_window_is_embedded_from_its_start():
+    """A follow-up is embedded with the turns it leans on, which a client may make any length:
+    only what multilingual-e5-small's window holds is fed to the engine."""
+    from embeddings.multilingual import E5_WINDOW
+
+    embedder = make_embedder("multilingual-e5-small")
+    question = "Хто очолив делегацію на переговорах у Стамбулі? " * 200
+    kept = embedder._in_window(question)
+    assert question.startswith(kept) and kept != question
+    assert embedder._model.token_count(kept, True) <= E5_WINDOW
+    assert embedder._in_window("Хто очолив делегацію?") == "Хто очолив делегацію?"
+    assert np.allclose(embedder.embed_query(question), embedder.embed_query(kept))

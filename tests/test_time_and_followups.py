@@ -118,6 +118,20 @@ def test_follow_up_is_answered_from_the_conversation(planted_bot):
     assert follow_up.grounded and "nine hours" in follow_up.text
 
 
+def test_a_follow_up_after_long_turns_is_answered_from_the_recent_ones_cut_to_length(planted_bot):
+    """A client may send any history: the bot reads the last turns, each cut, and the reader
+    takes a follow-up whose context alone outgrows its window (it once raised)."""
+    from bot.core import CONTEXT_TURNS
+
+    first = "Where were the harbour talks held? " + "Tell me about the harbour talks. " * 60
+    history = [Turn("user", "Hello " * 3000), Turn("assistant", "Port Elling " * 3000)] * 10 + [Turn("user", first)]
+    recent = planted_bot.recent(history)
+    assert len(recent) == CONTEXT_TURNS and recent[-1].content == first
+    assert max(len(t.content) for t in recent) <= 2 * planted_bot.max_question_chars
+    follow_up = planted_bot.ask("How long did they last?", [Turn("user", first), Turn("assistant", "x " * 900)])
+    assert follow_up.text
+
+
 def test_a_new_question_that_looks_like_a_follow_up_does_not_get_the_last_answer_again(planted_bot):
     """Short and naming only what the conversation named, it reads as a follow-up; when leaning
     on the last turn only repeats the last answer, it is asked on its own."""
