@@ -34,6 +34,7 @@ from embeddings import (
     make_embedder,
     open_store,
     search,
+    stopwords,
     tokenize,
     unit_vector,
 )
@@ -154,6 +155,9 @@ class Bot:
         history = self.recent(history)
         if language:
             return self._ask_in(language, question, history)
+        if not history and names_nothing(question):
+            # "Who?", "Why?": nothing to look up, and no earlier turn to lean on.
+            return Answer(f"{NOT_FOUND} The question names nothing to look for.", grounded=False)
         found = self.retrieve(question, history)
         answer = self._answer(found, question, history)
         replies = [t.content for t in history if t.role == "assistant"]
@@ -320,6 +324,11 @@ class Bot:
 
     def validate(self, text: object, what: str = "question") -> str:
         return validated(text, what, self.max_question_chars)
+
+
+def names_nothing(question: str) -> bool:
+    """Is every word of the question a function word ("Who?", "And where?")?"""
+    return not set(tokenize(question)) - stopwords()
 
 
 def validated(text: object, what: str, max_chars: int) -> str:

@@ -36,6 +36,18 @@ def test_markers_match_citations_and_offsets_slice_back(planted_bot, item):
     assert_offsets_valid(answer, planted_bot.index.documents)
 
 
+@pytest.mark.parametrize("question", ["Who?", "Why?", "And where?", "What is it?"])
+def test_a_question_naming_nothing_is_declined_unless_it_follows_a_turn(planted_bot, question):
+    from bot.conversation import Turn
+
+    answer = planted_bot.ask(question)
+    assert not answer.grounded and not answer.citations
+    assert "names nothing" in answer.text
+    first = "Where were the harbour talks held?"
+    leaning = planted_bot.ask(question, [Turn("user", first), Turn("assistant", planted_bot.ask(first).text)])
+    assert "names nothing" not in leaning.text
+
+
 def test_highlighted_sentences_lie_inside_their_passage(planted_bot):
     for item in ANSWERABLE:
         for citation in planted_bot.ask(item["question"]).citations:
