@@ -73,7 +73,12 @@ class Answering(Protocol):
 
 
 class BadQuestion(ValueError):
-    """A question the bot cannot take (empty, too long); the message says why."""
+    """A question the bot cannot take (empty, too long); the message says why, and reason and
+    facts say it for a page to word in its own language."""
+
+    def __init__(self, message: str, reason: str = "", **facts: object) -> None:
+        super().__init__(message)
+        self.reason, self.facts = reason, facts
 
 
 class Bot:
@@ -337,11 +342,12 @@ def validated(text: object, what: str, max_chars: int) -> str:
         raise BadQuestion(f"the {what} must be a string")
     cleaned = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t").strip()
     if not cleaned:
-        raise BadQuestion(f"the {what} is empty")
+        raise BadQuestion(f"the {what} is empty", f"{what}_empty")
     if not any(ch.isalnum() for ch in cleaned):  # "?", "🙂🙂": nothing to search by
-        raise BadQuestion(f"the {what} has no words, only punctuation or symbols")
+        raise BadQuestion(f"the {what} has no words, only punctuation or symbols", f"{what}_no_words")
     if len(cleaned) > max_chars:
-        raise BadQuestion(f"the {what} is too long ({len(cleaned)} characters; the limit is {max_chars})")
+        message = f"the {what} is too long ({len(cleaned)} characters; the limit is {max_chars})"
+        raise BadQuestion(message, f"{what}_too_long", length=len(cleaned), limit=max_chars)
     return cleaned
 
 

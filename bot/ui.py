@@ -16,7 +16,7 @@ from bot.conversation import Turn
 from bot.core import Answering, BadQuestion
 from bot.feedback import FeedbackStore
 from bot.results import Answer
-from bot.ui_words import LOCALES, WORDS, counted, languages
+from bot.ui_words import LOCALES, PROBLEMS, WORDS, browser_locale, counted, languages
 
 EXAMPLES_FILE = ".newsbot-examples"
 ARTICLE_LANGUAGES = ("English", "Ukrainian", "Russian")
@@ -254,11 +254,11 @@ SHOW_ANSWER_START = """() => {
 def _wire_chat(bot: Answering, parts: ChatParts, sources: gr.HTML, back_link: str | None = None) -> None:
     chat, box, ask, note = parts
 
-    def respond(message: str, history: list[dict]) -> tuple:
+    def respond(message: str, history: list[dict], request: gr.Request) -> tuple:
         try:
             answer = bot.ask(message, _turns(history))
         except BadQuestion as exc:  # said under the box; the conversation and sources stay
-            return message, history, gr.skip(), _problem(exc)
+            return message, history, gr.skip(), _problem(exc, request)
         asked = {"role": "user", "content": with_copy_text(literal_markdown(message), message)}
         reply = {"role": "assistant", "content": chat_message(answer)}
         return "", [*history, asked, reply], sources_html(answer, back_link), ""
@@ -269,11 +269,11 @@ def _wire_chat(bot: Answering, parts: ChatParts, sources: gr.HTML, back_link: st
 
 
 def _check_tab(bot: Answering, documents: Path) -> None:
-    def run_check(claim: str) -> str:
+    def run_check(claim: str, request: gr.Request) -> str:
         try:
             return verdict_html(bot.check(claim))
         except BadQuestion as exc:
-            return _problem(exc)
+            return _problem(exc, request)
 
     claim = gr.Textbox(label=_WORDS("claim"), placeholder=_WORDS("claim_placeholder"), lines=2, max_lines=4)
     button = gr.Button(_WORDS("check"), variant="primary")
@@ -304,8 +304,12 @@ def _listed(path: Path) -> list[str]:
     return [line for line in lines if line and not line.startswith("#")][:6]
 
 
-def _problem(exc: Exception) -> str:
-    return f'<p class="nb-empty">{html.escape(str(exc).capitalize())}.</p>'
+def _problem(exc: BadQuestion, request: gr.Request | None) -> str:
+    """Why the question or claim was not taken, in the page's language."""
+    locale = browser_locale(request.headers.get("accept-language", "")) if request else "en"
+    worded = PROBLEMS.get(locale, {}).get(exc.reason)
+    said = worded.format(**exc.facts) if worded else f"{str(exc).capitalize()}."
+    return f'<p class="nb-empty">{html.escape(said)}</p>'
 
 
 def _header(bot: Answering, locale: str = "en") -> str:

@@ -150,3 +150,48 @@ def languages(names: Sequence[str], locale: str) -> str:
     """ "English, Ukrainian or Russian", in locale's words for them."""
     local = Locale.parse(locale).languages
     return format_list([local.get(_LANGUAGE_CODES.get(n, ""), n) for n in names], style="or", locale=locale)
+
+
+# Why a question or claim was not taken, in the page's language (English: the bot's own message).
+PROBLEMS: dict[str, dict[str, str]] = {
+    "uk": {
+        "question_empty": "Запитання порожнє.",
+        "claim_empty": "Твердження порожнє.",
+        "question_no_words": "У запитанні немає слів, лише розділові знаки чи символи.",
+        "claim_no_words": "У твердженні немає слів, лише розділові знаки чи символи.",
+        "question_too_long": "Запитання задовге ({length} символів; найбільше {limit}).",
+        "claim_too_long": "Твердження задовге ({length} символів; найбільше {limit}).",
+    },
+    "ru": {
+        "question_empty": "Вопрос пуст.",
+        "claim_empty": "Утверждение пусто.",
+        "question_no_words": "В вопросе нет слов, только знаки препинания или символы.",
+        "claim_no_words": "В утверждении нет слов, только знаки препинания или символы.",
+        "question_too_long": "Вопрос слишком длинный ({length} символов; не больше {limit}).",
+        "claim_too_long": "Утверждение слишком длинное ({length} символов; не больше {limit}).",
+    },
+    "de": {
+        "question_empty": "Die Frage ist leer.",
+        "claim_empty": "Die Behauptung ist leer.",
+        "question_no_words": "Die Frage enthält keine Wörter, nur Satzzeichen oder Symbole.",
+        "claim_no_words": "Die Behauptung enthält keine Wörter, nur Satzzeichen oder Symbole.",
+        "question_too_long": "Die Frage ist zu lang ({length} Zeichen; höchstens {limit}).",
+        "claim_too_long": "Die Behauptung ist zu lang ({length} Zeichen; höchstens {limit}).",
+    },
+    "es": {
+        "question_empty": "La pregunta está vacía.",
+        "claim_empty": "La afirmación está vacía.",
+        "question_no_words": "La pregunta no tiene palabras, solo signos de puntuación o símbolos.",
+        "claim_no_words": "La afirmación no tiene palabras, solo signos de puntuación o símbolos.",
+        "question_too_long": "La pregunta es demasiado larga ({length} caracteres; el límite es {limit}).",
+        "claim_too_long": "La afirmación es demasiado larga ({length} caracteres; el límite es {limit}).",
+    },
+}
+
+
+def browser_locale(accept_language: str) -> str:
+    """The page's language for a browser's Accept-Language ("uk-UA,uk;q=0.9"): its first
+    choice, as Gradio's I18n takes it, when newsbot has it; else English."""
+    first = accept_language.split(",")[0].split(";")[0].strip().replace("_", "-")
+    found = Locale.negotiate([first], LOCALES, sep="-") if first else None
+    return found.language if found else "en"

@@ -526,20 +526,43 @@ def test_with_the_multilingual_model_the_chat_says_its_languages_and_answers_in_
 
 
 @pytest.mark.parametrize(
-    ("locale", "tabs", "languages", "placeholder"),
+    ("locale", "tabs", "languages", "placeholder", "problem"),
     [
-        ("uk-UA", ["Чат", "Перевірка фактів"], "Запитуйте мовами: англійська, українська, російська", "уривки"),
-        ("es-ES", ["Chat", "Verificación"], "Pregunte en inglés, ucraniano, ruso, alemán o español", "pasajes"),
-        ("fr-FR", ["Chat", "Fact check"], "Ask in English, Ukrainian, Russian, German, or Spanish", "passages"),
+        (
+            "uk-UA",
+            ["Чат", "Перевірка фактів"],
+            "Запитуйте мовами: англійська, українська, російська",
+            "уривки",
+            "У запитанні немає слів",
+        ),
+        (
+            "es-ES",
+            ["Chat", "Verificación"],
+            "Pregunte en inglés, ucraniano, ruso, alemán o español",
+            "pasajes",
+            "La pregunta no tiene palabras",
+        ),
+        (
+            "fr-FR",
+            ["Chat", "Fact check"],
+            "Ask in English, Ukrainian, Russian, German, or Spanish",
+            "passages",
+            "The question has no words",
+        ),
     ],
 )
 def test_the_page_speaks_the_browser_language(
-    browser, multilingual_server, outside_requests, locale, tabs, languages, placeholder
+    browser, multilingual_server, outside_requests, locale, tabs, languages, placeholder, problem
 ):
-    """Its own words, that is; a language it does not have (French) gets English."""
+    """Its own words, that is, its notes on a question it cannot take included; a language it
+    does not have (French) gets English."""
     page = new_page(browser, outside_requests, locale=locale)
     page.goto(multilingual_server.url + "/")
     page.get_by_text(languages).first.wait_for()
     assert page.get_by_role("tab").all_inner_texts() == tabs
     assert placeholder in page.locator(".nb-empty").first.inner_text()
+    box = page.locator(".nb-chat-box textarea, textarea").first
+    box.fill("?")
+    box.press("Enter")
+    page.locator(".nb-note").get_by_text(problem).wait_for(timeout=10_000)
     assert outside_requests == []
