@@ -105,27 +105,39 @@ def check_same_folder(documents_dir: Path, store: Store) -> None:
     )
 
 
+def recorded_name(model_name: str | None, embedder: TextEmbedder | None) -> str:
+    """The model an index built with this embedder records: the embedder's own, which a
+    model_name given beside it must match (the index would claim vectors it does not hold)."""
+    if embedder is None:
+        return model_name or DEFAULT_MODEL
+    if model_name not in (None, embedder.model_id):
+        raise ValueError(f"model_name {model_name!r} is not the embedder's model {embedder.model_id!r}")
+    return embedder.model_id
+
+
 def build_index(
     documents_dir: Path,
     index_dir: Path,
-    model_name: str = DEFAULT_MODEL,
+    model_name: str | None = None,
     embedder: TextEmbedder | None = None,
     progress: bool = False,
     database: str | None = None,
 ) -> BuildReport:
-    """Index documents_dir into index_dir (or the PostgreSQL database at that URL)."""
+    """Index documents_dir into index_dir (or the PostgreSQL database at that URL), with the
+    embedder given or the model called model_name (by default, the embedder's or DEFAULT_MODEL)."""
     return build(documents_dir, store_at(index_dir, database), model_name, embedder, progress)
 
 
 def build(
     documents_dir: Path,
     store: Store,
-    model_name: str = DEFAULT_MODEL,
+    model_name: str | None = None,
     embedder: TextEmbedder | None = None,
     progress: bool = False,
 ) -> BuildReport:
     """Index documents_dir into store, re-embedding only new or changed files. An index records
     the folder it was built from and is never rebuilt from another one."""
+    model_name = recorded_name(model_name, embedder)
     check_documents_folder(documents_dir)
     check_same_folder(documents_dir, store)
     with store.build_lock():

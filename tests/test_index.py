@@ -159,3 +159,14 @@ def test_the_chat_header_names_the_skipped_files(planted_copy, tmp_path, embedde
     assert (
         "Files skipped (2): empty\\.txt \\(empty file\\); slides\\.pptx \\(unsupported file type \\.pptx\\)." in header
     )
+
+
+def test_an_index_records_the_model_of_the_embedder_that_built_it(planted_copy, tmp_path, embedder):
+    """An embedder passed without a model name is recorded by its own; a name that is not the
+    embedder's is refused before anything is written."""
+    named = Embedder("sentence-transformers/all-MiniLM-L6-v2")
+    build_index(planted_copy, tmp_path / "named", embedder=named)
+    assert load_index(tmp_path / "named").model_name == "sentence-transformers/all-MiniLM-L6-v2"
+    with pytest.raises(ValueError, match="multilingual-e5-small"):
+        build_index(planted_copy, tmp_path / "other", "multilingual-e5-small", embedder=embedder)
+    assert not (tmp_path / "other").exists() or not any((tmp_path / "other").iterdir())
