@@ -171,21 +171,23 @@ def timeline_html(citations: Sequence[Citation], locale: str = "en") -> str:
     def left(day: dt.date) -> float:
         return 4 + 92 * (day - first).days / (last - first).days if last > first else 50
 
-    marks = [
-        f'<span class="nb-event" style="left:{left(day):.1f}%" '
-        f'title="{written_date(day, locale)}, {SPOKEN_OF.get(locale, SPOKEN_OF["en"])}"></span>'
-        for day in sorted(events)
-    ]
-    legend = []
+    spoken_of = SPOKEN_OF.get(locale, SPOKEN_OF["en"])
+    marks, legend = [], []
+    for day in sorted(events):
+        label = html.escape(f"{written_date(day, locale, short=True)} · {spoken_of}")
+        marks.append(f'<span class="nb-event" style="left:{left(day):.1f}%" title="{label}"></span>')
+        legend.append((day, f'<li class="nb-legend-event">{label}</li>'))
     for day, cited in sorted(by_day.items()):
         names = ", ".join(dict.fromkeys(f"[{c.id}] {c.hit.document.source}" for c in cited))
         label = html.escape(f"{names} · {written_date(day, locale, short=True)}")
         marks.append(f'<span class="nb-dot" style="left:{left(day):.1f}%" title="{label}"></span>')
-        legend.append(f"<li>{label}</li>")
-    # Labels sit in a legend below the line, in date order, so close dates never overlap.
+        legend.append((day, f'<li class="nb-legend-dot">{label}</li>'))
+    # Labels sit in a legend below the line, in date order, so close dates never overlap; each
+    # starts with the mark it explains.
+    items = "".join(item for _, item in sorted(legend, key=lambda pair: pair[0]))
     described = TIMELINE_LABEL.get(locale, TIMELINE_LABEL["en"])
     line = f'<div class="nb-timeline" role="img" aria-label="{described}">{"".join(marks)}</div>'
-    return f'<div class="nb-when">{line}<ol class="nb-timeline-legend">{"".join(legend)}</ol></div>'
+    return f'<div class="nb-when">{line}<ol class="nb-timeline-legend">{items}</ol></div>'
 
 
 def _event_dates(citation: Citation) -> list[dt.date]:

@@ -34,6 +34,10 @@ CSS = """
   border-radius: 50%; border: 2px solid #e8710a; background: #fff; }
 .nb-timeline-legend { list-style: none; display: flex; flex-wrap: wrap; gap: .1em 1.2em; padding: 0;
   margin: .6em 1em 1em 1em; font-size: .75em; }
+.nb-timeline-legend li::before { content: ""; display: inline-block; width: 8px; height: 8px; margin-right: .4em;
+  border-radius: 50%; border: 2px solid #e8710a; vertical-align: -1px; }
+.nb-timeline-legend .nb-legend-dot::before { background: #e8710a; }
+.nb-timeline-legend .nb-legend-event::before { width: 5px; height: 5px; background: #fff; }
 /* Light backgrounds carry their own dark text, so they stay readable in the dark theme. */
 .nb-stance { font-size: .8em; padding: 0 .4em; border-radius: .3em; background: #eee; color: #1f1f1f; }
 .nb-supports { background: #d8f5d0; }

@@ -141,3 +141,22 @@ def test_an_ordinary_word_after_reported_that_is_lower_case(planted_bot, bundled
                 written_lower = re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", text)
                 assert not (word[0].isupper() and written_lower), f"{question!r}: 'that {word}'"
     assert checked >= 10
+
+
+def test_every_mark_on_the_timeline_has_its_line_in_the_legend(planted_bot):
+    """A filled dot is an article's publication day, a ring a day its cited sentence speaks of;
+    the legend under the line explains each, in date order."""
+    import html
+    import re
+
+    from bot.citations import SPOKEN_OF, sources_html
+
+    spoken_of = 0
+    for item in planted_questions():
+        page = html.unescape(sources_html(planted_bot.ask(item["question"])))
+        marks = re.findall(r'<span class="nb-(dot|event)" style="[^"]*" title="([^"]*)"', page)
+        legend = re.findall(r'<li class="nb-legend-(dot|event)">([^<]*)</li>', page)
+        assert sorted(marks) == sorted(legend), item["question"]
+        assert all(SPOKEN_OF["en"] in label for kind, label in legend if kind == "event")
+        spoken_of += sum(kind == "event" for kind, _ in legend)
+    assert spoken_of, "some planted answer speaks of a day other than its article's"
