@@ -354,10 +354,15 @@ def main() -> None:
     parser.add_argument("--per-article", type=int, default=160, help="SQuAD questions sampled per article")
     parser.add_argument("--per-label", type=int, default=40, help="synthetic SQuAD claims per label and article")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--out", type=Path, default=ROOT / "bot" / "models" / "ranker.json")
-    parser.add_argument("--verdict-out", type=Path, default=ROOT / "bot" / "models" / "verdict.json")
+    parser.add_argument(
+        "--model", default="all-MiniLM-L6-v2", help="the embedding model to fit for (its cosines are features)"
+    )
+    parser.add_argument("--out", type=Path, help="default: bot/models/ranker.json, ranker-<model>.json for another")
+    parser.add_argument("--verdict-out", type=Path, help="default: bot/models/verdict.json, or verdict-<model>.json")
     parser.add_argument("--work", type=Path, help="keep the indexes here between runs")
     args = parser.parse_args()
+    args.out = args.out or model_file("ranker", args.model)
+    args.verdict_out = args.verdict_out or model_file("verdict", args.model)
     with tempfile.TemporaryDirectory() as tmp:
         squad_bot, wiki_bot, data = bots(args, args.work or Path(tmp))
         asked, titles = collect_questions(args, squad_bot, wiki_bot, data)
@@ -366,13 +371,21 @@ def main() -> None:
         write_verdict_model(args, collect_claims(args, squad_bot, wiki_bot, data, scorer))
 
 
+def model_file(name: str, model: str) -> Path:
+    """Where the shipped fit for an embedding model goes: the default model's is the fallback
+    file that bot/ranking.fitted_file reads for any model without its own."""
+    from embeddings import DEFAULT_MODEL
+
+    return ROOT / "bot" / "models" / (f"{name}.json" if model == DEFAULT_MODEL else f"{name}-{model}.json")
+
+
 def bots(args, folder: Path) -> tuple:
     """Bots over the SQuAD fitting articles and over the Wikinews articles."""
     from bot.core import Bot
-    from embeddings import Embedder, build_index, load_index
+    from embeddings import build_index, load_index, make_embedder
 
     data = json.loads(args.squad.read_text(encoding="utf-8"))
-    embedder = Embedder()
+    embedder = make_embedder(args.model)
     corpus = folder / "squad"
     corpus.mkdir(parents=True, exist_ok=True)
     write_squad_corpus(data, corpus)
@@ -441,6 +454,7 @@ def write_model(args, asked: list[Asked], titles: dict[int, str]):
     reread, reread_figures = choose_reread(asked, scorer)
     fitted = {
         "script": "benchmarks/fit.py",
+        "embedding_model": args.model,
         "model": "conditional logit over each question's candidates (scipy L-BFGS, L2 1.0), its score made a "
         "probability by a one-feature logistic regression (scikit-learn)",
         "squad_fit_articles": [titles[a] for a in FIT_ARTICLES],
@@ -579,6 +593,7 @@ def write_verdict_model(args, claims: list[dict]) -> None:
         "supported_threshold": threshold,
         "fitted": {
             "script": "benchmarks/fit.py",
+            "embedding_model": args.model,
             "model": "multinomial logistic regression (scikit-learn, C=1.0)",
             "data": "synthetic claims from SQuAD 2.0 dev articles 1-18 (question + answer restated: supported; "
             "answer swapped for another of the same shape from the article: refuted; an unanswerable question "

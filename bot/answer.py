@@ -12,7 +12,16 @@ import numpy as np
 from babel.dates import format_date
 
 from bot.question import Question, question_parts
-from bot.ranking import Candidate, close_call, rank_sentences, ranker, reread_order, time_fit_of, typed_spans
+from bot.ranking import (
+    Candidate,
+    Ranker,
+    close_call,
+    rank_sentences,
+    ranker,
+    reread_order,
+    time_fit_of,
+    typed_spans,
+)
 from bot.reader import Read, bundled_reader
 from bot.results import NOT_FOUND, Answer, Citation
 from bot.short_answer import short_answer
@@ -65,14 +74,19 @@ def compose(
     the passages search_part finds for it when given (the parts may be in different articles)."""
     parts = question_parts(question)
     searched = [search_part(p) if search_part and len(parts) > 1 else (hits, query_vector) for p in parts]
-    ranked = [_ranked(part, *found, index) for part, found in zip(parts, searched, strict=True)]
-    answered = [(part, found, reads) for part, found, reads in ranked if found and grounded(part, found[0], reads)]
+    model = ranker(index.model_name)
+    ranked = [_ranked(part, *found, index, model) for part, found in zip(parts, searched, strict=True)]
+    answered = [
+        (part, found, reads) for part, found, reads in ranked if found and grounded(part, found[0], model, reads)
+    ]
     if not answered:
         return not_found(ranked[0][1], hits, max_citations)
     chosen: list[Candidate] = []
     shorts = []
     for part, candidates, reads in answered:
-        picked = [c for c in _choose(part, candidates, max_sentences) if not any(_overlaps(c, o) for o in chosen)]
+        picked = [
+            c for c in _choose(part, candidates, max_sentences, model) if not any(_overlaps(c, o) for o in chosen)
+        ]
         chosen += picked
         short = short_answer(part, candidates[0].text, reads.get(candidates[0].text))
         shorts += [short] if short else []
@@ -84,22 +98,22 @@ def compose(
     return Answer(f"{lead} {answer.text}", True, answer.citations, short_answer=short)
 
 
-def _ranked(question: Question, hits: list[Hit], query_vector: np.ndarray, index: SearchableIndex) -> tuple:
-    candidates = rank_sentences(question, hits, index, query_vector)
+def _ranked(question: Question, hits: list[Hit], query_vector: np.ndarray, index: SearchableIndex, model: Ranker):
+    candidates = rank_sentences(question, hits, index, query_vector, model)
     if question.years or question.months:
         # A question that names a time is answered from that time, or not at all.
         candidates = [c for c in candidates if time_fit_of(question, c.hit) >= 0] or candidates
     if question.kind is not None:
         # The answer type is enforced: a "who" is answered by a sentence that names someone.
         candidates = [c for c in candidates if c.typed] + [c for c in candidates if not c.typed]
-    candidates, reads = _reread(question, candidates)
-    return question, _fresh_first(question, candidates), reads
+    candidates, reads = _reread(question, candidates, model)
+    return question, _fresh_first(question, candidates, model), reads
 
 
-def _reread(question: Question, candidates: list[Candidate]) -> tuple[list[Candidate], dict[str, Read]]:
+def _reread(question: Question, candidates: list[Candidate], model: Ranker) -> tuple[list[Candidate], dict[str, Read]]:
     """When the scorer barely separates its two best sentences, the reader, which reads each
     against the question, decides between them; its reads are kept for the short answer."""
-    model, reader = ranker(), bundled_reader()
+    reader = bundled_reader()
     if reader is None or len(candidates) < 2 or not close_call(model, candidates[0], candidates[1]):
         return candidates, {}
     first, second = candidates[:2]
@@ -112,12 +126,12 @@ def _reread(question: Question, candidates: list[Candidate]) -> tuple[list[Candi
     return candidates, reads
 
 
-def _fresh_first(question: Question, candidates: list[Candidate]) -> list[Candidate]:
+def _fresh_first(question: Question, candidates: list[Candidate], model: Ranker) -> list[Candidate]:
     """A follow-up asks for something new: the best answer that does not repeat the last one
     goes first, when one is good enough to give."""
     if not question.said or not candidates or not _repeats(question, candidates[0]):
         return candidates
-    fresh = next((c for c in candidates if not _repeats(question, c) and grounded(question, c)), None)
+    fresh = next((c for c in candidates if not _repeats(question, c) and grounded(question, c, model)), None)
     return [fresh, *(c for c in candidates if c is not fresh)] if fresh else candidates
 
 
@@ -132,7 +146,7 @@ def _repeats(question: Question, candidate: Candidate) -> bool:
     return not any(set(tokenize(m.group())) - said for m in asked_for)
 
 
-def grounded(question: Question, best: Candidate, reads: dict[str, Read] | None = None) -> bool:
+def grounded(question: Question, best: Candidate, model: Ranker, reads: dict[str, Read] | None = None) -> bool:
     """Does the best candidate answer the question well enough to say so? reads: given for the
     best candidate of a question (not for runners-up), so the reader's reading of it counts too
     and is kept for the short answer."""
@@ -140,7 +154,7 @@ def grounded(question: Question, best: Candidate, reads: dict[str, Read] | None 
         return False  # a "how many" answered without a number, a "who" without a name
     if time_fit_of(question, best.hit) < 0:
         return False  # the question asks about another time than the passage covers
-    model, reader = ranker(), bundled_reader()
+    reader = bundled_reader()
     margin = None
     if reads is not None and reader is not None and model.reads_best:
         if best.text not in reads:
@@ -149,7 +163,7 @@ def grounded(question: Question, best: Candidate, reads: dict[str, Read] | None 
     return model.confidence(best, margin) >= model.threshold
 
 
-def _choose(question: Question, candidates: list[Candidate], max_sentences: int) -> list[Candidate]:
+def _choose(question: Question, candidates: list[Candidate], max_sentences: int, model: Ranker) -> list[Candidate]:
     """The best sentence; for an open question, close runners-up; and, when the question names no
     time, the best sentence from each other time the articles speak from (a stance or a date may
     have changed). A question asking for one thing (who, when, how many) gets one sentence a time."""
@@ -161,7 +175,7 @@ def _choose(question: Question, candidates: list[Candidate], max_sentences: int)
         if question.kind is not None and not another_time:
             continue
         ratio = OTHER_TIME_RATIO if another_time else EXTRA_SENTENCE_RATIO
-        if candidate.score < ratio * best.score or not grounded(question, candidate):
+        if candidate.score < ratio * best.score or not grounded(question, candidate, model):
             continue
         if sum(len(c.spans) for c in chosen) + len(candidate.spans) > max_sentences:
             continue

@@ -9,13 +9,12 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
 from bot.lexicon import MONTHS, NAME, NUMBER_VALUES, WEEKDAYS
 from bot.question import Question, analyse
-from bot.ranking import Candidate, Ranker, context_text, coverage, rank_sentences, time_fit_of
+from bot.ranking import Candidate, Ranker, context_text, coverage, fitted_file, rank_sentences, time_fit_of
 from bot.results import Citation, Evidence, Label, Stance, Verdict
 from bot.slots import name_conflict, number_conflict, numbers_agree
 from embeddings import Hit, SearchableIndex, days_named, resolve_dates, tokenize
@@ -85,7 +84,7 @@ def check(
     something else in their place or the opposite."""
     claim = _plain(claim)
     judgements = judgements_of(claim, hits, index, query_vector)
-    label = settled(judgements) or verdict_model().decide(claim_features(claim, judgements, index))
+    label = settled(judgements) or verdict_model(index.model_name).decide(claim_features(claim, judgements, index))
     contradicting = sorted(
         (j for j in judgements if j.stance == "contradicts"), key=lambda j: (-j.specificity, -j.strength)
     )
@@ -239,10 +238,11 @@ class VerdictModel:
         return label
 
 
-@lru_cache(maxsize=1)
-def verdict_model() -> VerdictModel:
-    """The fitted verdict model shipped with newsbot (bot/models/verdict.json)."""
-    data = json.loads(resources.files("bot.models").joinpath("verdict.json").read_text(encoding="utf-8"))
+@lru_cache(maxsize=4)
+def verdict_model(model_id: str | None = None) -> VerdictModel:
+    """The fitted verdict model shipped with newsbot for claims read through model_id's vectors
+    (bot/models/verdict-<model_id>.json when fitted for it, else verdict.json)."""
+    data = json.loads(fitted_file("verdict.json", model_id).read_text(encoding="utf-8"))
     return VerdictModel(data["weights"], data["intercepts"], data["supported_threshold"], data.get("fitted", {}))
 
 

@@ -146,12 +146,21 @@ class Ranker:
         return logit
 
 
-@lru_cache(maxsize=1)
-def ranker() -> Ranker:
-    """The fitted model shipped with newsbot (bot/models/ranker.json)."""
-    data = json.loads(resources.files("bot.models").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+@lru_cache(maxsize=4)
+def ranker(model_id: str | None = None) -> Ranker:
+    """The fitted model shipped with newsbot for sentences embedded by model_id: its own fit
+    (bot/models/ranker-<model_id>.json) when there is one, else bot/models/ranker.json. The
+    dense features are cosines, and each embedding model has its own scale of them."""
+    data = json.loads(fitted_file(MODEL_FILE, model_id).read_text(encoding="utf-8"))
     fitted, reread = data.get("fitted", {}), data.get("reread", {})
     return Ranker(data["weights"], data["intercept"], data["calibration"], data["threshold"], fitted, reread)
+
+
+def fitted_file(name: str, model_id: str | None):
+    """bot/models/<name>, or its variant fitted for model_id (name-<model_id>.json) if shipped."""
+    models = resources.files("bot.models")
+    own = models.joinpath(name.replace(".json", f"-{model_id}.json")) if model_id else None
+    return own if own is not None and own.is_file() else models.joinpath(name)
 
 
 def reread_order(model: Ranker, first: Candidate, second: Candidate, margins: tuple[float, float]) -> bool:
@@ -194,7 +203,7 @@ def rank_sentences(
         best_dense, best_own = max(r["dense"] for r in rows), max(r["own"] for r in rows)
         for row in rows:
             row["dense_gap"], row["own_gap"] = row["dense"] - best_dense, row["own"] - best_own
-    scores = (model or ranker()).probabilities(rows)
+    scores = (model or ranker(index.model_name)).probabilities(rows)
     candidates = [
         Candidate(hit, spans, float(p), dense, support, typed, row)
         for (hit, spans, dense, support, typed), p, row in zip(made, scores, rows, strict=True)

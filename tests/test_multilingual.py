@@ -262,6 +262,14 @@ def test_a_verdict_page_names_its_label_and_stances_in_the_claim_language(mixed_
     assert printed.startswith(label.upper()) and f"] {stance} — " in printed
 
 
+@pytest.mark.parametrize("small_talk", ["hi", "hello there", "thanks!"])
+def test_english_small_talk_is_declined_by_the_multilingual_model_too(mixed_bot, small_talk):
+    """An English question goes through the English scorer fitted on this model's own
+    similarities: multilingual-e5-small's run higher than MiniLM's, and a scorer fitted on
+    MiniLM's took a greeting's nearest sentence for an answer."""
+    assert not mixed_bot.ask(small_talk).grounded
+
+
 def test_a_language_outside_the_list_is_told_which_languages_work(mixed_bot):
     answer = mixed_bot.ask("Qui a dirigé la délégation de Veltria ?")
     assert not answer.grounded and not answer.citations

@@ -19,6 +19,20 @@ def test_shipped_model_records_its_data_and_split_by_article():
     assert 0 < data["threshold"] < 1
 
 
+def test_an_embedding_model_with_its_own_fit_is_scored_by_it_and_any_other_by_the_default():
+    """Cosines are features, and each model has its own scale of them: multilingual-e5-small
+    ships its own scorer and verdict model; a model without one falls back to the default's."""
+    from bot.factcheck import verdict_model
+
+    own, default = ranker("multilingual-e5-small"), ranker()
+    assert own.fitted["embedding_model"] == "multilingual-e5-small"
+    assert default.fitted["embedding_model"] == "all-MiniLM-L6-v2"
+    assert own.weights != default.weights
+    assert ranker("use-multilingual-v3") == default
+    assert verdict_model("multilingual-e5-small").fitted["embedding_model"] == "multilingual-e5-small"
+    assert verdict_model("use-multilingual-v3") == verdict_model()
+
+
 def test_scores_are_probabilities_and_rank_the_candidates(planted_bot):
     found = planted_bot.retrieve("How long did the harbour talks in Port Elling last?")
     candidates = rank_sentences(found.question, found.hits, found.index, found.query_vector)
