@@ -61,6 +61,8 @@ CSS = """
    would pass under them. Gradio's scroll-down arrow goes to the corner, off the text. */
 .nb-chat .bubble-wrap { margin-top: 34px; }
 .nb-chat .scroll-down-button-container { left: auto !important; right: 10px !important; transform: none !important; }
+/* The footer holds one link ("Use via API"); Gradio still draws the "·" that would lead to the next. */
+footer .divider { display: none !important; }
 """
 # The embeddable view: no header or footer, tight margins, readable in a 360 x 560 px iframe.
 EMBED_CSS = """

@@ -167,6 +167,15 @@ def test_chat_fits_a_phone(browser, server, outside_requests):
     assert outside_requests == []
 
 
+def test_the_footer_shows_its_one_link_and_no_stray_separator(browser, server, outside_requests):
+    page = new_page(browser, outside_requests)
+    page.goto(server.url + "/")
+    footer = page.locator("footer")
+    footer.get_by_text("Use via API").wait_for()
+    assert footer.inner_text().strip() == "Use via API"
+    assert outside_requests == []
+
+
 def test_readme_iframe_snippet_works_in_a_wiki_page(browser, server, wiki_page, outside_requests):
     page = new_page(browser, outside_requests, width=800, height=700)
     page.goto(wiki_page(server.url))
