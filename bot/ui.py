@@ -37,7 +37,7 @@ CSS = """
 .nb-timeline-legend li::before { content: ""; display: inline-block; width: 8px; height: 8px; margin-right: .4em;
   border-radius: 50%; border: 2px solid #e8710a; vertical-align: -1px; }
 .nb-timeline-legend .nb-legend-dot::before { background: #e8710a; }
-.nb-timeline-legend .nb-legend-event::before { width: 5px; height: 5px; background: #fff; }
+.nb-timeline-legend .nb-legend-event::before { width: 6px; height: 6px; background: #fff; }
 /* Light backgrounds carry their own dark text, so they stay readable in the dark theme. */
 .nb-stance { font-size: .8em; padding: 0 .4em; border-radius: .3em; background: #eee; color: #1f1f1f; }
 .nb-supports { background: #d8f5d0; }
