@@ -16,6 +16,7 @@ from bot.core import Answering, BadQuestion, Turn
 from bot.feedback import FILE_NAME, MAX_TEXT, FeedbackStore
 from bot.guard import Guard
 from bot.results import AskResponse, CheckResponse
+from bot.ui_words import browser_locale, problem_in
 
 MAX_HISTORY = 50
 
@@ -166,7 +167,11 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(BadQuestion)
     async def bad_question(request: Request, exc: BadQuestion) -> JSONResponse:
-        return JSONResponse(status_code=422, content={"error": str(exc)})
+        # A client that asks for another language (Accept-Language, as a browser sends) is told in it.
+        locale = browser_locale(request.headers.get("accept-language", ""))
+        worded = problem_in(locale, exc.reason, exc.facts)
+        language = {"Content-Language": locale if worded else "en"}
+        return JSONResponse(status_code=422, content={"error": worded or str(exc)}, headers=language)
 
 
 def _status_for(exc: RequestValidationError) -> int:

@@ -16,7 +16,7 @@ from bot.conversation import Turn
 from bot.core import Answering, BadQuestion
 from bot.feedback import FeedbackStore
 from bot.results import Answer
-from bot.ui_words import LOCALES, PROBLEMS, WORDS, browser_locale, counted, languages
+from bot.ui_words import LOCALES, WORDS, browser_locale, counted, languages, problem_in
 
 EXAMPLES_FILE = ".newsbot-examples"
 ARTICLE_LANGUAGES = ("English", "Ukrainian", "Russian")
@@ -313,8 +313,7 @@ def _listed(path: Path) -> list[str]:
 def _problem(exc: BadQuestion, request: gr.Request | None) -> str:
     """Why the question or claim was not taken, in the page's language."""
     locale = browser_locale(request.headers.get("accept-language", "")) if request else "en"
-    worded = PROBLEMS.get(locale, {}).get(exc.reason)
-    said = worded.format(**exc.facts) if worded else f"{str(exc).capitalize()}."
+    said = problem_in(locale, exc.reason, exc.facts) or f"{str(exc).capitalize()}."
     return f'<p class="nb-empty">{html.escape(said)}</p>'
 
 

@@ -189,6 +189,13 @@ PROBLEMS: dict[str, dict[str, str]] = {
 }
 
 
+def problem_in(locale: str, reason: str, facts: dict[str, object]) -> str | None:
+    """Why a question or claim was not taken (a BadQuestion's reason and facts) in locale's
+    words, where newsbot has them; None for English, whose words are the bot's own message."""
+    worded = PROBLEMS.get(locale, {}).get(reason)
+    return worded.format(**facts) if worded else None
+
+
 def browser_locale(accept_language: str) -> str:
     """The page's language for a browser's Accept-Language ("uk-UA,uk;q=0.9"): its first
     choice, as Gradio's I18n takes it, when newsbot has it; else English."""

@@ -44,6 +44,25 @@ def test_bad_requests_get_4xx_with_error(client, body, status, message):
 
 
 @pytest.mark.parametrize(
+    ("path", "body", "accept", "said", "language"),
+    [
+        ("/api/ask", {"question": ""}, "uk-UA,uk;q=0.9,en;q=0.8", "Запитання порожнє.", "uk"),
+        ("/api/check", {"claim": "?"}, "de-DE", "Die Behauptung enthält keine Wörter", "de"),
+        ("/api/ask", {"question": "q" * 2001}, "es", "La pregunta es demasiado larga (2001 caracteres", "es"),
+        ("/api/ask", {"question": ""}, "fr-FR", "the question is empty", "en"),
+        ("/api/ask", {"question": ""}, "", "the question is empty", "en"),
+    ],
+)
+def test_a_bad_question_is_told_in_the_language_the_client_accepts(client, path, body, accept, said, language):
+    """As the chat words its note in the browser's language, the API words a bad question's
+    error in the client's Accept-Language, where newsbot has it; English otherwise."""
+    response = client.post(path, json=body, headers={"Accept-Language": accept} if accept else {})
+    assert response.status_code == 422
+    assert said in response.json()["error"]
+    assert response.headers["content-language"] == language
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "Who heads Ukraine's delegation? 🇺🇦😀",
