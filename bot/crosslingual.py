@@ -100,7 +100,11 @@ _WHO_NOUNS = {
 # What each language's question words ask for, as bot/question.py's kinds.
 _KINDS = {
     "uk": [
-        ("duration", r"як довго|скільки (час\w*|годин\w*|днів|тижн\w*|місяц\w*|рок\w*)|скільки трива\w*|за тривалістю"),
+        (
+            "duration",
+            r"як довго|скільки (час\w*|годин\w*|днів|тижн\w*|місяц\w*|рок\w*)|скільки трива\w*|за тривалістю"
+            r"|(якої|яка|яку|якою була) тривал\w*",
+        ),
         (
             "when",
             r"\bколи\b|(якого|котрого) (числа|дня|місяця|року)|якими числами|(о|в) котрій|в якому році|якої дати"
@@ -114,7 +118,7 @@ _KINDS = {
         (
             "duration",
             r"как долго|сколько (времени|час\w*|дней|недел\w*|месяц\w*|лет)|сколько (длил|продолжал)\w*"
-            r"|по продолжительности",
+            r"|по продолжительности|(какой|какова|какую|какая) (была )?продолжительност\w*",
         ),
         (
             "when",
@@ -126,14 +130,17 @@ _KINDS = {
         ("where", r"\b(где|куда|откуда)\b|в каком городе|в какой стране"),
     ],
     "de": [
-        ("duration", r"\bwie lange\b"),
+        ("duration", r"\bwie lange\b|welche[rn]? dauer|wie viel zeit"),
         ("when", r"\bwann\b|an welchem (tag|datum)|in welchem jahr|seit wann|um wie viel uhr"),
         ("who", r"\b(wer|wen|wem|wessen)\b|^\W*welche[rsnm]? " + _WHO_NOUNS["de"]),
         ("number", r"\bwie (viele?|oft|alt|hoch)\b"),
         ("where", r"\b(wo|wohin|woher)\b|in welcher stadt|in welchem land"),
     ],
     "es": [
-        ("duration", r"cu[aá]nto tiempo|durante cu[aá]nto|cu[aá]nto dur(ó|o|aron|a|an|ar[aá]n?)\b"),
+        (
+            "duration",
+            r"cu[aá]nto tiempo|durante cu[aá]nto|cu[aá]nto dur(ó|o|aron|a|an|ar[aá]n?)\b|(de )?qu[eé] duraci[oó]n",
+        ),
         ("when", r"\bcu[aá]ndo\b|qu[eé] (d[ií]a|fecha|año)|en qu[eé] año|a qu[eé] hora"),
         ("who", r"\bqui[eé]n(es)?\b|a qui[eé]n|^\W*(qu[eé]|cu[aá]l) " + _WHO_NOUNS["es"]),
         ("number", r"\bcu[aá]nt[oa]s?\b"),

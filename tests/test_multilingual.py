@@ -527,6 +527,11 @@ def test_a_question_for_the_day_asks_when(question, language):
         ("Wie lange dauerte die Visite?", "German"),
         ("Сколько длилась забастовка?", "Russian"),
         ("Скільки тривав страйк?", "Ukrainian"),
+        # ... or asks for the duration by name ("of what length").
+        ("Про перемир'я якої тривалості домовилися сторони?", "Ukrainian"),
+        ("Какова продолжительность перемирия?", "Russian"),
+        ("Eine Waffenruhe welcher Dauer wurde vereinbart?", "German"),
+        ("¿De qué duración fue la tregua acordada?", "Spanish"),
     ],
 )
 def test_how_long_something_lasted_asks_for_a_duration(question, language):
