@@ -113,8 +113,9 @@ def resolve_dates(sentence: str, published: dt.date | None) -> list[tuple[tuple[
 def _ahead(sentence: str, match: re.Match, anywhere: bool) -> bool:
     """Does the day lie ahead? The words just before it decide ("told reporters on Monday that
     he would …" is last Monday; "will be held on Monday" next), else the first verb just after
-    it ("On Friday, Trump declared …, claiming this would …" is last Friday), else any future
-    word in the sentence."""
+    it ("On Friday, Trump declared …, claiming this would …" is last Friday), else the first verb
+    further on ("On Wednesday, Carrie Lam, the chief executive of Hong Kong, announced that her
+    government will …" is last Wednesday), else any future word in the sentence."""
     before = " ".join(sentence[: match.start()].split()[-_CUE_WORDS:])
     if _FUTURE.search(before):
         return True
@@ -122,11 +123,16 @@ def _ahead(sentence: str, match: re.Match, anywhere: bool) -> bool:
         return False
     # Up to the end of a quotation: "“… Thursday's negotiations,” Peskov said" is not said on Thursday.
     rest = re.split(r"[”»\"]", sentence[match.end() :], maxsplit=1)[0]
-    after = " ".join(re.findall(r"\w[\w'’-]*", rest)[:_SUBJECT_WORDS])
-    tenses = [
-        (m.start(), future) for pattern, future in ((_FUTURE, True), (_PAST, False)) for m in pattern.finditer(after)
-    ]
-    return min(tenses)[1] if tenses else anywhere
+    words = re.findall(r"\w[\w'’-]*", rest)
+    for after in (" ".join(words[:_SUBJECT_WORDS]), " ".join(words)):
+        tenses = [
+            (m.start(), future)
+            for pattern, future in ((_FUTURE, True), (_PAST, False))
+            for m in pattern.finditer(after)
+        ]
+        if tenses:
+            return min(tenses)[1]
+    return anywhere
 
 
 def _relative_date(match: re.Match, published: dt.date, future: bool) -> dt.date | None:

@@ -30,6 +30,13 @@ SATURDAY = dt.date(2025, 5, 17)
         # Else the verb just after it, whatever a later clause says.
         ("On Friday, Trump declared an emergency, claiming this would stem migration.", SATURDAY, dt.date(2025, 5, 16)),
         ("On Sunday, the port's military authorities reported 36 infections.", SATURDAY, dt.date(2025, 5, 11)),
+        # ... or further on, past a long subject, before any later clause's future.
+        (
+            "On Wednesday, Carrie Lam, the chief executive of Hong Kong, announced that her government will "
+            "withdraw the bill.",
+            SATURDAY,
+            dt.date(2025, 5, 14),
+        ),
         # Else a sentence with no verb in the past, but for who said it, looks ahead.
         ("“Russia continues preparing for Thursday’s negotiations,” Peskov said.", SATURDAY, dt.date(2025, 5, 22)),
         ("“The talks took place on Friday,” Peskov said.", SATURDAY, dt.date(2025, 5, 16)),
