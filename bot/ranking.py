@@ -41,7 +41,7 @@ ANSWER_TYPES = {
         rf"\b(\d+|{NUMBER_WORDS}|an?(?![ -]\d)|several|few)[ -](\w+[ -])?(second|minute|hour|day|week|month|year)s?\b",
         re.I,
     ),
-    "where": re.compile(r"\b(in|at|to|from|near)\s+[A-Z]"),
+    "where": re.compile(r"\b(in|at|to|from|near)\s+(?:the\s+)?[A-Z]"),
 }
 _CALENDAR = frozenset(MONTHS + WEEKDAYS)
 FEATURES = (

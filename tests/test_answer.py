@@ -160,3 +160,20 @@ def test_every_mark_on_the_timeline_has_its_line_in_the_legend(planted_bot):
         assert all(SPOKEN_OF["en"] in label for kind, label in legend if kind == "event")
         spoken_of += sum(kind == "event" for kind, _ in legend)
     assert spoken_of, "some planted answer speaks of a day other than its article's"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        ("The shooting took place in the Tsuen Wan district.", "in the T"),
+        ("The delegations met in Istanbul.", "in I"),
+        ("The summit moved to the Hague.", "to the H"),
+    ],
+)
+def test_a_place_after_the_counts_as_answering_where(sentence, place):
+    from bot.question import analyse
+    from bot.ranking import typed_spans
+
+    question = analyse("Where did it happen?")
+    assert question.kind == "where"
+    assert [m.group() for m in typed_spans(question, sentence)] == [place]
