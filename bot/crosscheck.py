@@ -2,11 +2,11 @@
 
 bot/factcheck.py compares the claim's words with the sentence's. Across languages only what
 survives translation can be compared: names (transliterated, as bot/crosslingual.py does),
-numbers and years, and whether each side says no. So a verdict here is deliberately cautious:
-`supported` needs a sentence near the claim, about all of its names, that holds its numbers and
-year, shares at least two names or numbers with it and says no where the claim does; `refuted`
-needs the nearest such sentence to state another year or number, or the opposite. Everything
-else is `not_enough_info`.
+numbers, dates and years, and whether each side says no. So a verdict here is deliberately
+cautious: `supported` needs a sentence near the claim, about all of its names, that holds its
+numbers, dates and year, shares at least two names or numbers with it and says no where the
+claim does; `refuted` needs the nearest such sentence to state another year, number or day of
+the same month, or the opposite. Everything else is `not_enough_info`.
 """
 
 from __future__ import annotations
@@ -68,6 +68,11 @@ _TIME_UNITS = (
     *("minuto", "hora", "día", "dia", "semana", "mes", "año"),
 )
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_NEARBY_WORD = re.compile(r"[^\W\d_][\w.'’-]*")  # "p.m." whole
+# Words between a day and its month ("5 de agosto", "the 5th of August"); "5. August" has none.
+_DAY_LINKS = frozenset(["de", "del", "of", "th", "st", "nd", "rd"])
+# A number the clock reads ("at 5 p.m.", "um 17 Uhr", "19:00") is neither a count nor a day.
+_CLOCK = re.compile(r"(a\.?m\.?|p\.?m\.?|uhr|hrs?|h)$", re.IGNORECASE)
 # The verdict's explanation, in the claim's language.
 EXPLAINED = {
     "en": ("{source} ({date}) reports it: “{quote}” [1]", "{source} ({date}) says otherwise: “{quote}” [1]"),
@@ -97,18 +102,21 @@ class Facts:
     dated: frozenset[str] = frozenset()  # the year of the article a sentence is in
     people: tuple[frozenset[str], ...] = ()  # a claim's names, one set of words per name ("John Horton Conway")
     close: frozenset[str] = frozenset()  # a sentence's names and those of its passage and headline
+    days: frozenset[tuple[int, int]] = frozenset()  # (month, day) of the dates it writes ("5 de agosto")
 
 
 def facts_of(text: str, claim: bool) -> Facts:
     """A claim's capitalised first word need not be a name ("Переговори …"): it is not one the
     sentence must hold, but it counts among the names they share when it is there."""
     years = frozenset(_YEAR.findall(text))
-    numbers = frozenset(_counts(text)) - years
+    counts, days = _counts_and_days(text)
+    numbers = frozenset(counts) - years
     yes, no = bool(_YES.search(text)), bool(_NO.search(text))
     plain = _without_acronyms(text)
     names = frozenset(crosslingual.names_in(plain, skip_first=claim))
     people = tuple(_name_runs(plain)) if claim else ()
-    return Facts(names, numbers, years, bool(_NEGATION.search(text)), int(yes) - int(no), people=people)
+    said_no, yes_or_no = bool(_NEGATION.search(text)), int(yes) - int(no)
+    return Facts(names, numbers, years, said_no, yes_or_no, people=people, days=frozenset(days))
 
 
 def _without_german_nouns(claim: str, facts: Facts) -> Facts:
@@ -140,15 +148,24 @@ def _name_runs(text: str) -> list[frozenset[str]]:
     return [frozenset(crosslingual.names_in(" ".join(run), skip_first=False)) for run in runs]
 
 
-def _counts(text: str) -> list[str]:
-    """The numbers of a text, in digits or words ("п'ять" is "5"), less the days of dates
-    ("28 марта", "March 29-30", "am 4. Juni")."""
-    found = []
+def _counts_and_days(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """The numbers of a text, in digits or words ("п'ять" is "5"), and apart from them the days
+    of its dates ("28 марта", "March 29-30", "am 4. Juni", "5 de agosto"), as (month, day); the
+    hours of the clock ("at 5 p.m.") are neither."""
+    counts, days = [], []
     for match in _NUMBER.finditer(text):
-        before, after = text[: match.start()].split()[-1:], text[match.end() :].split()[:1]
-        if not any(_is_month(word) for word in before + after):
-            found.append(match.group().replace(",", "."))
-    return found + _counted_in_words(text)
+        before = _NEARBY_WORD.findall(text[: match.start()])[-1:]
+        after = _NEARBY_WORD.findall(text[match.end() :])[:2]
+        on_the_clock = after and _CLOCK.match(after[0]) and text[match.end() :].lstrip().startswith(after[0])
+        if on_the_clock or ":" in text[max(0, match.start() - 1) : match.end() + 1]:  # "at 19:00"
+            continue
+        nearby = before + after[:1] + (after[1:] if after and after[0].lower() in _DAY_LINKS else [])
+        month = next((m for word in nearby if (m := _month_of(word))), None)
+        if month is None:
+            counts.append(match.group().replace(",", "."))
+        elif "." not in match.group() and "," not in match.group() and int(match.group()) <= 31:
+            days.append((month, int(match.group())))
+    return counts + _counted_in_words(text), days
 
 
 def _counted_in_words(text: str) -> list[str]:
@@ -162,8 +179,11 @@ def _counted_in_words(text: str) -> list[str]:
     ]
 
 
-def _is_month(word: str) -> bool:
-    return any(crosslingual.months_named(word, locale) for locale in crosslingual.LOCALES.values())
+def _month_of(word: str) -> int | None:
+    """The month a word names in any of the languages, if it names one."""
+    return next(
+        (m[0] for locale in crosslingual.LOCALES.values() if (m := crosslingual.months_named(word, locale))), None
+    )
 
 
 def _without_acronyms(text: str) -> str:
@@ -180,14 +200,27 @@ def stance(claim: Facts, sentence: Facts) -> Stance:
         return "contradicts"
     if claim.numbers and sentence.numbers and not claim.numbers & sentence.numbers:
         return "contradicts"
+    if _another_day(claim.days, sentence.days):
+        return "contradicts"
     if _polarity(claim) * _polarity(sentence) < 0:
         return "contradicts"
-    holds_all = claim.numbers <= sentence.numbers and claim.years <= sentence.years | sentence.dated
+    holds_all = (
+        claim.numbers <= sentence.numbers
+        and claim.days <= sentence.days
+        and claim.years <= sentence.years | sentence.dated
+    )
     # Support is the costlier mistake: the names it counts are those near the sentence.
     named = sum(any(crosslingual.alike(n, f) for n in run for f in sentence.close) for run in claim.people)
-    if named + len(claim.numbers) >= MIN_SHARED and holds_all and claim.says_no == sentence.says_no:
+    if named + len(claim.numbers) + len(claim.days) >= MIN_SHARED and holds_all and claim.says_no == sentence.says_no:
         return "supports"
     return "related"
+
+
+def _another_day(claimed: frozenset[tuple[int, int]], written: frozenset[tuple[int, int]]) -> bool:
+    """Does the sentence give another day of a month the claim dates something in (the claim's
+    5 August against its 2 August)? A date of another month may be of something else."""
+    months = {month for month, _ in claimed} & {month for month, _ in written}
+    return any(not {d for m, d in claimed if m == month} & {d for m, d in written if m == month} for month in months)
 
 
 def _polarity(facts: Facts) -> int:

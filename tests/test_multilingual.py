@@ -356,6 +356,27 @@ def test_a_claim_counts_in_digits_and_in_words_of_time(text, counts):
     assert facts_of(text, claim=True).numbers == counts
 
 
+@pytest.mark.parametrize(
+    ("claim", "stance"),
+    [
+        ("Rosselló dejará el cargo el 5 de agosto.", "contradicts"),
+        ("Rosselló dejará el cargo el 2 de agosto.", "supports"),
+        ("Rosselló tritt am 5. August zurück.", "contradicts"),
+        ("Росселло піде у відставку 2 серпня.", "supports"),
+        ("Rosselló dejará el cargo el 5 de septiembre.", "related"),  # another month: maybe another event
+    ],
+)
+def test_a_claimed_day_is_compared_with_the_day_not_the_hour(claim, stance):
+    """The sentence's "5 p.m." is no day: a claim's 5 August is another day than its August 2."""
+    from dataclasses import replace
+
+    from bot.crosscheck import facts_of
+    from bot.crosscheck import stance as stance_of
+
+    sentence = facts_of("Rosselló said he is to leave office on August 2 at 5 p.m., Vázquez to succeed him.", False)
+    assert stance_of(facts_of(claim, claim=True), replace(sentence, close=sentence.names)) == stance
+
+
 def test_a_claim_in_a_language_outside_the_list_is_told_which_languages_work(mixed_bot):
     verdict = mixed_bot.check("Les navires d'Osmark ne viennent plus à Port Elling depuis 2015.")
     assert verdict.label == "not_enough_info" and not verdict.evidence
