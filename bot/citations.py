@@ -159,10 +159,13 @@ def timeline_html(citations: Sequence[Citation], locale: str = "en") -> str:
     """The cited articles on a line by publication date, with the days their cited sentences
     speak of, so a reader sees at once whether the sources come from one time or several."""
     by_day: dict[dt.date, list[Citation]] = {}
+    events: dict[dt.date, list[int]] = {}
     for citation in citations:
         if citation.hit.document.date:
             by_day.setdefault(citation.hit.document.date, []).append(citation)
-    events = {day for c in citations for day in _event_dates(c)} - set(by_day)
+        for day in _event_dates(citation):
+            events.setdefault(day, []).append(citation.id)
+    events = {day: ids for day, ids in events.items() if day not in by_day}
     days = [*by_day, *events]
     if not days:
         return ""
@@ -173,8 +176,9 @@ def timeline_html(citations: Sequence[Citation], locale: str = "en") -> str:
 
     spoken_of = SPOKEN_OF.get(locale, SPOKEN_OF["en"])
     marks, legend = [], []
-    for day in sorted(events):
-        label = html.escape(f"{written_date(day, locale, short=True)} · {spoken_of}")
+    for day, ids in sorted(events.items()):
+        where = " ".join(f"[{i}]" for i in dict.fromkeys(ids))
+        label = html.escape(f"{written_date(day, locale, short=True)} · {spoken_of} {where}")
         marks.append(f'<span class="nb-event" style="left:{left(day):.1f}%" title="{label}"></span>')
         legend.append((day, f'<li class="nb-legend-event">{label}</li>'))
     for day, cited in sorted(by_day.items()):

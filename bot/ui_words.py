@@ -27,7 +27,8 @@ WORDS: dict[str, dict[str, str]] = {
         "sources_empty": "Cited passages appear here, the cited sentences highlighted.",
         "verdict_empty": "The verdict and its evidence appear here.",
         "intro": "Answers from {articles} ({passages}). Every statement cites its source; the cited sentence "
-        "is highlighted. The timeline shows when each cited article was published.",
+        "is highlighted. The timeline shows when each cited article was published (dots) and the days its sentences "
+        "speak of (rings).",
         "languages": "Ask in {questions}, about articles in {articles}.",
         "skipped": "Files skipped ({count}): {listed}{more}.",
         "more": "; and {count} more (`newsbot index` lists them)",
@@ -47,7 +48,8 @@ WORDS: dict[str, dict[str, str]] = {
         "sources_empty": "Тут з'являться процитовані уривки з виділеними реченнями.",
         "verdict_empty": "Тут з'являться висновок і його підстави.",
         "intro": "Відповіді з {articles} ({passages}). Кожне твердження посилається на джерело; "
-        "процитоване речення виділено. Часова шкала показує, коли вийшла кожна процитована стаття.",
+        "процитоване речення виділено. Часова шкала показує, коли вийшла кожна процитована стаття (точки), "
+        "і дні, про які йдеться в реченнях (кільця).",
         "languages": "Запитуйте мовами: {questions}; статті можуть бути такими мовами: {articles}.",
         "skipped": "Пропущено файлів ({count}): {listed}{more}.",
         "more": "; і ще {count} (їх перелічує `newsbot index`)",
@@ -67,7 +69,8 @@ WORDS: dict[str, dict[str, str]] = {
         "sources_empty": "Здесь появятся цитируемые отрывки с выделенными предложениями.",
         "verdict_empty": "Здесь появятся вердикт и его основания.",
         "intro": "Ответы из {articles} ({passages}). Каждое утверждение ссылается на источник; "
-        "цитируемое предложение выделено. Шкала времени показывает, когда вышла каждая цитируемая статья.",
+        "цитируемое предложение выделено. Шкала времени показывает, когда вышла каждая цитируемая статья (точки), "
+        "и дни, о которых идёт речь в предложениях (кольца).",
         "languages": "Задавайте вопросы на языках: {questions}; статьи могут быть на языках: {articles}.",
         "skipped": "Пропущено файлов ({count}): {listed}{more}.",
         "more": "; и ещё {count} (их перечисляет `newsbot index`)",
@@ -87,7 +90,8 @@ WORDS: dict[str, dict[str, str]] = {
         "sources_empty": "Hier erscheinen die zitierten Passagen, die zitierten Sätze hervorgehoben.",
         "verdict_empty": "Hier erscheinen das Urteil und seine Belege.",
         "intro": "Antworten aus {articles} ({passages}). Jede Aussage nennt ihre Quelle; der zitierte Satz "
-        "ist hervorgehoben. Die Zeitleiste zeigt, wann jeder zitierte Artikel erschien.",
+        "ist hervorgehoben. Die Zeitleiste zeigt, wann jeder zitierte Artikel erschien (Punkte) und von welchen "
+        "Tagen seine Sätze sprechen (Ringe).",
         "languages": "Fragen Sie auf {questions}, zu Artikeln auf {articles}.",
         "skipped": "Übersprungene Dateien ({count}): {listed}{more}.",
         "more": "; und {count} weitere (`newsbot index` nennt sie)",
@@ -107,7 +111,8 @@ WORDS: dict[str, dict[str, str]] = {
         "sources_empty": "Aquí aparecen los pasajes citados, con las frases citadas resaltadas.",
         "verdict_empty": "Aquí aparecen el veredicto y sus pruebas.",
         "intro": "Respuestas a partir de {articles} ({passages}). Cada afirmación cita su fuente; la frase "
-        "citada está resaltada. La línea de tiempo muestra cuándo se publicó cada artículo citado.",
+        "citada está resaltada. La línea de tiempo muestra cuándo se publicó cada artículo citado (puntos) y los "
+        "días de los que hablan sus frases (anillos).",
         "languages": "Pregunte en {questions}, sobre artículos en {articles}.",
         "skipped": "Archivos omitidos ({count}): {listed}{more}.",
         "more": "; y {count} más (`newsbot index` los enumera)",
