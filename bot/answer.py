@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import numpy as np
+import simplemma
 from babel.dates import format_date
 
 from bot.question import Question, question_parts
@@ -230,21 +231,27 @@ def attribute(candidate: Chosen, name_source: bool) -> str:
     document = candidate.hit.document
     when = f" on {document.date.day} {document.date:%B %Y}" if document.date else ""
     first, _, rest = sentence.partition(" ")
-    if _ordinary_word(first.rstrip(",;:"), document.text):
+    if _ordinary_word(first.rstrip(",;:"), document.text, rest):
         sentence = f"{first.lower()} {rest}"
     return _end_sentence(f"{document.source} reported{when} that {sentence}")
 
 
-def _ordinary_word(word: str, text: str) -> bool:
+def _ordinary_word(word: str, text: str, after: str = "") -> bool:
     """Is a capitalised sentence opener an ordinary word, to be lower-cased mid-sentence
-    ("that construction is due …"), rather than a name? It is when it is a stopword, or when
-    the article itself writes it in lower case somewhere; "Putin" and "NATO" never are."""
+    ("that construction is due …"), rather than a name? It is when it is a stopword, when the
+    article itself writes it in lower case somewhere, or when it is an English word ("Speaking",
+    "Sixty-six") the article never capitalises mid-sentence, as it does "Lam" and "China", and
+    that does not open a run of capitals ("Hong Kong"; after: the rest of the sentence);
+    "Putin" and "NATO" never are."""
     if not word[:1].isupper() or (word[1:] and not word[1:].islower()) or word == "I":
         return False  # an acronym ("US", "IT"), a number or an odd token stays as written
     lower = word.lower()
     if lower in _LOWERCASE_STARTS or lower in stopwords():
         return True
-    return re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", text) is not None
+    if re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", text):
+        return True
+    named_mid_sentence = re.search(rf"[\w,;:] {re.escape(word)}(?![\w-])", text)
+    return simplemma.is_known(lower, lang="en") and not named_mid_sentence and not after[:1].isupper()
 
 
 def with_dates(sentence: str, published: dt.date | None) -> str:

@@ -178,3 +178,23 @@ def test_a_place_after_the_counts_as_answering_where(sentence, place):
     question = analyse("Where did it happen?")
     assert question.kind == "where"
     assert [m.group() for m in typed_spans(question, sentence)] == [place]
+
+
+@pytest.mark.parametrize(
+    ("opening", "rest", "ordinary"),
+    [
+        ("Speaking", "in the Legislative Council, Lam was interrupted.", True),
+        ("Sixty-six", "people were injured.", True),
+        ("Lam", "was interrupted.", False),  # the article writes "Carrie Lam" mid-sentence
+        ("Hong", "Kong police said so.", False),  # opens a run of capitals: a name
+        ("Putin", "said so.", False),  # no English word
+        ("The", "Kremlin said so.", True),
+    ],
+)
+def test_an_english_word_opening_a_quoted_sentence_is_lower_cased_unless_the_article_names_with_it(
+    opening, rest, ordinary
+):
+    from bot.answer import _ordinary_word
+
+    article = "Chief Executive Carrie Lam spoke. Speaking later, Lam left. Sixty-six were hurt. Hong Kong is calm."
+    assert _ordinary_word(opening, article, rest) is ordinary
