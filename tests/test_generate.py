@@ -65,7 +65,7 @@ def test_uncited_or_unrelated_sentences_are_removed(planted_bot, hits, sentence,
 
 def test_missing_llm_package_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "llama_index.llms.ollama", None)
-    with pytest.raises(LLMUnavailable, match=r"newsbot\[llm-ollama\]"):
+    with pytest.raises(LLMUnavailable, match=r"in newsbot's folder, run pip install -e '\.\[llm-ollama\]'"):
         get_llm("ollama", None, "llama3.1", None)
 
 
