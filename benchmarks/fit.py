@@ -340,6 +340,8 @@ def _balanced(held, best, confidence, threshold) -> dict:
 
 
 def main() -> None:
+    from embeddings import DEFAULT_MODEL
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--squad", type=Path, default=SHARED / "squad" / "dev-v2.0-reconstructed.json")
     parser.add_argument("--wikinews", type=Path, default=SHARED / "wikinews" / "articles")
@@ -355,14 +357,14 @@ def main() -> None:
     parser.add_argument("--per-label", type=int, default=40, help="synthetic SQuAD claims per label and article")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
-        "--model", default="all-MiniLM-L6-v2", help="the embedding model to fit for (its cosines are features)"
+        "--model", default=DEFAULT_MODEL, help="the embedding model to fit for (its cosines are features)"
     )
     parser.add_argument("--out", type=Path, help="default: bot/models/ranker.json, ranker-<model>.json for another")
     parser.add_argument("--verdict-out", type=Path, help="default: bot/models/verdict.json, or verdict-<model>.json")
     parser.add_argument("--work", type=Path, help="keep the indexes here between runs")
     args = parser.parse_args()
-    args.out = args.out or model_file("ranker", args.model)
-    args.verdict_out = args.verdict_out or model_file("verdict", args.model)
+    args.out = args.out or model_file("ranker.json", args.model)
+    args.verdict_out = args.verdict_out or model_file("verdict.json", args.model)
     with tempfile.TemporaryDirectory() as tmp:
         squad_bot, wiki_bot, data = bots(args, args.work or Path(tmp))
         asked, titles = collect_questions(args, squad_bot, wiki_bot, data)
@@ -374,9 +376,10 @@ def main() -> None:
 def model_file(name: str, model: str) -> Path:
     """Where the shipped fit for an embedding model goes: the default model's is the fallback
     file that bot/ranking.fitted_file reads for any model without its own."""
+    from bot.ranking import own_file_name
     from embeddings import DEFAULT_MODEL
 
-    return ROOT / "bot" / "models" / (f"{name}.json" if model == DEFAULT_MODEL else f"{name}-{model}.json")
+    return ROOT / "bot" / "models" / (name if model == DEFAULT_MODEL else own_file_name(name, model))
 
 
 def bots(args, folder: Path) -> tuple:

@@ -69,6 +69,7 @@ _TIME_UNITS = (
 )
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _NEARBY_WORD = re.compile(r"[^\W\d_][\w.'’-]*")  # "p.m." whole
+_NEARBY = 30  # characters either side of a number in which its month or unit is looked for
 # Words between a day and its month ("5 de agosto", "the 5th of August"); "5. August" has none.
 _DAY_LINKS = frozenset(["de", "del", "of", "th", "st", "nd", "rd"])
 # A number the clock reads ("at 5 p.m.", "um 17 Uhr", "19:00") is neither a count nor a day.
@@ -154,8 +155,8 @@ def _counts_and_days(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     hours of the clock ("at 5 p.m.") are neither."""
     counts, days = [], []
     for match in _NUMBER.finditer(text):
-        before = _NEARBY_WORD.findall(text[: match.start()])[-1:]
-        after = _NEARBY_WORD.findall(text[match.end() :])[:2]
+        before = _NEARBY_WORD.findall(text[max(0, match.start() - _NEARBY) : match.start()])[-1:]
+        after = _NEARBY_WORD.findall(text[match.end() : match.end() + _NEARBY])[:2]
         on_the_clock = after and _CLOCK.match(after[0]) and text[match.end() :].lstrip().startswith(after[0])
         if on_the_clock or ":" in text[max(0, match.start() - 1) : match.end() + 1]:  # "at 19:00"
             continue

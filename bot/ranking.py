@@ -157,10 +157,15 @@ def ranker(model_id: str | None = None) -> Ranker:
 
 
 def fitted_file(name: str, model_id: str | None):
-    """bot/models/<name>, or its variant fitted for model_id (name-<model_id>.json) if shipped."""
+    """bot/models/<name>, or its variant fitted for model_id (own_file_name) if shipped."""
     models = resources.files("bot.models")
-    own = models.joinpath(name.replace(".json", f"-{model_id}.json")) if model_id else None
+    own = models.joinpath(own_file_name(name, model_id)) if model_id else None
     return own if own is not None and own.is_file() else models.joinpath(name)
+
+
+def own_file_name(name: str, model_id: str) -> str:
+    """The name of a fitted file's variant for an embedding model: ranker.json -> ranker-<model_id>.json."""
+    return name.replace(".json", f"-{model_id}.json")
 
 
 def reread_order(model: Ranker, first: Candidate, second: Candidate, margins: tuple[float, float]) -> bool:

@@ -88,7 +88,6 @@ _PAST = re.compile(
 )
 _REPORTING = re.compile(r"\b(said|told|added|stated|noted|explained|reported|confirmed|warned|claimed|quoted)\b", re.I)
 _CUE_WORDS = 3  # words before a day that say whether it is past or ahead
-_SUBJECT_WORDS = 8  # words after it to the verb ("On Tuesday, US-based software company Red Hat announced")
 
 
 def resolve_dates(sentence: str, published: dt.date | None) -> list[tuple[tuple[int, int], dt.date]]:
@@ -113,9 +112,9 @@ def resolve_dates(sentence: str, published: dt.date | None) -> list[tuple[tuple[
 def _ahead(sentence: str, match: re.Match, anywhere: bool) -> bool:
     """Does the day lie ahead? The words just before it decide ("told reporters on Monday that
     he would …" is last Monday; "will be held on Monday" next), else the first verb just after
-    it ("On Friday, Trump declared …, claiming this would …" is last Friday), else the first verb
-    further on ("On Wednesday, Carrie Lam, the chief executive of Hong Kong, announced that her
-    government will …" is last Wednesday), else any future word in the sentence."""
+    it, however far ("On Friday, Trump declared …, claiming this would …" is last Friday; "On
+    Wednesday, Carrie Lam, the chief executive of Hong Kong, announced that her government will
+    …" last Wednesday), else any future word in the sentence."""
     before = " ".join(sentence[: match.start()].split()[-_CUE_WORDS:])
     if _FUTURE.search(before):
         return True
@@ -123,16 +122,11 @@ def _ahead(sentence: str, match: re.Match, anywhere: bool) -> bool:
         return False
     # Up to the end of a quotation: "“… Thursday's negotiations,” Peskov said" is not said on Thursday.
     rest = re.split(r"[”»\"]", sentence[match.end() :], maxsplit=1)[0]
-    words = re.findall(r"\w[\w'’-]*", rest)
-    for after in (" ".join(words[:_SUBJECT_WORDS]), " ".join(words)):
-        tenses = [
-            (m.start(), future)
-            for pattern, future in ((_FUTURE, True), (_PAST, False))
-            for m in pattern.finditer(after)
-        ]
-        if tenses:
-            return min(tenses)[1]
-    return anywhere
+    after = " ".join(re.findall(r"\w[\w'’-]*", rest))
+    tenses = [
+        (m.start(), future) for pattern, future in ((_FUTURE, True), (_PAST, False)) for m in pattern.finditer(after)
+    ]
+    return min(tenses)[1] if tenses else anywhere
 
 
 def _relative_date(match: re.Match, published: dt.date, future: bool) -> dt.date | None:
