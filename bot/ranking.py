@@ -29,6 +29,12 @@ MARGIN_BOUND = 10.0
 NEAR_CHARS = 20  # the distance at which typed_near_terms halves
 EMPHASIS = 3.0  # weight of a follow-up's own terms against those carried from earlier turns
 _MONTHS = "|".join(MONTHS)
+_YEAR = re.compile(r"(19|20)\d\d")
+_CLOCK_AFTER = re.compile(r"\s*([ap]\.?m\b|uhr\b)", re.I)
+_MONTH_NAMES = rf"({_MONTHS}|{CYRILLIC_MONTHS})"
+_MONTH_AFTER = re.compile(rf"(\s*(st|nd|rd|th))?(\s+(of|de|del))?\s+{_MONTH_NAMES}\b", re.I)
+_MONTH_BEFORE = re.compile(rf"\b{_MONTH_NAMES}\.?\s+$", re.I)
+_DAY_REACH = 16  # characters before a day in which its month is looked for ("September 30")
 ANSWER_TYPES = {
     "when": re.compile(
         rf"\b(\d{{1,2}}:\d\d|(19|20)\d\d|\d{{1,2}} ({_MONTHS})|({_MONTHS}) \d{{1,2}}(?!\d)|{_MONTHS}"
@@ -36,7 +42,7 @@ ANSWER_TYPES = {
         re.I,
     ),
     "who": re.compile(rf"(?<=[\w,;:] )[{CAPITAL}][\w'’]+(?:[ -][{CAPITAL}][\w'’]+)*\b"),
-    "number": re.compile(rf"\d|\b({NUMBER_WORDS})\b", re.I),
+    "number": re.compile(rf"\d(?:[\d,.:]*\d)?|\b({NUMBER_WORDS})\b", re.I),
     "duration": re.compile(
         rf"\b(\d+|{NUMBER_WORDS}|an?(?![ -]\d)|several|few)[ -](\w+[ -])?(second|minute|hour|day|week|month|year)s?\b",
         re.I,
@@ -409,6 +415,9 @@ def typed_spans(question: Question, text: str) -> list[re.Match]:
     if question.kind == "when":
         # "March" does not answer "When, in March 2022, …?", however the question spells it ("im März").
         found = [m for m in found if not restates_time(question, m.group().lower())]
+    if question.kind == "number":
+        asked_numbers = {m.group().lower() for m in ANSWER_TYPES["number"].finditer(asked)}
+        found = [m for m in found if m.group().lower() not in asked_numbers and is_count(text, m)]
     if question.kind == "who":
         # A name the question does not already hold, and not a day or month.
         words = set(tokenize(question.text)) | set(MONTHS) | set(WEEKDAYS)
@@ -421,6 +430,18 @@ def restates_time(question: Question, span: str) -> bool:
     if span in MONTHS:
         return MONTHS.index(span) + 1 in question.months
     return span.isdigit() and int(span) in question.years
+
+
+def is_count(text: str, match: re.Match) -> bool:
+    """Is the number a count or amount, not an hour of the clock ("19:00", "5 p.m."), a year or
+    the day of a date ("23 July", "July 23", "28 марта")? Those do not answer "how many"."""
+    number = match.group()
+    if ":" in number or _YEAR.fullmatch(number) or _CLOCK_AFTER.match(text, match.end()):
+        return False
+    if not number.isdigit() or int(number) > 31:
+        return True
+    before = text[max(0, match.start() - _DAY_REACH) : match.start()]
+    return not (_MONTH_AFTER.match(text, match.end()) or _MONTH_BEFORE.search(before))
 
 
 def _near(text: str, match: re.Match, focus: str, window: int = 40) -> bool:

@@ -553,6 +553,43 @@ def test_a_question_for_the_day_asks_when(question, language):
 
 
 @pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Во сколько начались переговоры?", "when"),
+        ("Во сколько обошлась реконструкция моста?", "number"),
+        ("Во сколько раз выросли цены?", "number"),
+    ],
+)
+def test_russian_vo_skolko_asks_the_hour_unless_it_asks_a_price_or_a_ratio(question, kind):
+    from bot.crosslingual import analyse_foreign
+
+    assert analyse_foreign(question, "Russian").kind == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Скільки журналістів акредитували на переговори?", "Ukrainian"),
+        ("Сколько журналистов аккредитовали?", "Russian"),
+        ("How many journalists were accredited in 2025?", "English"),
+    ],
+)
+def test_an_hour_a_year_or_the_day_of_a_date_does_not_answer_how_many(question, language):
+    from bot.crosslingual import analyse_foreign
+    from bot.ranking import answer_type_fit
+
+    asked = analyse_foreign(question, language)
+    for sentence in (
+        "Journalists were told the next round would start at 19:00 on 23 July in Istanbul.",
+        "The talks opened to journalists on July 23, 2025 at 5 p.m. local time.",
+        "Журналісти повідомили, що переговори почалися 28 березня 2022 року.",
+    ):
+        assert answer_type_fit(asked, sentence) == 0.0
+    assert answer_type_fit(asked, "Some 300 journalists came to the talks on 23 July.") == 1.0
+    assert answer_type_fit(asked, "In 2025, 2,020 journalists were accredited.") == 1.0
+
+
+@pytest.mark.parametrize(
     ("question", "language"),
     [
         ("¿Cuánto duró la visita del ministro?", "Spanish"),
