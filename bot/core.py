@@ -233,8 +233,9 @@ class Bot:
         # A new question in a conversation is asked as it stands; a follow-up leans on the last turns.
         leans = bool(history) and crosslingual.leans_on_conversation(text, language, conversation)
         context = " ".join(t.content for t in history[-2:]) if leans else ""
+        asked_before = next((t.content for t in reversed(history) if t.role == "user"), "") if leans else ""
         vectors = crosslingual.question_vectors(self.embedder, text, language, model, index, context)
-        asked = crosslingual.analyse_foreign(text, language, context)
+        asked = crosslingual.analyse_foreign(text, language, context, asked_before)
         weight = model.passage_terms if model else 0.0
         hits = crosslingual.search_across(index, vectors, f"{text} {context}", CANDIDATE_PASSAGES * 2, weight)
         if cyrillic_only:

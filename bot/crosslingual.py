@@ -389,23 +389,30 @@ def leans_on_conversation(text: str, language: str, conversation: str) -> bool:
     return len(re.findall(r"[^\W\d_]+", text)) <= SHORT_FOLLOW_UP and not names_in(text, skip_first=True)
 
 
-def analyse_foreign(text: str, language: str, context: str = "") -> Question:
+def analyse_foreign(text: str, language: str, context: str = "", asked_before: str = "") -> Question:
     """The kind of thing asked for, and the years and months named, in a question in language;
-    and for a follow-up, the names of the turns before it."""
+    and for a follow-up, the names of the turns before it, and the time of the question it
+    follows when it names none ("А що там збиралися обговорювати?" after "… у липні 2025 року?")."""
     before = frozenset(names_in(context, skip_first=True)) if context else frozenset()
     locale = LOCALES[language]
     if locale == "en":
         english = analyse(text)
-        return Question(
-            text, english.kind, (), english.years, english.months, english.focus, named_before=before, locale=locale
-        )
-    lowered = text.lower()
-    # The question word that comes first is the one asked ("Кто, по словам Пескова, решит, когда …").
-    found = [(m.start(), k) for k, pattern in _KINDS.get(locale, []) if (m := re.search(pattern, lowered))]
-    kind = min(found)[1] if found else None
-    years = tuple(int(m.group()) for m in _YEAR.finditer(text))
-    focus = counted_unit(lowered, locale)
-    return Question(text, kind, (), years, months_named(text, locale), focus, named_before=before, locale=locale)
+        kind, years, months, focus = english.kind, english.years, english.months, english.focus
+    else:
+        lowered = text.lower()
+        # The question word that comes first is the one asked ("Кто, по словам Пескова, решит, когда …").
+        found = [(m.start(), k) for k, pattern in _KINDS.get(locale, []) if (m := re.search(pattern, lowered))]
+        kind = min(found)[1] if found else None
+        years, months, focus = years_named(text), months_named(text, locale), counted_unit(lowered, locale)
+    if not years and not months and asked_before:
+        # Only the question's time, not the answer's: "Коли вони востаннє зустрічалися?" answered
+        # "У грудні 2019 року" does not make the next question about 2019.
+        years, months = years_named(asked_before), months_named(asked_before, locale)
+    return Question(text, kind, (), years, months, focus, named_before=before, locale=locale)
+
+
+def years_named(text: str) -> tuple[int, ...]:
+    return tuple(int(m.group()) for m in _YEAR.finditer(text))
 
 
 def counted_unit(lowered: str, locale: str) -> str | None:

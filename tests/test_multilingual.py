@@ -832,6 +832,33 @@ def test_a_question_leans_on_the_conversation_only_when_it_points_back(question,
     assert leans_on_conversation(question, language, conversation) is leans
 
 
+def test_a_follow_up_that_names_no_time_keeps_to_the_time_of_the_question_it_follows():
+    from bot.crosslingual import analyse_foreign
+
+    asked = analyse_foreign(
+        "А що там збиралися обговорювати?", "Ukrainian", asked_before="Коли був раунд у липні 2025 року?"
+    )
+    assert (asked.years, asked.months) == ((2025,), (7,))
+    # Its own time wins; and an answer's time ("У грудні 2019 року.") is not the question's.
+    asked = analyse_foreign("А в 2022 році?", "Ukrainian", asked_before="Коли був раунд у липні 2025 року?")
+    assert asked.years == (2022,)
+    asked = analyse_foreign(
+        "А коли до цього?", "Ukrainian", "Коли вони зустрічались? У грудні 2019 року.", "Коли вони зустрічались?"
+    )
+    assert (asked.years, asked.months) == ((), ())
+
+
+def test_a_follow_up_is_answered_from_the_time_its_conversation_asked_about(mixed_bot):
+    from bot.conversation import Turn
+
+    first = "Що казав міський інженер про міст Керроу у 2029 році?"
+    history = [Turn("user", first), Turn("assistant", mixed_bot.ask(first).text)]
+    answer = mixed_bot.ask("А скільки коштуватимуть ремонтні роботи?", history)
+    assert answer.grounded
+    assert {c.hit.document.date.year for c in answer.citations} == {2029}
+    assert "85 million" in answer.text
+
+
 def test_a_new_question_in_a_conversation_is_answered_as_if_asked_alone(mixed_bot):
     from bot.conversation import Turn
 
