@@ -34,6 +34,7 @@ _CLOCK_AFTER = re.compile(r"\s*([ap]\.?m\b|uhr\b)", re.I)
 _MONTH_NAMES = rf"({_MONTHS}|{CYRILLIC_MONTHS})"
 _MONTH_AFTER = re.compile(rf"(\s*(st|nd|rd|th))?(\s+(of|de|del))?\s+{_MONTH_NAMES}\b", re.I)
 _MONTH_BEFORE = re.compile(rf"\b{_MONTH_NAMES}\.?\s+$", re.I)
+_CYRILLIC_MONTH_LIST = CYRILLIC_MONTHS.split("|")  # Ukrainian's twelve, then Russian's
 _DAY_REACH = 16  # characters before a day in which its month is looked for ("September 30")
 ANSWER_TYPES = {
     "when": re.compile(
@@ -397,8 +398,8 @@ def answer_type_fit(question: Question, text: str, published: dt.date | None = N
     if question.kind is None:
         return 0.0
     found = typed_spans(question, text)
-    if not found and question.kind == "when" and resolve_dates(text, published):
-        return 1.0
+    if not found and question.kind == "when" and (dates := [d for _, d in resolve_dates(text, published)]):
+        return 1.0 if any(_in_named_month(question, d) for d in dates) else 0.0
     if not found:
         return 0.5 if question.kind == "when" and RELATIVE_TIME.search(text) else 0.0
     if question.focus and question.kind in ("number", "duration"):
@@ -415,6 +416,8 @@ def typed_spans(question: Question, text: str) -> list[re.Match]:
     if question.kind == "when":
         # "March" does not answer "When, in March 2022, …?", however the question spells it ("im März").
         found = [m for m in found if not restates_time(question, m.group().lower())]
+        # "Коли … у березні 2022 року?" is not answered by "February 28": a date in another month.
+        found = [m for m in found if not another_month(question, m.group())]
     if question.kind == "number":
         asked_numbers = {m.group().lower() for m in ANSWER_TYPES["number"].finditer(asked)}
         found = [m for m in found if m.group().lower() not in asked_numbers and is_count(text, m)]
@@ -423,6 +426,25 @@ def typed_spans(question: Question, text: str) -> list[re.Match]:
         words = set(tokenize(question.text)) | set(MONTHS) | set(WEEKDAYS)
         found = [m for m in found if not set(tokenize(m.group())) <= words and m.group().lower() not in _CALENDAR]
     return found
+
+
+def _in_named_month(question: Question, date: dt.date) -> bool:
+    return not question.months or date.month in question.months
+
+
+def another_month(question: Question, span: str) -> bool:
+    """Does the span date something in another month than the one the question names?"""
+    return bool(question.months) and month_of(span) not in (None, *question.months)
+
+
+def month_of(span: str) -> int | None:
+    """The month a date names in English, Ukrainian or Russian ("28 березня" -> 3), if any."""
+    for word in re.findall(r"[^\W\d_]+", span.lower()):
+        if word in MONTHS:
+            return MONTHS.index(word) + 1
+        if word in _CYRILLIC_MONTH_LIST:
+            return _CYRILLIC_MONTH_LIST.index(word) % 12 + 1
+    return None
 
 
 def restates_time(question: Question, span: str) -> bool:

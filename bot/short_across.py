@@ -19,7 +19,7 @@ from babel import Locale
 from bot.lexicon import CYRILLIC_MONTHS, MONTHS, NUMBER_WORDS, WEEKDAYS
 from bot.names import alike, asked_words, english_names, latin
 from bot.question import Question
-from bot.ranking import ANSWER_TYPES, restates_time, typed_spans
+from bot.ranking import ANSWER_TYPES, another_month, restates_time, typed_spans
 from embeddings import stopwords, tokenize
 
 _MONTH = "|".join(m.capitalize() for m in MONTHS)
@@ -70,6 +70,7 @@ def _things(question: Question, text: str) -> list[Span]:
     spans = [s for s in spans if not _in_question(question, text[s[0] : s[1]])]
     if question.kind == "when":
         spans = [s for s in spans if not _restates_date(question, text[s[0] : s[1]])]
+        spans = [s for s in spans if not another_month(question, text[s[0] : s[1]])]
         # Else a day as the article's date pins it down ("on Tuesday", "last year"); the answer
         # shows its date.
         spans = spans or [m.span() for m in _RELATIVE_DAY.finditer(text)]

@@ -553,11 +553,35 @@ def test_a_question_for_the_day_asks_when(question, language):
 
 
 @pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Коли зустрілися міністри в березні 2022 року?", "Ukrainian"),
+        ("Когда встретились министры в марте 2022 года?", "Russian"),
+        ("When did the ministers meet in March 2022?", "English"),
+    ],
+)
+def test_a_date_in_another_month_does_not_answer_a_when_question_naming_its_month(question, language):
+    from bot.crosslingual import analyse_foreign
+    from bot.ranking import answer_type_fit
+    from bot.short_across import short_answer
+
+    asked = analyse_foreign(question, language)
+    earlier = "The first round of talks took place in the Gomel Region of Belarus on February 28."
+    assert answer_type_fit(asked, earlier, dt.date(2022, 3, 28)) == 0.0
+    assert short_answer(asked, earlier) is None
+    met = "On 10 March, the foreign ministers met in Antalya."
+    assert answer_type_fit(asked, met, dt.date(2022, 3, 28)) == 1.0
+    assert answer_type_fit(asked, "The ministers met on Thursday.", dt.date(2022, 3, 12)) == 1.0
+    assert answer_type_fit(asked, "The ministers met on Thursday.", dt.date(2022, 2, 26)) == 0.0
+
+
+@pytest.mark.parametrize(
     ("question", "kind"),
     [
         ("Во сколько начались переговоры?", "when"),
         ("Во сколько обошлась реконструкция моста?", "number"),
         ("Во сколько раз выросли цены?", "number"),
+        ("Какой длительности перемирие предлагали?", "duration"),
     ],
 )
 def test_russian_vo_skolko_asks_the_hour_unless_it_asks_a_price_or_a_ratio(question, kind):
