@@ -30,9 +30,10 @@ NEAR_CHARS = 20  # the distance at which typed_near_terms halves
 EMPHASIS = 3.0  # weight of a follow-up's own terms against those carried from earlier turns
 _MONTHS = "|".join(MONTHS)
 _YEAR = re.compile(r"(19|20)\d\d")
-_CLOCK_AFTER = re.compile(r"\s*([ap]\.?m\b|uhr\b)", re.I)
+_CLOCK_AFTER = re.compile(r"\s*([ap]\.?m\b|uhr\b)|:\d", re.I)  # "5 p.m.", "17 Uhr", the 19 of "19:00"
+_CLOCK_BEFORE = re.compile(r"\d:$")  # the 00 of "19:00"
 _MONTH_NAMES = rf"({_MONTHS}|{CYRILLIC_MONTHS})"
-_MONTH_AFTER = re.compile(rf"(\s*(st|nd|rd|th))?(\s+(of|de|del))?\s+{_MONTH_NAMES}\b", re.I)
+_MONTH_AFTER = re.compile(rf"([–-]\d{{1,2}})?(\s*(st|nd|rd|th))?(\s+(of|de|del))?\s+{_MONTH_NAMES}\b", re.I)
 _MONTH_BEFORE = re.compile(rf"\b{_MONTH_NAMES}\.?\s+$", re.I)
 _CYRILLIC_MONTH_LIST = CYRILLIC_MONTHS.split("|")  # Ukrainian's twelve, then Russian's
 _DAY_REACH = 16  # characters before a day in which its month is looked for ("September 30")
@@ -420,7 +421,7 @@ def typed_spans(question: Question, text: str) -> list[re.Match]:
         found = [m for m in found if not another_month(question, m.group())]
     if question.kind == "number":
         asked_numbers = {m.group().lower() for m in ANSWER_TYPES["number"].finditer(asked)}
-        found = [m for m in found if m.group().lower() not in asked_numbers and is_count(text, m)]
+        found = [m for m in found if m.group().lower() not in asked_numbers and is_count(text, *m.span())]
     if question.kind == "who":
         # A name the question does not already hold, and not a day or month.
         words = set(tokenize(question.text)) | set(MONTHS) | set(WEEKDAYS)
@@ -454,16 +455,19 @@ def restates_time(question: Question, span: str) -> bool:
     return span.isdigit() and int(span) in question.years
 
 
-def is_count(text: str, match: re.Match) -> bool:
-    """Is the number a count or amount, not an hour of the clock ("19:00", "5 p.m."), a year or
-    the day of a date ("23 July", "July 23", "28 марта")? Those do not answer "how many"."""
-    number = match.group()
-    if ":" in number or _YEAR.fullmatch(number) or _CLOCK_AFTER.match(text, match.end()):
+def is_count(text: str, start: int, end: int) -> bool:
+    """Is the number at text[start:end] a count or amount, not an hour of the clock ("19:00",
+    "5 p.m."), a year or the day of a date ("23 July", "July 23", "28–29 March", "28 марта")?
+    Those do not answer "how many"."""
+    number = text[start:end]
+    if ":" in number or _YEAR.fullmatch(number):
+        return False
+    if _CLOCK_AFTER.match(text, end) or _CLOCK_BEFORE.search(text, 0, start):
         return False
     if not number.isdigit() or int(number) > 31:
         return True
-    before = text[max(0, match.start() - _DAY_REACH) : match.start()]
-    return not (_MONTH_AFTER.match(text, match.end()) or _MONTH_BEFORE.search(before))
+    before = text[max(0, start - _DAY_REACH) : start]
+    return not (_MONTH_AFTER.match(text, end) or _MONTH_BEFORE.search(before))
 
 
 def _near(text: str, match: re.Match, focus: str, window: int = 40) -> bool:

@@ -19,7 +19,7 @@ from babel import Locale
 from bot.lexicon import CYRILLIC_MONTHS, MONTHS, NUMBER_WORDS, WEEKDAYS
 from bot.names import alike, asked_words, english_names, latin
 from bot.question import Question
-from bot.ranking import ANSWER_TYPES, another_month, restates_time, typed_spans
+from bot.ranking import ANSWER_TYPES, another_month, is_count, restates_time, typed_spans
 from embeddings import stopwords, tokenize
 
 _MONTH = "|".join(m.capitalize() for m in MONTHS)
@@ -42,8 +42,6 @@ _PARTICLE = re.compile(r"\b[A-Z][\w'’-]+ (?:van|von|de|der|den|da|di|du|del|la
 # What may stand between two things that are one answer.
 _JOINED = re.compile(r"(?:,|,? and|,? or| in| to|\s*[–-])\s*")
 _JOINED_NAMES = re.compile(r",? (?:and|or) ")
-_DATE_AFTER = re.compile(rf"^(?:[–-]\d{{1,2}})?\s*(?:{_MONTH}|{CYRILLIC_MONTHS})\b|^:\d", re.I)
-_DATE_BEFORE = re.compile(rf"(?:{_MONTH})\s*$|\d:$", re.I)
 _CALENDAR = frozenset(MONTHS + WEEKDAYS)
 
 Span = tuple[int, int]
@@ -75,7 +73,7 @@ def _things(question: Question, text: str) -> list[Span]:
         # shows its date.
         spans = spans or [m.span() for m in _RELATIVE_DAY.finditer(text)]
     if question.kind == "number":
-        spans = [s for s in spans if not _part_of_a_date(text, s)]
+        spans = [s for s in spans if is_count(text, *s)]
     if question.focus:
         spans = [s for s in spans if _near(text, s, question.focus)] or spans
     return spans
@@ -156,14 +154,6 @@ def _restates_date(question: Question, span: str) -> bool:
     month = next((i + 1 for i, name in enumerate(MONTHS) if re.search(rf"\b{name}\b", span, re.I)), None)
     days = re.findall(r"\b\d{1,2}\b", span)
     return month in question.months and bool(days) and all(_in_question(question, day) for day in days)
-
-
-def _part_of_a_date(text: str, span: Span) -> bool:
-    """A day beside its month ("28 February"), a year, or a clock time's hour: not a count."""
-    written = text[span[0] : span[1]]
-    if re.fullmatch(r"(?:19|20)\d\d", written):
-        return True
-    return bool(_DATE_AFTER.search(text[span[1] : span[1] + 16]) or _DATE_BEFORE.search(text[: span[0]][-12:]))
 
 
 def _near(text: str, span: Span, focus: str, window: int = 40) -> bool:

@@ -607,6 +607,7 @@ def test_an_hour_a_year_or_the_day_of_a_date_does_not_answer_how_many(question, 
         "Journalists were told the next round would start at 19:00 on 23 July in Istanbul.",
         "The talks opened to journalists on July 23, 2025 at 5 p.m. local time.",
         "Журналісти повідомили, що переговори почалися 28 березня 2022 року.",
+        "Journalists were told the round was planned for 29–30 March.",
     ):
         assert answer_type_fit(asked, sentence) == 0.0
     assert answer_type_fit(asked, "Some 300 journalists came to the talks on 23 July.") == 1.0
