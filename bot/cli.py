@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -228,10 +229,11 @@ def serve(**flags: Any) -> None:
     from bot.server import run_server
 
     settings = load_settings(**flags)
-    try:
+    # Ctrl+C is how a served chat is meant to stop: no "Aborted!", exit 0, and the same message
+    # whether uvicorn raises the Ctrl+C again once stopped or returns without it.
+    with contextlib.suppress(KeyboardInterrupt):
         run_server(_open_bot(settings, quick_start=True), settings)
-    except KeyboardInterrupt:  # Ctrl+C is how a served chat is meant to stop: no "Aborted!", exit 0
-        click.echo("newsbot stopped.", err=True)
+    click.echo("newsbot stopped.", err=True)
 
 
 @cli.command("eval")
