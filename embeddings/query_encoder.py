@@ -47,16 +47,28 @@ class QueryEncoder:
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
-        self.gelu = _tanh_gelu if fast_gelu else _gelu
         config = json.loads((model_dir / "config.json").read_text())
         limits = json.loads((model_dir / "sentence_bert_config.json").read_text())
-        self.heads = config["num_attention_heads"]
-        self.layers = config["num_hidden_layers"]
-        self.eps = config["layer_norm_eps"]
-        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        self.tokenizer.enable_truncation(limits.get("max_seq_length", 256))
-        self.tokenizer.no_padding()
+        tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        tokenizer.enable_truncation(limits.get("max_seq_length", 256))
+        tokenizer.no_padding()
         weights = {k.removeprefix("bert."): v for k, v in load_file(str(model_dir / "model.safetensors")).items()}
+        shape = (config["num_attention_heads"], config["num_hidden_layers"], config["layer_norm_eps"])
+        self._start(weights, tokenizer, shape, updates, fast_gelu)
+
+    @classmethod
+    def from_weights(
+        cls, weights: dict, tokenizer, shape: tuple[int, int, float], updates=None, fast_gelu: bool = False
+    ) -> QueryEncoder:
+        """An encoder over weights already in memory under BERT's names; shape: heads, layers, eps."""
+        encoder = cls.__new__(cls)
+        encoder._start(dict(weights), tokenizer, shape, updates, fast_gelu)
+        return encoder
+
+    def _start(self, weights: dict, tokenizer, shape: tuple[int, int, float], updates, fast_gelu: bool) -> None:
+        self.gelu = _tanh_gelu if fast_gelu else _gelu
+        self.heads, self.layers, self.eps = shape
+        self.tokenizer = tokenizer
         for name, update in (updates or {}).items():
             weights[name] = weights[name] + update
         # Dense layers' weights stored transposed, so each product reads memory in order.
