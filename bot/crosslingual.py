@@ -7,9 +7,11 @@ the model has a sparse head), and by what survives translation: names (compared 
 by sound), numbers, years and months, and the kind of thing asked for. A logistic model fitted
 by benchmarks/fit_crosslingual.py on XQuAD (German and Spanish questions over English
 paragraphs, with the answering paragraph removed for the questions that must be declined)
-scores the sentences and decides abstention. The question's vector first loses its language's
-mean offset from English, measured by the same script, for the passages in other scripts than
-its own. The sentences are quoted as written; only the framing is in the question's language.
+scores the sentences and decides abstention; on a close call between the two best, a reader
+over multilingual-e5-small (bot/reader.py) reads the best few and its margin weighs in. The
+question's vector first loses its language's mean offset from English, measured by the same
+script, for the passages in other scripts than its own. The sentences are quoted as written;
+only the framing is in the question's language.
 """
 
 from __future__ import annotations
@@ -47,10 +49,12 @@ from bot.question import Question, analyse
 from bot.ranking import (
     _logit,
     answer_type_fit,
+    clipped_margin,
     is_headline,
     placement_features,
     time_fit_of,
 )
+from bot.reader import Reader, e5_reader
 from bot.results import NOT_FOUND, Answer
 from bot.short_across import short_answer
 from embeddings import (
@@ -172,6 +176,7 @@ _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 CONTEXT_SHARE = 0.5  # weight of the conversation's last turns in a follow-up's vector
 OTHER_TIME_RATIO = 0.5  # another time's best sentence joins the answer if it scores this close
+READ_CANDIDATES = 3  # the best sentences the reader reads on a close call: a pass of the model each
 MIN_PLACE = 5  # letters of a country's or language's name that a word must share ("Чад" is in "чадний")
 FEATURES = (
     "dense",
@@ -232,6 +237,10 @@ class CrossModel:
     # Per language, the mean offset of its questions' vectors from the same questions' in English.
     shifts: dict[str, np.ndarray] = field(default_factory=dict)
     passage_terms: float = 0.0  # weight of a passage's latent terms beside its search score
+    # When the two best sentences' logits are closer than reread_gap, the reader reads the best
+    # few, and their order weighs its bounded margin by the question's language's weight (none: not read).
+    reread_gap: float = 0.0
+    reread_weights: dict[str, float] = field(default_factory=dict)
 
     def scores(self, rows: list[dict[str, float]]) -> np.ndarray:
         x = np.array([[row[f] for f in FEATURES] for row in rows])
@@ -282,6 +291,8 @@ def cross_model(model_id: str) -> CrossModel | None:
         data["threshold"],
         shifts,
         data.get("passage_terms", 0.0),
+        data.get("reread", {}).get("gap", 0.0),
+        data.get("reread", {}).get("weights", {}),
     )
 
 
@@ -488,6 +499,31 @@ def rank(question: Question, hits: list[Hit], index: SearchableIndex, vectors: Q
     return sorted(scored, key=lambda c: -c.score)
 
 
+def reread(text: str, language: str, scored: list[Scored], reader: Reader | None, model: CrossModel) -> list[Scored]:
+    """When the two best sentences are a close call, the best few are read by the multilingual
+    reader (bot/reader.py) against the question as asked and ordered again, before the sentences
+    not read, by their score logit plus the language's weight times the reader's bounded margin.
+    Each read is a pass of the model, so a clear best is not read."""
+    weight = model.reread_weights.get(language, 0.0)
+    top: list[Scored] = []
+    for candidate in scored:
+        if not any(set(candidate.spans) & set(c.spans) for c in top):
+            top.append(candidate)
+        if len(top) == READ_CANDIDATES:
+            break
+    if reader is None or not weight or len(top) < 2 or _logit(top[0].score) - _logit(top[1].score) >= model.reread_gap:
+        return scored
+    read = {id(c): _logit(c.score) + weight * clipped_margin(reader.read(text, c.text).margin) for c in top}
+    # The scores stay the scorer's: the calibration was fitted on them, and a near miss reads as
+    # well as an answer (the reader says which sentence, not whether any).
+    return sorted(top, key=lambda c: -read[id(c)]) + [c for c in scored if id(c) not in read]
+
+
+def reader_for(model: CrossModel) -> Reader | None:
+    """The multilingual reader of the cross-language model's embedding model, if it has one."""
+    return e5_reader() if model.reread_weights and model.model == "multilingual-e5-small" else None
+
+
 def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, vectors: QuestionVectors):
     """Each sentence of the hits as (hit, spans), and its features."""
     # A follow-up that names no one ("What post does he hold?") asks about those named before.
@@ -645,6 +681,7 @@ def compose(
     """A cited answer in the question's language, or its "the articles don't say"."""
     locale = LOCALES[language]
     scored = ordered(question, rank(question, hits, index, vectors, model))
+    scored = ordered(question, reread(question.text, language, scored, reader_for(model), model))
     if not scored or not _confident(question, scored, model):
         declined = not_found(scored, hits, max_citations, (FRAMINGS[locale][1], NEAREST[locale]))
         return replace(declined, locale=locale)
