@@ -15,6 +15,7 @@ import os
 import struct
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -128,7 +129,7 @@ def _pieces(reader: _Cursor) -> tuple[list[tuple[str, float]], int]:
     lead = (np.frombuffer(blob, np.uint8) & 0xC0) != 0x80
     chars = np.concatenate([[0], np.cumsum(lead)])[offsets].tolist()
     text = blob.decode("utf-8")
-    return list(zip([text[a:b] for a, b in zip(chars, chars[1:])], scores.tolist())), unknown
+    return list(zip([text[a:b] for a, b in pairwise(chars)], scores.tolist(), strict=True)), unknown
 
 
 def _normalisation(reader: _Cursor) -> dict[int, str]:
