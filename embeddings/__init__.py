@@ -13,6 +13,7 @@ from embeddings.chunking import Passage
 from embeddings.dates import days_named, resolve_dates
 from embeddings.disk import Index
 from embeddings.documents import Document, SkippedFile, list_files
+from embeddings.e5_weights import e5_encoder
 from embeddings.index import (
     BuildReport,
     NothingToIndex,
@@ -68,6 +69,7 @@ __all__ = [
     "add_urls",
     "build",
     "build_index",
+    "e5_encoder",
     "check_documents_folder",
     "check_model",
     "check_recorded_model",
