@@ -47,6 +47,7 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.fit_reader import by_written_id  # noqa: E402
 from benchmarks.squad import write_corpus  # noqa: E402
 from bot import crosslingual  # noqa: E402
 from bot.config import default_index_dir  # noqa: E402
@@ -120,11 +121,7 @@ def news_items(languages: list[str]) -> list[dict]:
     """The Wikinews reader questions in each language's translation, with their article and
     English answer (none for a near miss)."""
     written = [json.loads(line) for line in (TRANSLATIONS / "wikinews_reader.jsonl").read_text("utf-8").splitlines()]
-    numbered: dict[str, int] = {}
-    by_id = {}
-    for row in written:
-        numbered[row["article"]] = numbered.get(row["article"], 0) + 1
-        by_id[f"{row['article']}#{numbered[row['article']]}"] = row
+    by_id = by_written_id(written)
     items = []
     for language in languages:
         for line in (TRANSLATIONS / f"wikinews_reader-{language}.jsonl").read_text("utf-8").splitlines():

@@ -344,14 +344,21 @@ def news_examples(path: Path, articles: Path, language: str = "") -> tuple[list[
     return train, choice
 
 
-def _translated(items: list[dict], language: str) -> list[dict]:
-    """The items translated to the language, each asked in it; "english" keeps the question as
-    written, whose words choose the near miss."""
+def by_written_id(items: list[dict]) -> dict[str, dict]:
+    """wikinews_reader.jsonl's rows by the id their translations give them: "<article>#<n>", n
+    counting the article's questions from 1 in file order."""
     numbered: dict[str, int] = {}
     by_id = {}
     for item in items:
         numbered[item["article"]] = numbered.get(item["article"], 0) + 1
         by_id[f"{item['article']}#{numbered[item['article']]}"] = item
+    return by_id
+
+
+def _translated(items: list[dict], language: str) -> list[dict]:
+    """The items translated to the language, each asked in it; "english" keeps the question as
+    written, whose words choose the near miss."""
+    by_id = by_written_id(items)
     lines = (TRANSLATIONS / f"wikinews_reader-{language}.jsonl").read_text(encoding="utf-8").splitlines()
     rows = [json.loads(line) for line in lines]
     return [by_id[row["id"]] | {"question": row["question"], "english": by_id[row["id"]]["question"]} for row in rows]

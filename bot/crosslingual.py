@@ -54,7 +54,7 @@ from bot.ranking import (
     placement_features,
     time_fit_of,
 )
-from bot.reader import Reader, e5_reader
+from bot.reader import E5_MODEL, Reader, e5_reader
 from bot.results import NOT_FOUND, Answer
 from bot.short_across import short_answer
 from embeddings import (
@@ -505,13 +505,15 @@ def reread(text: str, language: str, scored: list[Scored], reader: Reader | None
     not read, by their score logit plus the language's weight times the reader's bounded margin.
     Each read is a pass of the model, so a clear best is not read."""
     weight = model.reread_weights.get(language, 0.0)
+    if reader is None or not weight:
+        return scored
     top: list[Scored] = []
     for candidate in scored:
         if not any(set(candidate.spans) & set(c.spans) for c in top):
             top.append(candidate)
         if len(top) == READ_CANDIDATES:
             break
-    if reader is None or not weight or len(top) < 2 or _logit(top[0].score) - _logit(top[1].score) >= model.reread_gap:
+    if len(top) < 2 or _logit(top[0].score) - _logit(top[1].score) >= model.reread_gap:
         return scored
     read = {id(c): _logit(c.score) + weight * clipped_margin(reader.read(text, c.text).margin) for c in top}
     # The scores stay the scorer's: the calibration was fitted on them, and a near miss reads as
@@ -521,7 +523,7 @@ def reread(text: str, language: str, scored: list[Scored], reader: Reader | None
 
 def reader_for(model: CrossModel) -> Reader | None:
     """The multilingual reader of the cross-language model's embedding model, if it has one."""
-    return e5_reader() if model.reread_weights and model.model == "multilingual-e5-small" else None
+    return e5_reader() if model.reread_weights and model.model == E5_MODEL else None
 
 
 def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, vectors: QuestionVectors):

@@ -129,7 +129,7 @@ def adapter_path(model: str | None = None) -> Path:
 @lru_cache(maxsize=1)
 def bundled_reader() -> Reader | None:
     """The reader, when its fit is shipped and the bundled model is installed."""
-    from embeddings import DEFAULT_MODEL, ModelNotFound, QueryEncoder, resolve_model_path
+    from embeddings import DEFAULT_MODEL, ModelNotFound, resolve_model_path
 
     try:
         model_dir = resolve_model_path(DEFAULT_MODEL)

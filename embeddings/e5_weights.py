@@ -91,9 +91,7 @@ def load_e5(path: Path | None = None) -> E5Weights:
     pieces, unknown = _pieces(reader)
     normalisation = _normalisation(reader)
     tensors = _tensors(reader, data, hidden)
-    weights = E5Weights(hidden, layers, heads, eps, vocabulary, pieces, unknown, normalisation, {})
-    weights.tensors.update(_named(tensors, layers))
-    return weights
+    return E5Weights(hidden, layers, heads, eps, vocabulary, pieces, unknown, normalisation, _named(tensors, layers))
 
 
 class _Cursor:
