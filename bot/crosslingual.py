@@ -522,8 +522,13 @@ def reread(text: str, language: str, scored: list[Scored], reader: Reader | None
 
 
 def reader_for(model: CrossModel) -> Reader | None:
-    """The multilingual reader of the cross-language model's embedding model, if it has one."""
-    return e5_reader() if model.reread_weights and model.model == E5_MODEL else None
+    """The multilingual reader, when the model orders the best few by it."""
+    return multilingual_reader(model) if model.reread_weights else None
+
+
+def multilingual_reader(model: CrossModel) -> Reader | None:
+    """The reader of the cross-language model's embedding model, if it has one."""
+    return e5_reader() if model.model == E5_MODEL else None
 
 
 def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, vectors: QuestionVectors):
@@ -689,7 +694,7 @@ def compose(
         return replace(declined, locale=locale)
     chosen = [scored[0], *_more(question, scored, model)]
     answer = replace(attributed(chosen, lambda c, named: frame(c, named, locale)), locale=locale)
-    short = short_answer(question, scored[0].text)
+    short = short_answer(question, scored[0].text, multilingual_reader(model))
     if not short:
         return answer
     lead = short[:1].upper() + short[1:]  # "Two days." leads; the field stays as written

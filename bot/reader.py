@@ -72,6 +72,8 @@ class Reader:
         self._adapters = adapters
         self._loaded: tuple | None = None
         self._loading = threading.Lock()
+        # A sentence read to order the best few is read again for its short answer.
+        self._logits = lru_cache(maxsize=64)(self._token_logits)
 
     @property
     def fitted(self) -> dict:
@@ -83,11 +85,28 @@ class Reader:
         return float(self.fitted["margin"])
 
     def read(self, question: str, sentence: str) -> Read:
+        starts, ends, tokens, offsets = self._logits(question, sentence)
+        return best_span(sentence, starts, ends, tokens, offsets)
+
+    def margins_within(self, question: str, sentence: str, spans: list[tuple[int, int]]) -> list[float]:
+        """For each (start, end) of the sentence's characters, the score of the best answer the
+        reader reads inside it, less its no-answer score."""
+        starts, ends, tokens, offsets = self._logits(question, sentence)
+        null = float(starts[0] + ends[0])
+        margins = []
+        for start, end in spans:
+            inside = [t for t in tokens if offsets[t][0] < end and start < offsets[t][1]]
+            pairs = [float(starts[s] + ends[e]) for s in inside for e in inside if s <= e]
+            margins.append(max(pairs, default=-np.inf) - null)
+        return margins
+
+    def _token_logits(self, question: str, sentence: str) -> tuple[np.ndarray, np.ndarray, list[int], list]:
+        """The start and end logits of each token, the sentence's tokens, and their offsets."""
         encoder, head, _ = self._load()
         encoding = encoder.tokenizer.encode(question, sentence)
         logits = encoder.token_states(encoding) @ head["head.weight"].T + head["head.bias"]
         tokens = [t for t, s in enumerate(encoding.sequence_ids) if s == 1]
-        return best_span(sentence, logits[:, 0], logits[:, 1], tokens, encoding.offsets)
+        return logits[:, 0], logits[:, 1], tokens, encoding.offsets
 
     def _load(self) -> tuple:
         with self._loading:

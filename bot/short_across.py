@@ -5,8 +5,10 @@ The English reader (bot/reader.py) cannot read a Ukrainian question, so the cand
 narrowed by what needs no translation: what the question already names (its numbers, the
 names it spells, its own day and month) is no answer; a count is not a day, a year or a clock
 time; a person is asked for before a place; things written one after another ("28 February,
-3 March and 7 March", "Antalya in Turkey") are one answer. When more than one remains, there
-is no short answer: the cited sentence says it.
+3 March and 7 March", "Antalya in Turkey") are one answer. When more than one remains, the
+multilingual reader (bot/reader.py), given, picks the one it reads as the answer, if clearly;
+without it, or when it reads no clear answer, there is no short answer: the cited sentence
+says it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from bot.lexicon import CYRILLIC_MONTHS, MONTHS, NUMBER_WORDS, WEEKDAYS
 from bot.names import alike, asked_words, english_names, latin
 from bot.question import Question
 from bot.ranking import ANSWER_TYPES, another_month, is_count, restates_time, typed_spans
+from bot.reader import Reader
 from embeddings import stopwords, tokenize
 
 _MONTH = "|".join(m.capitalize() for m in MONTHS)
@@ -45,16 +48,43 @@ _JOINED_NAMES = re.compile(r",? (?:and|or) ")
 _CALENDAR = frozenset(MONTHS + WEEKDAYS)
 
 Span = tuple[int, int]
+# How far the reader's best reading must clear the next thing's for it to pick one of several:
+# on the news questions it was not fitted on, its picks were then as often right as the rules'
+# single answers (benchmarks/short_across.py, BENCHMARKS.md).
+READ_GAP = 1.0
 
 
-def short_answer(question: Question, text: str) -> str | None:
-    """The one thing of the asked kind in text, as written there, or None."""
+def short_answer(question: Question, text: str, reader: Reader | None = None) -> str | None:
+    """The one thing of the asked kind in text, as written there, or None. With a reader, the
+    one of several it clearly reads as the answer."""
     if question.kind is None:
         return None
+    runs = candidate_runs(question, text)
+    if len({text[start:end] for start, end in runs}) == 1:
+        return text[runs[0][0] : runs[0][1]]
+    picked = _picked_by_reader(question, text, runs, reader) if len(runs) > 1 and reader else None
+    return text[picked[0] : picked[1]] if picked else None
+
+
+def candidate_runs(question: Question, text: str) -> list[Span]:
+    """The things of the asked kind in text that may answer the question, each whole."""
     spans = _people(question, text) if question.kind == "who" else _things(question, text)
-    found = {text[start:end] for start, end in _joined(text, _outermost(spans), question.kind)}
-    found = {f for f in found if not any(f != other and f in other for other in found)}  # "July", "July 27"
-    return found.pop() if len(found) == 1 else None
+    return _not_within_another(text, _joined(text, _outermost(spans), question.kind))
+
+
+def _not_within_another(text: str, runs: list[Span]) -> list[Span]:
+    """Runs whose words are not part of another's ("July" beside "July 27")."""
+    written = [text[start:end] for start, end in runs]
+    within = [any(words in other and words != other for other in written) for words in written]
+    return [run for run, inside in zip(runs, within, strict=True) if not inside]
+
+
+def _picked_by_reader(question: Question, text: str, runs: list[Span], reader: Reader) -> Span | None:
+    """The run the reader reads the answer in, when it reads one there and its reading clears
+    every other run's by READ_GAP."""
+    margins = reader.margins_within(question.text, text, runs)
+    best, second = sorted(margins, reverse=True)[:2]
+    return runs[margins.index(best)] if best > 0 and best - second >= READ_GAP else None
 
 
 def _things(question: Question, text: str) -> list[Span]:

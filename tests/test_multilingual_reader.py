@@ -70,3 +70,35 @@ def test_a_close_call_is_read_and_a_clear_best_is_not():
     clear = _candidates([near_miss, SENTENCE, OTHER], [0.9, 0.2, 0.1])
     assert reread(question, "Russian", clear, e5_reader(), model)[0].text == near_miss
     assert reread(question, "Russian", close, e5_reader(), replace(model, reread_weights={}))[0].text == near_miss
+
+
+def test_of_several_things_of_the_asked_kind_the_reader_picks_the_one_it_clearly_reads():
+    from bot.crosslingual import analyse_foreign
+    from bot.reader import e5_reader
+    from bot.short_across import short_answer
+
+    question = analyse_foreign("Скільки членів було в кожній делегації?", "Ukrainian")
+    sentence = "The 3 delegations met for 2 days, with 14 members in each delegation."
+    assert short_answer(question, sentence) is None, "the rules alone cannot tell three counts apart"
+    assert short_answer(question, sentence, e5_reader()) == "14"
+
+
+def test_the_reader_picks_none_where_it_reads_no_answer():
+    from bot.crosslingual import analyse_foreign
+    from bot.reader import e5_reader
+    from bot.short_across import short_answer
+
+    question = analyse_foreign("Хто виступив на відкритті?", "Ukrainian")  # who spoke at the opening
+    assert short_answer(question, "President Andrej Valsk met Prime Minister Ilya Ardanov.", e5_reader()) is None
+
+
+def test_the_best_answer_within_a_span_is_scored_as_the_reader_reads_it():
+    from bot.reader import e5_reader
+
+    reader = e5_reader()
+    assert reader is not None
+    question = "Сколько членов было в каждой делегации?"
+    whole, date = reader.margins_within(
+        question, SENTENCE, [(0, len(SENTENCE)), (SENTENCE.index("2 June"), SENTENCE.index(","))]
+    )
+    assert whole >= reader.read(question, SENTENCE).margin - 1e-4 > date, "the count reads above the date"
