@@ -194,6 +194,17 @@ class Bot:
         )
         return self._in_other_articles(question, history, answer)
 
+    def warm_up(self) -> None:
+        """Load what the first questions would otherwise wait for: the embedding model's faster
+        form (in the background) and the readers its answers use."""
+        from bot.reader import bundled_reader
+
+        self.embedder.warm_up_in_background()
+        model = crosslingual.cross_model(self.embedder.model_id)
+        for reader in (bundled_reader(), crosslingual.multilingual_reader(model) if model else None):
+            if reader is not None:
+                reader.load()
+
     def readable_languages(self) -> tuple[str, ...]:
         """The languages questions may be in with this bot's embedding model."""
         if crosslingual.cross_model(self.embedder.model_id) is None:

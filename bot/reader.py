@@ -108,6 +108,14 @@ class Reader:
         tokens = [t for t, s in enumerate(encoding.sequence_ids) if s == 1]
         return logits[:, 0], logits[:, 1], tokens, encoding.offsets
 
+    def load(self) -> None:
+        """Load the weights and adapters now rather than at the first read."""
+        self._load()
+
+    @property
+    def loaded(self) -> bool:
+        return self._loaded is not None
+
     def _load(self) -> tuple:
         with self._loading:
             if self._loaded is None:

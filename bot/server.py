@@ -23,7 +23,7 @@ def run_server(bot: Bot, settings: Settings) -> None:
     from bot.api import create_app
 
     if settings.workers == 1:
-        _serve(create_app(bot, settings), settings, warm_up=bot.embedder.warm_up_in_background)
+        _serve(create_app(bot, settings), settings, warm_up=bot.warm_up)
         return
     from bot.pool import PooledBot, WorkersUnavailable
 
@@ -71,7 +71,8 @@ def _refuse_when_no_worker_answers(app) -> None:
 
 def _load_model_once_serving(server, warm_up: Callable[[], None]) -> None:
     """Questions are embedded by the quick numpy encoder at first; the full model is faster per
-    question, so it is loaded once the server is answering, not before."""
+    question, so it is loaded once the server is answering, not before; so are the readers,
+    which the first answers would otherwise wait for."""
     while not server.started:
         time.sleep(0.2)
     warm_up()

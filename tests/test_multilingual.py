@@ -910,3 +910,13 @@ def test_a_question_past_the_model_window_is_embedded_from_its_start():
     assert embedder._model.token_count(kept, True) <= E5_WINDOW
     assert embedder._in_window("Хто очолив делегацію?") == "Хто очолив делегацію?"
     assert np.allclose(embedder.embed_query(question), embedder.embed_query(kept))
+
+
+def test_warming_up_loads_both_readers_before_the_first_question(mixed_bot):
+    from bot.reader import bundled_reader, e5_reader
+
+    bundled_reader.cache_clear()  # fresh readers, not yet read with
+    e5_reader.cache_clear()
+    assert not bundled_reader().loaded and not e5_reader().loaded
+    mixed_bot.warm_up()
+    assert bundled_reader().loaded and e5_reader().loaded
