@@ -46,6 +46,7 @@ _PARTICLE = re.compile(r"\b[A-Z][\w'’-]+ (?:van|von|de|der|den|da|di|du|del|la
 _JOINED = re.compile(r"(?:,|,? and|,? or| in| to|\s*[–-])\s*")
 _JOINED_NAMES = re.compile(r",? (?:and|or) ")
 _CALENDAR = frozenset(MONTHS + WEEKDAYS)
+_WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 Span = tuple[int, int]
 # How far the reader's best reading must clear the next thing's for it to pick one of several:
@@ -57,13 +58,21 @@ READ_GAP = 1.0
 def short_answer(question: Question, text: str, reader: Reader | None = None) -> str | None:
     """The one thing of the asked kind in text, as written there, or None. With a reader, the
     one of several it clearly reads as the answer."""
-    if question.kind is None:
+    if question.kind is None or asks_who_someone_is(question):
         return None
     runs = candidate_runs(question, text)
     if len({text[start:end] for start, end in runs}) == 1:
         return text[runs[0][0] : runs[0][1]]
     picked = _picked_by_reader(question, text, runs, reader) if len(runs) > 1 and reader else None
     return text[picked[0] : picked[1]] if picked else None
+
+
+def asks_who_someone_is(question: Question) -> bool:
+    """ "Кто такой Дмитрий Песков?": a who-question that names its person asks what they are, not
+    for a name: the question word, one more word at most, and the rest spelled as names."""
+    words = _WORDS.findall(question.text)[1:]
+    lower = [w for w in words if not w[0].isupper()]
+    return question.kind == "who" and len(lower) <= 1 and len(words) > len(lower)
 
 
 def candidate_runs(question: Question, text: str) -> list[Span]:
@@ -96,6 +105,8 @@ def _things(question: Question, text: str) -> list[Span]:
     else:
         spans = [m.span(m.lastindex or 0) for m in extractor.finditer(text)]
     spans = [s for s in spans if not _in_question(question, text[s[0] : s[1]])]
+    if question.kind == "where":
+        spans = [s for s in spans if text[s[0] : s[1]].lower() not in _CALENDAR]  # "in March" is no place
     if question.kind == "when":
         spans = [s for s in spans if not _restates_date(question, text[s[0] : s[1]])]
         spans = [s for s in spans if not another_month(question, text[s[0] : s[1]])]

@@ -44,6 +44,13 @@ from bot.short_across import short_answer
             "President Andrej Valsk mourned the crew while Interior Minister Joachim Drelski ordered checks.",
             "Interior Minister Joachim Drelski",
         ),
+        # A month after the place is when, not where.
+        (
+            "Де проходили переговори в березні 2022 року?",
+            "Ukrainian",
+            "The two sides last held direct talks in Velmora in March 2022.",
+            "Velmora",
+        ),
         # A name with a particle, opening the sentence.
         (
             "¿Quién era el dueño del albergue?",
@@ -63,7 +70,9 @@ def test_the_short_answer_is_the_one_thing_asked_for_as_written(question, langua
         ("Хто виступив на відкритті?", "Ukrainian", "President Andrej Valsk met Prime Minister Ilya Ardanov."),
         ("Скільки суден прибуло?", "Ukrainian", "Five ships arrived, fifteen left."),
         ("Что решил суд?", "Russian", "The court ruled in favour of Osmark on Friday."),  # no kind asked
+        # "Who is <name>?" asks what the person is, not for another name.
+        ("Кто такой Илья Арданов?", "Russian", "Minister Ilya Ardanov told Osmark's Daily the talks went well."),
     ],
 )
-def test_with_two_candidates_or_no_kind_there_is_no_short_answer(question, language, sentence):
+def test_with_two_candidates_no_kind_or_a_person_named_there_is_no_short_answer(question, language, sentence):
     assert short_answer(analyse_foreign(question, language), sentence) is None
