@@ -46,6 +46,15 @@ _PARTICLE = re.compile(r"\b[A-Z][\w'’-]+ (?:van|von|de|der|den|da|di|du|del|la
 _JOINED = re.compile(r"(?:,|,? and|,? or| in| to|\s*[–-])\s*")
 _JOINED_NAMES = re.compile(r",? (?:and|or) ")
 _CALENDAR = frozenset(MONTHS + WEEKDAYS)
+# "Is" and "such" in "who is" / "who such", in the languages questions may be in.
+_COPULAS = frozenset(
+    [
+        *("is", "are", "was", "were"),
+        *("такий", "така", "таке", "такі", "є", "це"),
+        *("такой", "такая", "такое", "такие", "это", "есть"),
+        *("ist", "sind", "war", "waren", "es", "son", "era", "fue"),
+    ]
+)
 _WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 Span = tuple[int, int]
@@ -68,11 +77,12 @@ def short_answer(question: Question, text: str, reader: Reader | None = None) ->
 
 
 def asks_who_someone_is(question: Question) -> bool:
-    """ "Кто такой Дмитрий Песков?": a who-question that names its person asks what they are, not
-    for a name: the question word, one more word at most, and the rest spelled as names."""
+    """ "Кто такой Дмитрий Песков?", "Wer ist Olaf Kerrin?": a who-question that only names its
+    person asks what they are, not for another name."""
     words = _WORDS.findall(question.text)[1:]
-    lower = [w for w in words if not w[0].isupper()]
-    return question.kind == "who" and len(lower) <= 1 and len(words) > len(lower)
+    between = [w.lower() for w in words if not w[0].isupper()]
+    named = len(words) - len(between)
+    return question.kind == "who" and named > 0 and len(between) <= 1 and set(between) <= _COPULAS
 
 
 def candidate_runs(question: Question, text: str) -> list[Span]:

@@ -44,6 +44,8 @@ from bot.short_across import short_answer
             "President Andrej Valsk mourned the crew while Interior Minister Joachim Drelski ordered checks.",
             "Interior Minister Joachim Drelski",
         ),
+        # A who-question naming one person with a verb asks for another ("who replaced <name>").
+        ("Хто замінив Арданова?", "Ukrainian", "Ilya Ardanov was replaced by Pavel Kerrin on Monday.", "Pavel Kerrin"),
         # A month after the place is when, not where.
         (
             "Де проходили переговори в березні 2022 року?",
@@ -70,7 +72,7 @@ def test_the_short_answer_is_the_one_thing_asked_for_as_written(question, langua
         ("Хто виступив на відкритті?", "Ukrainian", "President Andrej Valsk met Prime Minister Ilya Ardanov."),
         ("Скільки суден прибуло?", "Ukrainian", "Five ships arrived, fifteen left."),
         ("Что решил суд?", "Russian", "The court ruled in favour of Osmark on Friday."),  # no kind asked
-        # "Who is <name>?" asks what the person is, not for another name.
+        # "Who is <name>?" asks what the person is, not for another name; "who replaced <name>" asks one.
         ("Кто такой Илья Арданов?", "Russian", "Minister Ilya Ardanov told Osmark's Daily the talks went well."),
     ],
 )
