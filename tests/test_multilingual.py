@@ -553,6 +553,26 @@ def test_a_question_for_the_day_asks_when(question, language):
 
 
 @pytest.mark.parametrize(
+    ("question", "language", "kind"),
+    [
+        # Ukrainian writes "у" for "в" after a vowel or at the start: both ask the same.
+        ("У якому році збудували міст?", "Ukrainian", "when"),
+        ("У якому місті відкрили порт?", "Ukrainian", "where"),
+        ("На яке число призначили суд?", "Ukrainian", "when"),
+        ("На какие даты перенесли матч?", "Russian", "when"),
+        # "how many" declines: "по скольким", "скількох".
+        ("По скольким статьям обвинили капитана?", "Russian", "number"),
+        ("Скількох моряків урятували?", "Ukrainian", "number"),
+        ("На какой срок продлили перемирие?", "Russian", "duration"),
+    ],
+)
+def test_question_words_are_read_in_all_their_forms(question, language, kind):
+    from bot.crosslingual import analyse_foreign
+
+    assert analyse_foreign(question, language).kind == kind
+
+
+@pytest.mark.parametrize(
     ("question", "language"),
     [
         ("Коли зустрілися міністри в березні 2022 року?", "Ukrainian"),
