@@ -26,6 +26,7 @@ from bot.reader import Reader
 from embeddings import stopwords, tokenize
 
 _MONTH = "|".join(m.capitalize() for m in MONTHS)
+_PLACE_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w'’-]*)"  # "U.S." whole, not "U"
 _DAYS = r"\d{1,2}(?:[–-]\d{1,2})?"  # "27–28 July"
 _SCALE = r"(?: (?i:hundred|thousand|million|billion))?"  # "3.6 billion", "eight million"
 EXTRACTORS = {
@@ -33,7 +34,7 @@ EXTRACTORS = {
         rf"\b(\d{{1,2}}:\d\d|{_DAYS} (?:{_MONTH})(?: \d{{4}})?|(?:{_MONTH}) {_DAYS}(?:,? \d{{4}})?"
         rf"|(?:{_MONTH}) \d{{4}}|\d{{1,2}} (?:{CYRILLIC_MONTHS})(?: \d{{4}})?|(?:19|20)\d\d|(?:{_MONTH}))\b"
     ),
-    "where": re.compile(r"\b(?:in|at|to|from|near) ((?:the )?[A-Z][\w'’-]*(?:,? [A-Z][\w'’-]*)*)"),
+    "where": re.compile(rf"\b(?:in|at|to|from|near) ((?:the )?{_PLACE_WORD}(?:,? {_PLACE_WORD})*)"),
     "number": re.compile(rf"\b((?:\d[\d,.]*\d|\d|(?i:{NUMBER_WORDS})){_SCALE})\b"),
 }
 _WEEKDAY = "|".join(w.capitalize() for w in WEEKDAYS)
@@ -116,7 +117,9 @@ def _things(question: Question, text: str) -> list[Span]:
         spans = [m.span(m.lastindex or 0) for m in extractor.finditer(text)]
     spans = [s for s in spans if not _in_question(question, text[s[0] : s[1]])]
     if question.kind == "where":
-        spans = [s for s in spans if text[s[0] : s[1]].lower() not in _CALENDAR]  # "in March" is no place
+        # "in March" is no place; nor is the place the question names ("в Анталії": "Antalya").
+        spans = [s for s in spans if text[s[0] : s[1]].lower() not in _CALENDAR]
+        spans = [s for s in spans if not _spelled_in_question(question, text[s[0] : s[1]])]
     if question.kind == "when":
         spans = [s for s in spans if not _restates_date(question, text[s[0] : s[1]])]
         spans = [s for s in spans if not another_month(question, text[s[0] : s[1]])]
@@ -192,6 +195,13 @@ def _joined(text: str, spans: list[Span], kind: str | None) -> list[Span]:
         else:
             runs.append((start, end))
     return runs
+
+
+def _spelled_in_question(question: Question, span: str) -> bool:
+    """Is every name of the span spelled, in any script, in the question?"""
+    asked = asked_words(question.text)
+    names = [latin(word) for word in re.findall(r"[A-Z][\w'’-]+", span)]
+    return bool(names) and all(any(alike(name, a) for a in asked) for name in names)
 
 
 def _in_question(question: Question, span: str) -> bool:

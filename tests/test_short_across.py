@@ -46,6 +46,14 @@ from bot.short_across import short_answer
         ),
         # A who-question naming one person with a verb asks for another ("who replaced <name>").
         ("Хто замінив Арданова?", "Ukrainian", "Ilya Ardanov was replaced by Pavel Kerrin on Monday.", "Pavel Kerrin"),
+        # An abbreviation is part of a place's name; the place the question names (any script) is no answer.
+        ("Де розглядали справу?", "Ukrainian", "It was heard in the U.S. District Court.", "the U.S. District Court"),
+        (
+            "Где встретились министры в Анталье?",
+            "Russian",
+            "They met in Antalya at the Belek Hotel.",
+            "the Belek Hotel",
+        ),
         # A month after the place is when, not where.
         (
             "Де проходили переговори в березні 2022 року?",
