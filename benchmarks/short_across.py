@@ -51,11 +51,9 @@ def main() -> None:
         runs = short_across.candidate_runs(question, sentence)
         if len(runs) < 2:
             continue
-        margins = reader.margins_within(question.text, sentence, runs)
-        best, second = sorted(margins, reverse=True)[:2]
-        start, end = runs[margins.index(best)]
-        if best > 0:
-            picks.append((best - second, agrees(sentence[start:end], answer)))
+        (start, end), margin, clearance = short_across.reader_pick(question, sentence, runs, reader)
+        if margin > 0:
+            picks.append((clearance, agrees(sentence[start:end], answer)))
     print(f"rules: {len(by_rules)} short answers, {sum(by_rules) / len(by_rules):.2f} right")
     print(f"several candidates left, the reader reading an answer in one: {len(picks)}")
     print("| gap at least | picked | right |\n| --- | --- | --- |")

@@ -68,7 +68,7 @@ READ_GAP = 1.0
 def short_answer(question: Question, text: str, reader: Reader | None = None) -> str | None:
     """The one thing of the asked kind in text, as written there, or None. With a reader, the
     one of several it clearly reads as the answer."""
-    if question.kind is None or asks_who_someone_is(question):
+    if question.kind is None or _asks_who_someone_is(question):
         return None
     runs = candidate_runs(question, text)
     if len({text[start:end] for start, end in runs}) == 1:
@@ -77,7 +77,7 @@ def short_answer(question: Question, text: str, reader: Reader | None = None) ->
     return text[picked[0] : picked[1]] if picked else None
 
 
-def asks_who_someone_is(question: Question) -> bool:
+def _asks_who_someone_is(question: Question) -> bool:
     """ "Кто такой Дмитрий Песков?", "Wer ist Olaf Kerrin?": a who-question that only names its
     person asks what they are, not for another name."""
     words = _WORDS.findall(question.text)[1:]
@@ -102,9 +102,16 @@ def _not_within_another(text: str, runs: list[Span]) -> list[Span]:
 def _picked_by_reader(question: Question, text: str, runs: list[Span], reader: Reader) -> Span | None:
     """The run the reader reads the answer in, when it reads one there and its reading clears
     every other run's by READ_GAP."""
+    run, margin, clearance = reader_pick(question, text, runs, reader)
+    return run if margin > 0 and clearance >= READ_GAP else None
+
+
+def reader_pick(question: Question, text: str, runs: list[Span], reader: Reader) -> tuple[Span, float, float]:
+    """Of two or more runs, the one the reader reads best as the answer, its margin over no
+    answer, and how far it clears the next run's."""
     margins = reader.margins_within(question.text, text, runs)
     best, second = sorted(margins, reverse=True)[:2]
-    return runs[margins.index(best)] if best > 0 and best - second >= READ_GAP else None
+    return runs[margins.index(best)], best, best - second
 
 
 def _things(question: Question, text: str) -> list[Span]:
