@@ -184,13 +184,17 @@ def _width(short: str, hidden: int, blocks: np.ndarray) -> int:
     return blocks.size * QK // hidden if short == "fo" else hidden
 
 
-def e5_tokenizer(weights: E5Weights, max_tokens: int = 512):
+def e5_tokenizer(weights: E5Weights, max_tokens: int = 512, pieces: list[tuple[str, float]] | None = None):
     """A tokenizers Tokenizer that splits as the engine does: its normalisation (NFKC, control
     characters dropped, any space one space), a leading "▁" per word, the unigram pieces; a pair
-    as XLM-R joins one ("<s> A </s></s> B </s>"), every token of type 0."""
+    as XLM-R joins one ("<s> A </s></s> B </s>"), every token of type 0. pieces: a subset of the
+    vocabulary to build it over, numbered in that order (PieceTokenizer)."""
     from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers, processors
 
-    tokenizer = Tokenizer(models.Unigram(weights.pieces, unk_id=weights.unknown, byte_fallback=False))
+    pieces = weights.pieces if pieces is None else pieces
+    unknown = weights.pieces[weights.unknown][0]
+    ids = {piece: i for i, (piece, _) in enumerate(pieces)}
+    tokenizer = Tokenizer(models.Unigram(pieces, unk_id=ids.get(unknown), byte_fallback=False))
     tokenizer.normalizer = normalizers.Sequence(
         [
             normalizers.NFKC(),
@@ -200,14 +204,69 @@ def e5_tokenizer(weights: E5Weights, max_tokens: int = 512):
     )
     tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
     start, end = weights.pieces[0][0], weights.pieces[2][0]
-    tokenizer.post_processor = processors.TemplateProcessing(
-        single=f"{start} $A {end}",
-        pair=f"{start} $A {end} {end}:0 $B:0 {end}:0",
-        special_tokens=[(start, 0), (end, 2)],
-    )
+    if start in ids and end in ids:
+        tokenizer.post_processor = processors.TemplateProcessing(
+            single=f"{start} $A {end}",
+            pair=f"{start} $A {end} {end}:0 $B:0 {end}:0",
+            special_tokens=[(start, ids[start]), (end, ids[end])],
+        )
     tokenizer.enable_truncation(max_tokens)
     tokenizer.no_padding()
     return tokenizer
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """What a tokenizers Encoding tells of a text, with the full vocabulary's ids."""
+
+    ids: list[int]
+    tokens: list[str]
+    type_ids: list[int]
+    sequence_ids: list[int | None]
+    offsets: list[tuple[int, int]]
+
+
+class PieceTokenizer:
+    """e5_tokenizer's splits, from a tokenizer built for each text over only the pieces spelled
+    inside its words.
+
+    Building tokenizers' unigram over all 250k pieces takes about half a second and holds the
+    interpreter, which a cold `newsbot ask` that reads a sentence pays in full. A text's best
+    split can use only pieces found inside its words, and the unknown piece's penalty is set by
+    the lowest score, so a unigram of those pieces and the lowest-scoring one splits it the same
+    way (tests/test_e5_weights.py checks it against the full tokenizer)."""
+
+    def __init__(self, weights: E5Weights, max_tokens: int = 512) -> None:
+        self._weights = weights
+        self._ids = {piece: i for i, (piece, _) in enumerate(weights.pieces)}
+        self._longest = max(len(piece) for piece in self._ids)
+        lowest = int(np.argmin([score for _, score in weights.pieces]))
+        self._always = {0, 2, weights.unknown, lowest}  # <s>, </s>, the unknown piece, the lowest score
+        self._frame = e5_tokenizer(weights, pieces=[weights.pieces[i] for i in sorted(self._always)])
+        self._truncation = {"max_length": max_tokens}
+
+    def enable_truncation(self, max_length: int, **options) -> None:
+        self._truncation = {"max_length": max_length, **options}
+
+    def encode(self, text: str, pair: str | None = None) -> Encoded:
+        used = sorted(self._always | self._pieces_within(text) | (self._pieces_within(pair) if pair else set()))
+        tokenizer = e5_tokenizer(self._weights, pieces=[self._weights.pieces[i] for i in used])
+        tokenizer.enable_truncation(**self._truncation)
+        encoding = tokenizer.encode(text, pair)
+        ids = [used[i] for i in encoding.ids]
+        return Encoded(ids, encoding.tokens, encoding.type_ids, encoding.sequence_ids, encoding.offsets)
+
+    def _pieces_within(self, text: str) -> set[int]:
+        normalised = self._frame.normalizer.normalize_str(text)
+        words = [word for word, _ in self._frame.pre_tokenizer.pre_tokenize_str(normalised)]
+        ids, longest = self._ids, self._longest
+        return {
+            ids[word[i:j]]
+            for word in words
+            for i in range(len(word))
+            for j in range(i + 1, min(len(word), i + longest) + 1)
+            if word[i:j] in ids
+        }
 
 
 def e5_encoder(updates: dict | None = None, fast_gelu: bool = False, max_tokens: int = 512):
@@ -215,6 +274,6 @@ def e5_encoder(updates: dict | None = None, fast_gelu: bool = False, max_tokens:
     from embeddings.query_encoder import QueryEncoder
 
     weights = load_e5()
-    tokenizer = e5_tokenizer(weights, max_tokens)
+    tokenizer = PieceTokenizer(weights, max_tokens)
     shape = (weights.heads, weights.layers, weights.eps)
     return QueryEncoder.from_weights(weights.tensors, tokenizer, shape, updates, fast_gelu)

@@ -2,8 +2,9 @@
 
 import numpy as np
 import pytest
+from conftest import BUNDLED, UK_RU
 
-from embeddings.e5_weights import BLOCK, e5_encoder, unpack
+from embeddings.e5_weights import BLOCK, PieceTokenizer, e5_encoder, unpack
 
 SENTENCE = "The second round of talks opened in Istanbul on 2 June, with 14 members in each delegation."
 TEXTS = [SENTENCE, "Коли розпочався другий раунд переговорів?", "¿En qué ciudad se abrió la segunda ronda?"]
@@ -41,3 +42,22 @@ def test_a_pair_is_joined_as_xlm_r_joins_one_and_offsets_point_into_the_sentence
     sentence_tokens = [t for t, s in enumerate(encoding.sequence_ids) if s == 1]
     start, end = encoding.offsets[sentence_tokens[0]][0], encoding.offsets[sentence_tokens[-1]][1]
     assert SENTENCE[start:end] == SENTENCE
+
+
+def test_splitting_over_the_pieces_a_text_spells_gives_the_full_vocabularys_splits():
+    from embeddings.e5_weights import e5_tokenizer, load_e5
+
+    weights = load_e5()
+    full = e5_tokenizer(weights, 160)
+    full.enable_truncation(160, strategy="longest_first")
+    pieces = PieceTokenizer(weights, 160)
+    pieces.enable_truncation(160, strategy="longest_first")
+    articles = sorted(BUNDLED.glob("*.txt")) + sorted(UK_RU.glob("*"))
+    sentences = [line for path in articles for line in path.read_text(encoding="utf-8").splitlines()]
+    odd = ["日本語 🙂", "aꙮb ⧫ ᚠᚠ", "a\u200bb  c\x07d", "ﬁ Ⅻ", "ґанок їжак", "x" * 400, " ", "Ñandú — «quote»"]
+    texts = [t for t in sentences if t.strip()][::3] + TEXTS + odd
+    pairs = [(question, sentence) for question in TEXTS + odd for sentence in texts[::7]] + [(t, None) for t in texts]
+    for first, second in pairs:
+        expected, got = full.encode(first, second), pieces.encode(first, second)
+        assert (got.ids, got.tokens, got.offsets) == (expected.ids, expected.tokens, expected.offsets)
+        assert (got.sequence_ids, got.type_ids) == (expected.sequence_ids, expected.type_ids)
