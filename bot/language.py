@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import unicodedata
 from functools import cache
 
@@ -90,15 +91,33 @@ def foreign_language(text: str) -> str | None:
     English; for a script whose language the model cannot tell, the script ("Tamil script")."""
     words = _WORD.findall(text)
     ordinary = _without_names(words)
+    found = _language_of(words, ordinary)
+    if found == "English" or len(ordinary) >= FEW_WORDS:
+        return None if found == "English" else found
+    # Too few words left to tell, and not plainly English: German capitalises every noun, so
+    # those its dictionary knows count as words ("Pelosi erhielt 192 Stimmen" is Finnish to the
+    # model without "Stimmen"). The dictionary takes most of a second to load: English, the
+    # usual case, is told without it.
+    known = words[:1] + [w for w in words[1:] if not w[0].isupper() or simplemma.is_known(w, lang="de")]
+    found = _language_of(words, known)
+    return None if found == "English" else found
+
+
+def _language_of(words: list[str], ordinary: list[str]) -> str | None:
+    """The language's name, "English" when it is found English, None when it cannot be told."""
     latin = [w for w in ordinary if _script(w) == "LATIN"]
     if len(ordinary) - len(latin) > len(latin):
         # Names count here: "Пєсков" is spelled in Ukrainian, "Песков" in Russian.
         other = [w for w in words if _script(w) != "LATIN"]
         return _name(" ".join(other), _script(other[0]))
-    if len(latin) < MIN_WORDS or plainly_english(latin):
+    if len(latin) < MIN_WORDS:
         return None
+    if plainly_english(latin):
+        return "English"
     code, log_odds = _best_against_english(" ".join(latin))
-    return LANGUAGES[code] if code != "en" and log_odds >= MIN_LOG_ODDS else None
+    if code == "en":
+        return "English"
+    return LANGUAGES[code] if log_odds >= MIN_LOG_ODDS else None
 
 
 def plainly_english(words: list[str]) -> bool:
@@ -125,13 +144,8 @@ def not_read(language: str, readable: tuple[str, ...] = ("English",), what: str 
 
 def _without_names(words: list[str]) -> list[str]:
     """Words less capitalised ones after the first: names (Umierov, Istanbul) belong to no one
-    language, and English questions are full of them. But German capitalises every noun: when
-    that leaves too few words to tell, those its dictionary knows stay ("Pelosi erhielt 192
-    Stimmen" is Finnish to the model without "Stimmen")."""
-    ordinary = words[:1] + [w for w in words[1:] if not w[0].isupper()]
-    if len(ordinary) >= FEW_WORDS:
-        return ordinary
-    return words[:1] + [w for w in words[1:] if not w[0].isupper() or simplemma.is_known(w, lang="de")]
+    language, and English questions are full of them."""
+    return words[:1] + [w for w in words[1:] if not w[0].isupper()]
 
 
 def _script(word: str) -> str:
@@ -164,8 +178,24 @@ def _best_against_english(text: str) -> tuple[str, float]:
     return code, math.log(probability) - math.log(max(english, 1e-30))
 
 
-@cache
+def load_in_background(text: str) -> None:
+    """Start loading the model in a thread when text is not plainly English: most of the load is
+    LZMA decompression, which lets go of the interpreter, so a cold `newsbot ask` imports and
+    opens its index meanwhile."""
+    if not plainly_english(_WORD.findall(text)):
+        threading.Thread(target=_identifier, daemon=True).start()
+
+
+_LOADING = threading.Lock()
+
+
 def _identifier() -> LanguageIdentifier:
+    with _LOADING:
+        return _loaded_identifier()
+
+
+@cache
+def _loaded_identifier() -> LanguageIdentifier:
     """py3langid's model, loaded from the installed package (no download)."""
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(LANGUAGES))

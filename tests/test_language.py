@@ -179,16 +179,24 @@ def test_api_answers_a_russian_question_with_the_explanation(client):
 
 
 def test_a_plainly_english_question_needs_no_model():
-    """The model's load costs a command 0.4 s; a question full of English function words skips it."""
+    """The model's load costs a command 0.4 s; a question full of English function words skips it,
+    and `newsbot ask` starts loading it in the background for any other."""
     import subprocess
     import sys
 
     probe = (
-        "from bot.language import foreign_language, _identifier\n"
+        "import threading\n"
+        "from bot.language import foreign_language, load_in_background, _loaded_identifier\n"
+        "def loaded():\n"
+        "    for thread in threading.enumerate()[1:]: thread.join()\n"
+        "    print(_loaded_identifier.cache_info().currsize)\n"
+        "load_in_background('How long did the first meeting in Belarus last?')\n"
         "assert foreign_language('How long did the first meeting in Belarus last?') is None\n"
-        "print(_identifier.cache_info().currsize)\n"
-        "foreign_language('Wie lange dauerte das erste Treffen in Belarus?')\n"
-        "print(_identifier.cache_info().currsize)\n"
+        "loaded()\n"
+        "load_in_background('Wie lange dauerte das erste Treffen in Belarus?')\n"
+        "loaded()\n"
+        "assert foreign_language('Wie lange dauerte das erste Treffen in Belarus?') == 'German'\n"
+        "loaded()\n"
     )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
-    assert loaded == ["0", "1"]
+    assert loaded == ["0", "1", "1"]
