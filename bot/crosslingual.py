@@ -546,8 +546,8 @@ def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, 
         sentence_terms = index.sentence_terms_of(hit.row)
         time_fit = time_fit_of(question, hit)
         context = f"{hit.document.title} {hit.passage.text}"
-        names = names_in(context, skip_first=False)
-        numbers = set(_NUMBER.findall(context))
+        names_found = _names_share(asked_names, names_in(context, skip_first=False))
+        numbers_found = _numbers_share(asked_numbers, set(_NUMBER.findall(context)))
         # The article's first sentence (its headline) says what the story is about: a sentence
         # that answers is nearer the question than that.
         lead = float(index.sentence_vectors_of(hit.row - hit.passage.seq)[0] @ query_vector)
@@ -556,8 +556,8 @@ def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, 
             text = " ".join(hit.document.text[s:e] for s, e in spans)
             dense = float(unit_vector(sentence_vectors[window].sum(axis=0)) @ query_vector)
             row = _features(question, hit, text, dense, rank_, time_fit)
-            row["names_found"] = _names_share(asked_names, names)
-            row["numbers_found"] = _numbers_share(asked_numbers, numbers)
+            row["names_found"] = names_found
+            row["numbers_found"] = numbers_found
             row["places_found"] = _places_share(asked_places, text)
             row["over_lead"] = row["dense"] - lead
             row["width"] = float(len(window) - 1)
@@ -612,7 +612,8 @@ def places_named(text: str, locale: str) -> list[frozenset[str]]:
     """The countries and languages a text names in its language, lower-case words too
     ("російську делегацію", "im türkischen Außenministerium"), each as its English names."""
     words = _plain_words(text)
-    named = [english for name, english in _place_names(locale) if any(_same_stem(w, name) for w in words)]
+    starts = {w[:n] for w in words for n in range(MIN_PLACE, len(w) + 1)}
+    named = [english for name, english in _place_names(locale) if name[: _stem_length(name)] in starts]
     return list(dict.fromkeys(named))  # "українську" is Ukraine's and Ukrainian's: one place asked
 
 
@@ -643,8 +644,12 @@ def _place_names(locale: str) -> tuple[tuple[str, frozenset[str]], ...]:
 def _same_stem(word: str, name: str) -> bool:
     """A word is a name's inflection or adjective ("Туреччині", "російську"): it shares all of the
     name but its last letter, or its last two for a long name ("Schweiz" is not "schwedisch")."""
-    shared = max(MIN_PLACE, len(name) - (2 if len(name) > 7 else 1))
+    shared = _stem_length(name)
     return len(word) >= shared and word[:shared] == name[:shared]
+
+
+def _stem_length(name: str) -> int:
+    return max(MIN_PLACE, len(name) - (2 if len(name) > 7 else 1))
 
 
 def _places_share(asked: list[frozenset[str]], text: str) -> float:
