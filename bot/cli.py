@@ -138,10 +138,6 @@ def ask(question: str | None, as_json: bool, **flags: Any) -> None:
     """Answer QUESTION from the articles, with citations. Without QUESTION, start a conversation
     in which follow-ups ("And where?", "What did he say?") build on earlier turns. QUESTION is in
     English, or with --model multilingual-e5-small also in Ukrainian, Russian, German or Spanish."""
-    if question is not None:
-        from bot.language import load_in_background
-
-        load_in_background(question)
     from bot.core import validated
 
     settings = load_settings(**flags)
@@ -205,9 +201,6 @@ def check(claim: str, as_json: bool, **flags: Any) -> None:
     explanation and the evidence, each passage marked supports, contradicts or related. CLAIM is
     in English, or with --model multilingual-e5-small also in Ukrainian, Russian, German or
     Spanish."""
-    from bot.language import load_in_background
-
-    load_in_background(claim)
     from bot.core import validated
 
     settings = load_settings(**flags)

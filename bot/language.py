@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 import unicodedata
 from functools import cache
 
@@ -178,24 +177,8 @@ def _best_against_english(text: str) -> tuple[str, float]:
     return code, math.log(probability) - math.log(max(english, 1e-30))
 
 
-def load_in_background(text: str) -> None:
-    """Start loading the model in a thread when text is not plainly English: most of the load is
-    LZMA decompression, which lets go of the interpreter, so a cold `newsbot ask` imports and
-    opens its index meanwhile."""
-    if not plainly_english(_WORD.findall(text)):
-        threading.Thread(target=_identifier, daemon=True).start()
-
-
-_LOADING = threading.Lock()
-
-
-def _identifier() -> LanguageIdentifier:
-    with _LOADING:
-        return _loaded_identifier()
-
-
 @cache
-def _loaded_identifier() -> LanguageIdentifier:
+def _identifier() -> LanguageIdentifier:
     """py3langid's model, loaded from the installed package (no download)."""
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(LANGUAGES))

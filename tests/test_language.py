@@ -179,24 +179,31 @@ def test_api_answers_a_russian_question_with_the_explanation(client):
 
 
 def test_a_plainly_english_question_needs_no_model():
-    """The model's load costs a command 0.4 s; a question full of English function words skips it,
-    and `newsbot ask` starts loading it in the background for any other."""
+    """The model's load costs a command 0.4 s; a question full of English function words skips it."""
     import subprocess
     import sys
 
     probe = (
-        "import threading\n"
-        "from bot.language import foreign_language, load_in_background, _loaded_identifier\n"
-        "def loaded():\n"
-        "    for thread in threading.enumerate()[1:]: thread.join()\n"
-        "    print(_loaded_identifier.cache_info().currsize)\n"
-        "load_in_background('How long did the first meeting in Belarus last?')\n"
+        "from bot.language import foreign_language, _identifier\n"
         "assert foreign_language('How long did the first meeting in Belarus last?') is None\n"
-        "loaded()\n"
-        "load_in_background('Wie lange dauerte das erste Treffen in Belarus?')\n"
-        "loaded()\n"
-        "assert foreign_language('Wie lange dauerte das erste Treffen in Belarus?') == 'German'\n"
-        "loaded()\n"
+        "print(_identifier.cache_info().currsize)\n"
+        "foreign_language('Wie lange dauerte das erste Treffen in Belarus?')\n"
+        "print(_identifier.cache_info().currsize)\n"
     )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
-    assert loaded == ["0", "1", "1"]
+    assert loaded == ["0", "1"]
+
+
+def test_a_short_english_question_is_told_without_the_german_dictionary(monkeypatch):
+    """Loading simplemma's German dictionary takes most of a second: only a short question not
+    found English looks its capitalised words up (German nouns)."""
+    import simplemma
+
+    looked_up = []
+    known = simplemma.is_known
+    monkeypatch.setattr(simplemma, "is_known", lambda word, **kw: looked_up.append(word) or known(word, **kw))
+    assert foreign_language("Who leads Ukraine's delegation?") is None
+    assert foreign_language("When did Putin visit Turkey?") is None
+    assert looked_up == []
+    assert foreign_language("Pelosi bekam 220 Stimmen.") == "German"
+    assert "Stimmen" in looked_up
