@@ -11,6 +11,7 @@ rows a text uses are unpacked.
 
 from __future__ import annotations
 
+import mmap
 import os
 import struct
 from dataclasses import dataclass
@@ -83,7 +84,9 @@ def e5_file() -> Path:
 
 @cache
 def load_e5(path: Path | None = None) -> E5Weights:
-    data = memoryview((path or e5_file()).read_bytes())
+    # Mapped, not read: the word vectors (half the file) stay on disk until a text needs a row.
+    with open(path or e5_file(), "rb") as file:
+        data = memoryview(mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ))
     reader = _Cursor(data, 8)  # magic and version
     hidden, layers, heads, ffn, vocabulary, positions, types = reader.ints(7)
     eps = reader.float()
