@@ -34,14 +34,14 @@ def latin(word: str) -> str:
     return re.sub(r"[^a-z]", "", anyascii(word).lower())
 
 
-def alike(a: str, b: str) -> bool:
+def alike(a: str, b: str, consonants: bool = True) -> bool:
     """Are two transliterated words the same name in two spellings (Умєров ~ Umierov, Пєсков ~
     Peskov, Мединського ~ Medinsky, Трамп ~ Trump, Адамовича ~ Adamowicz)? Half the shorter
-    one's letter triples are shared, or half those of their consonants (vowels are what
-    transliteration changes most), once both are written by sound."""
+    one's letter triples are shared, or (with consonants) half those of their consonants (vowels
+    are what transliteration changes most), once both are written by sound."""
     a, b = _by_sound(a), _by_sound(b)
     # Three consonants alone say too little (Kremlin's "krm" is Crimea's).
-    return _share_triples(a, b) or _share_triples(_VOWELS.sub("", a), _VOWELS.sub("", b), least=2)
+    return _share_triples(a, b) or consonants and _share_triples(_VOWELS.sub("", a), _VOWELS.sub("", b), least=2)
 
 
 # Spellings of one sound across the Latin alphabets and the transliteration of Cyrillic, applied

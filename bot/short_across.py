@@ -145,10 +145,18 @@ def _people(question: Question, text: str) -> list[Span]:
     міністрів …": "Interior Minister Joachim Brudziński"); people and bodies before places."""
     matches = [*ANSWER_TYPES["who"].finditer(text), *_OPENING.finditer(text)]
     asked = asked_words(question.text)
+    # Consonants alone match a name the question spells ("Мединського"), not one of its other
+    # words: "Гнатюк" shares a consonant triple with "диригентом". A body the question writes in
+    # lower case ("полиции": "Metropolitan Police") shares letter triples.
+    names = asked_words(" ".join(w for w in question.text.split()[1:] if w[:1].isupper()))
 
     def spelled(words: list[str], strict: bool = False) -> bool:
         # A title must also start alike ("Minister", "міністрів"): a name may share sounds anywhere.
-        return any(alike(w, a) and (not strict or w[:3] == a[:3]) for w in map(latin, words) for a in asked)
+        return any(
+            alike(w, a, consonants=a in names) and (not strict or w[:3] == a[:3])
+            for w in map(latin, words)
+            for a in asked
+        )
 
     spans = [
         _with_particle(text, m.span())

@@ -61,6 +61,21 @@ from bot.short_across import short_answer
             "The two sides last held direct talks in Velmora in March 2022.",
             "Velmora",
         ),
+        # A name sharing only consonants with one of the question's words is not one it spells
+        # ("Гнатюк", "диригентом").
+        (
+            "Хто буде диригентом оркестру?",
+            "Ukrainian",
+            "Усі концерти турне проведе Андрій Гнатюк.",
+            "Андрій Гнатюк",
+        ),
+        # But a body the question names in lower case is spelled there ("полиции": "Police").
+        (
+            "Кто ранил сержанта полиции?",
+            "Russian",
+            "The Metropolitan Police said Louis Varden shot the sergeant.",
+            "Louis Varden",
+        ),
         # A name with a particle, opening the sentence.
         (
             "¿Quién era el dueño del albergue?",
