@@ -119,7 +119,7 @@ def _add_unknown_api_route(app: FastAPI) -> None:
         if path in known:
             allowed = ", ".join(known[path])
             return JSONResponse(status_code=405, content={"error": f"{path} takes {allowed}, not {request.method}"})
-        paths = ", ".join(sorted(known))
+        paths = ", ".join(sorted(p for p in known if p.startswith("/api/")))  # not the chat's pages
         return JSONResponse(status_code=404, content={"error": f"no such API path: {path} (the API has {paths})"})
 
 

@@ -101,6 +101,7 @@ def test_an_unknown_api_path_or_method_gets_the_api_error_shape(client, method, 
     response = client.request(method, path, json={"question": "Who?"})
     assert response.status_code == status
     assert set(response.json()) == {"error"} and message in response.json()["error"]
+    assert "/embed" not in response.json()["error"]  # a page of the chat, not of the API
     assert client.get("/").status_code == 200  # the chat mounted at / still answers
 
 
