@@ -50,6 +50,27 @@ FOREIGN_NUMBER_WORDS = {
     100: "сто hundert cien",
     1000: "thousand тисяча тисячі тисяч тысяча тысячи тысяч tausend mil",
 }
+# The Cyrillic ones, and "several" and "one and a half": a count a Ukrainian or Russian article
+# writes in words ("на сім років", "сорок два учасники"); any apostrophe a Ukrainian one is typed with.
+CYRILLIC_NUMBER_WORDS = (
+    "|".join(
+        word.replace("'", "['’ʼ]")
+        for words in FOREIGN_NUMBER_WORDS.values()
+        for word in words.split()
+        if re.match("[а-яёіїєґ]", word)
+    )
+    + "|кілька|декілька|несколько|півтора|полтора"
+)
+# Units of time as Ukrainian and Russian write them after a count ("три роки", "пять лет",
+# "двох тижнів"): a duration. "року" and "году" are left out: "2025 року" is a date.
+CYRILLIC_TIME_UNITS = {
+    "day": "день дні днів дня дней дни доба доби діб сутки суток",
+    "week": "тиждень тижні тижнів тижня неделя недели недель неделю",
+    "month": "місяць місяці місяців місяця месяц месяца месяцев",
+    "year": "рік роки років год года лет",
+    "hour": "година години годин годину час часа часов",
+    "minute": "хвилина хвилини хвилин хвилину минута минуты минут минуту",
+}
 # One is left out: "one", "один", "ein", "uno" are as often "a" or "alone"; so is "once", which
 # is Spanish for eleven.
 NUMBER_WORD_VALUES = {word: value for word, value in NUMBER_VALUES.items() if value != 1} | {

@@ -19,7 +19,17 @@ from importlib import resources
 
 import numpy as np
 
-from bot.lexicon import CAPITAL, CYRILLIC_MONTHS, MONTHS, NAME, NUMBER_WORDS, RELATIVE_TIME, WEEKDAYS
+from bot.lexicon import (
+    CAPITAL,
+    CYRILLIC_MONTHS,
+    CYRILLIC_NUMBER_WORDS,
+    CYRILLIC_TIME_UNITS,
+    MONTHS,
+    NAME,
+    NUMBER_WORDS,
+    RELATIVE_TIME,
+    WEEKDAYS,
+)
 from bot.question import Question, asks_which
 from embeddings import Hit, SearchableIndex, TermStats, resolve_dates, starts_with_reference, tokenize, unit_vector
 
@@ -37,6 +47,7 @@ _MONTH_AFTER = re.compile(rf"([–-]\d{{1,2}})?(\s*(st|nd|rd|th))?(\s+(of|de|del
 _MONTH_BEFORE = re.compile(rf"\b{_MONTH_NAMES}\.?\s+$", re.I)
 _CYRILLIC_MONTH_LIST = CYRILLIC_MONTHS.split("|")  # Ukrainian's twelve, then Russian's
 _DAY_REACH = 16  # characters before a day in which its month is looked for ("September 30")
+_CYRILLIC_UNITS = "|".join(form for forms in CYRILLIC_TIME_UNITS.values() for form in forms.split())
 ANSWER_TYPES = {
     "when": re.compile(
         rf"\b(\d{{1,2}}:\d\d|(19|20)\d\d|\d{{1,2}} ({_MONTHS})|({_MONTHS}) \d{{1,2}}(?!\d)|{_MONTHS}"
@@ -44,9 +55,10 @@ ANSWER_TYPES = {
         re.I,
     ),
     "who": re.compile(rf"(?<=[\w,;:] )[{CAPITAL}][\w'’]+(?:[ -][{CAPITAL}][\w'’]+)*\b"),
-    "number": re.compile(rf"\d(?:[\d,.:]*\d)?|\b({NUMBER_WORDS})\b", re.I),
+    "number": re.compile(rf"\d(?:[\d,.:]*\d)?|\b({NUMBER_WORDS}|{CYRILLIC_NUMBER_WORDS})\b", re.I),
     "duration": re.compile(
-        rf"\b(\d+|{NUMBER_WORDS}|an?(?![ -]\d)|several|few)[ -](\w+[ -])?(second|minute|hour|day|week|month|year)s?\b",
+        rf"\b(\d+|{NUMBER_WORDS}|an?(?![ -]\d)|several|few)[ -](\w+[ -])?(second|minute|hour|day|week|month|year)s?\b"
+        rf"|(?<!\d)(\d{{1,3}}|\b(?:{CYRILLIC_NUMBER_WORDS}))\s(\w+\s)?({_CYRILLIC_UNITS})\b",
         re.I,
     ),
     "where": re.compile(r"\b(in|at|to|from|near)\s+(?:the\s+)?[A-Z]"),
@@ -472,7 +484,15 @@ def is_count(text: str, start: int, end: int) -> bool:
 
 def _near(text: str, match: re.Match, focus: str, window: int = 40) -> bool:
     around = text[max(0, match.start() - window) : match.end() + window]
-    return focus in tokenize(around)
+    return focus in tokenize(around) or _cyrillic_unit(match.group()) == focus
+
+
+def _cyrillic_unit(count: str) -> str | None:
+    """The unit of time a Ukrainian or Russian count is in, as tokenize writes the English one
+    ("сім років": "year"), or None."""
+    words = set(count.lower().split())
+    unit = next((unit for unit, forms in CYRILLIC_TIME_UNITS.items() if words & set(forms.split())), None)
+    return tokenize(unit)[0] if unit else None
 
 
 def coverage(terms: tuple[str, ...], found: set[str], keyword: TermStats, emphasis: tuple[str, ...] = ()) -> float:

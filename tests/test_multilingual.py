@@ -513,6 +513,29 @@ def test_a_count_asked_in_a_unit_of_time_keeps_to_that_unit(question, language, 
 
 
 @pytest.mark.parametrize(
+    ("question", "language", "sentence", "fits"),
+    [
+        # A Ukrainian or Russian article writes counts and durations in words too, in its own units.
+        ("На сколько лет продлили аренду?", "Russian", "Аренду продлили на семь лет.", True),
+        ("Скільки тривало будівництво?", "Ukrainian", "Будівництво тривало два роки.", True),
+        ("How long did the repairs take?", "English", "Ремонт зайняв три повних тижні.", True),
+        ("Скільки учасників приїхало?", "Ukrainian", "На фестиваль приїхали сорок два учасники.", True),
+        ("Скільки років тривала оренда?", "Ukrainian", "Оренда тривала п’ять місяців.", False),  # another unit
+        ("Скільки тривало будівництво?", "Ukrainian", "Будівництво почалося у 2025 року.", False),  # a date
+        ("Сколько длилось заседание?", "Russian", "Заседание прошло 23 июля 2025 года.", False),
+    ],
+)
+def test_counts_and_durations_written_in_ukrainian_or_russian_are_of_their_kind(question, language, sentence, fits):
+    from bot.crosslingual import analyse_foreign
+    from bot.question import analyse
+    from bot.ranking import answer_type_fit
+
+    asked = analyse(question) if language == "English" else analyse_foreign(question, language)
+    assert asked.kind in ("number", "duration")
+    assert answer_type_fit(asked, sentence) == (1.0 if fits else 0.0)
+
+
+@pytest.mark.parametrize(
     ("question", "language"),
     [
         ("Wann fand der Streik im März 2022 statt?", "German"),
