@@ -106,7 +106,19 @@ def resolve_dates(sentence: str, published: dt.date | None) -> list[tuple[tuple[
         date = _relative_date(match, published, _ahead(sentence, match, future))
         if date is not None:
             found.append(((match.start(), match.end()), date))
-    return found + _foreign_relative(sentence, published)
+    return _beside_their_dates(sentence, found + _foreign_relative(sentence, published))
+
+
+def _beside_their_dates(sentence: str, found: list[tuple[tuple[int, int], dt.date]]):
+    """Less the days named with their date just after them ("у неділю, 25 серпня", "on Sunday,
+    August 25"): the date written there says which day, whatever the tense seems to say."""
+    dated = {start for (start, end), _ in found if any(c.isdigit() for c in sentence[start:end])}
+
+    def dated_after(end: int) -> bool:
+        gap = re.match(r",?\s*", sentence[end:])
+        return end + (gap.end() if gap else 0) in dated
+
+    return [((start, end), date) for (start, end), date in found if (start in dated or not dated_after(end))]
 
 
 def _ahead(sentence: str, match: re.Match, anywhere: bool) -> bool:

@@ -177,6 +177,10 @@ def test_keyword_search_matches_other_inflections_of_a_word(one, other):
         ("Артель 28 марта подписала договор с портом.", "2030-03-29", "2030-03-28"),
         ("Первые суда выйдут на лов в понедельник.", "2030-03-29", "2030-04-01"),
         ("Об этом во вторник сообщила директор обсерватории.", "2030-11-12", "2030-11-12"),
+        # A day with its date beside it is that date, not a day read from the tense around it.
+        ("У неділю, 14 липня, у Бродах завершився ярмарок.", "2030-07-15", "2030-07-14"),
+        ("В четверг, 10 мая, на заводе запустили новый цех.", "2029-05-11", "2029-05-10"),
+        ("On Sunday, July 14, the fair will close.", "2030-07-15", "2030-07-14"),
     ],
 )
 def test_ukrainian_and_russian_dates_are_read_against_the_publication_date(sentence, published, meant):
