@@ -264,12 +264,13 @@ class Bot:
 
     def _in_other_articles(self, question: str, history: Sequence[Turn], answer: Answer) -> Answer:
         """An English question the English articles do not answer, asked of the Ukrainian and
-        Russian ones (when the model reads them)."""
+        Russian ones (when the model reads them). Declined there too, the nearest passages are
+        the English ones, if any: an index of only Cyrillic articles lists its own."""
         model = crosslingual.cross_model(self.embedder.model_id)
         if answer.grounded or model is None or not crosslingual.has_cyrillic(self.index):
             return answer
         across = self._across("English", self.validate(question), history, model, cyrillic_only=True)
-        return across if across.grounded else answer
+        return across if across.grounded or not answer.citations else answer
 
     def retrieve(self, question: str, history: Sequence[Turn] = ()) -> Retrieval:
         """The question read in context, and the passages that may answer it."""

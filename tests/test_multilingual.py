@@ -967,3 +967,19 @@ def test_warming_up_loads_both_readers_before_the_first_question(mixed_bot):
     assert not bundled_reader().loaded and not e5_reader().loaded
     mixed_bot.warm_up()
     assert bundled_reader().loaded and e5_reader().loaded
+
+
+def test_an_english_question_declined_by_cyrillic_articles_alone_lists_the_nearest_of_them(tmp_path):
+    from bot.config import Settings
+    from bot.core import Bot
+    from bot.crosslingual import in_cyrillic
+
+    folder = tmp_path / "cyrillic"
+    folder.mkdir()
+    for path in UK_RU.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    bot = Bot.from_settings(Settings(documents=folder, index_dir=tmp_path / "index", model="multilingual-e5-small"))
+    answer = bot.ask("What colour are the new trams in Belozersk?")
+    assert not answer.grounded
+    assert answer.citations, answer.text  # not "no passage in the index is related"
+    assert all(in_cyrillic(c.hit.passage.text) for c in answer.citations)
