@@ -91,14 +91,13 @@ def foreign_language(text: str) -> str | None:
     words = _WORD.findall(text)
     ordinary = _without_names(words)
     found = _language_of(words, ordinary)
-    if found == "English" or len(ordinary) >= FEW_WORDS:
-        return None if found == "English" else found
-    # Too few words left to tell, and not plainly English: German capitalises every noun, so
-    # those its dictionary knows count as words ("Pelosi erhielt 192 Stimmen" is Finnish to the
-    # model without "Stimmen"). The dictionary takes most of a second to load: English, the
-    # usual case, is told without it.
-    known = words[:1] + [w for w in words[1:] if not w[0].isupper() or simplemma.is_known(w, lang="de")]
-    found = _language_of(words, known)
+    if found != "English" and len(ordinary) < FEW_WORDS:
+        # Too few words left to tell: German capitalises every noun, so those its dictionary
+        # knows count as words ("Pelosi erhielt 192 Stimmen" is Finnish to the model without
+        # "Stimmen"). The dictionary takes most of a second to load: English, the usual case,
+        # is told without it.
+        known = words[:1] + [w for w in words[1:] if not w[0].isupper() or simplemma.is_known(w, lang="de")]
+        found = _language_of(words, known)
     return None if found == "English" else found
 
 

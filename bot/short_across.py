@@ -148,7 +148,7 @@ def _people(question: Question, text: str) -> list[Span]:
     # Consonants alone match a name the question spells ("Мединського"), not one of its other
     # words: "Гнатюк" shares a consonant triple with "диригентом". A body the question writes in
     # lower case ("полиции": "Metropolitan Police") shares letter triples.
-    names = asked_words(" ".join(w for w in question.text.split()[1:] if w[:1].isupper()))
+    names = asked_words(" ".join(w for w in _WORDS.findall(question.text)[1:] if w[0].isupper()))
 
     def spelled(words: list[str], strict: bool = False) -> bool:
         # A title must also start alike ("Minister", "міністрів"): a name may share sounds anywhere.

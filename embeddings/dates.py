@@ -118,7 +118,7 @@ def _beside_their_dates(sentence: str, found: list[tuple[tuple[int, int], dt.dat
         gap = re.match(r",?\s*", sentence[end:])
         return end + (gap.end() if gap else 0) in dated
 
-    return [((start, end), date) for (start, end), date in found if (start in dated or not dated_after(end))]
+    return [((start, end), date) for (start, end), date in found if start in dated or not dated_after(end)]
 
 
 def _ahead(sentence: str, match: re.Match, anywhere: bool) -> bool:
