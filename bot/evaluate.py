@@ -20,7 +20,7 @@ FACTOID_KINDS = {"who", "when", "number"}
 # the measure is not the cleaner grading itself.
 JUNK = re.compile(
     r"support us|advertisement|load next story|^related$|recent news|all news|all sections|subscribe|"
-    r"read more|original url|photo:|support .{0,40} on patreon|^\s*\d\d:\d\d\s*$|укр|https?://",
+    r"read more|original url|photo:|support .{0,40} on patreon|^\s*\d\d:\d\d\s*$|\bукр\b|https?://",
     re.IGNORECASE | re.MULTILINE,
 )
 

@@ -113,3 +113,8 @@ def test_squad_benchmark_runs_on_a_small_file(tmp_path):
     assert rows["newsbot"]["recall@1"] == 1.0 and rows["newsbot"]["answer contains gold"] == 1.0
     assert set(rows) == {"newsbot", "naive llama-index"}
     assert rows["newsbot"]["short answer F1"] > 0 and rows["naive llama-index"]["unanswerable abstained"] == 0.0
+
+
+def test_junk_is_page_furniture_not_a_word_that_contains_it():
+    assert has_junk("УКР | ENG") and has_junk("Subscribe to our newsletter")
+    assert not has_junk("Оркестр дасть 12 концертів у дев'яти містах України.")
