@@ -15,16 +15,28 @@ from embeddings import resolve_dates
 
 
 def passage_pieces(citation: Citation) -> list[tuple[str, bool]]:
-    """The passage as (text, highlighted) pieces, whitespace collapsed for display."""
+    """The passage as (text, highlighted) pieces, whitespace collapsed for display; without the
+    article's headline it opens with, which the source line above shows, unless it is cited
+    (else it runs into the first sentence: "… graduation party Early Saturday morning")."""
     passage = citation.hit.passage
     pieces: list[tuple[str, bool]] = []
-    cursor = passage.start
+    cursor = passage.start + _uncited_headline(citation)
     for start, end in citation.highlights:
         pieces.append((passage.text[cursor - passage.start : start - passage.start], False))
         pieces.append((passage.text[start - passage.start : end - passage.start], True))
         cursor = end
     pieces.append((passage.text[cursor - passage.start :], False))
     return [(" ".join(text.split()), marked) for text, marked in pieces if text.strip()]
+
+
+def _uncited_headline(citation: Citation) -> int:
+    """How many characters the passage's opening headline takes, when it is not cited; else 0."""
+    passage, headline = citation.hit.passage, " ".join(citation.hit.document.title.split())
+    if passage.seq != 0 or not headline or not passage.text.startswith(headline):
+        return 0
+    if any(start < passage.start + len(headline) for start, _ in citation.highlights):
+        return 0
+    return len(headline)
 
 
 def written_date(day: dt.date, locale: str = "en", short: bool = False) -> str:

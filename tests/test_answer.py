@@ -198,3 +198,21 @@ def test_an_english_word_opening_a_quoted_sentence_is_lower_cased_unless_the_art
 
     article = "Chief Executive Carrie Lam spoke. Speaking later, Lam left. Sixty-six were hurt. Hong Kong is calm."
     assert _ordinary_word(opening, article, rest) is ordinary
+
+
+def test_a_passage_is_shown_without_the_headline_its_source_line_already_gives(planted_bot):
+    """An article's first passage opens with its headline; shown, it ran into the first sentence
+    ("… graduation party Early Saturday morning"). It stays where it is the cited sentence."""
+    from bot.citations import passage_pieces
+
+    opening = 0
+    for item in planted_questions():
+        for citation in planted_bot.ask(item["question"]).citations:
+            title = " ".join(citation.hit.document.title.split())
+            if citation.hit.passage.seq != 0 or not citation.hit.passage.text.startswith(title):
+                continue
+            opening += 1
+            shown = " ".join(text for text, _ in passage_pieces(citation))
+            cited = any(start < citation.hit.passage.start + len(title) for start, _ in citation.highlights)
+            assert shown.startswith(title) == cited, (item["question"], shown[:80])
+    assert opening, "some planted answer cites an article's first passage"
