@@ -47,7 +47,8 @@ _MONTH_AFTER = re.compile(rf"([–-]\d{{1,2}})?(\s*(st|nd|rd|th))?(\s+(of|de|del
 _MONTH_BEFORE = re.compile(rf"\b{_MONTH_NAMES}\.?\s+$", re.I)
 _CYRILLIC_MONTH_LIST = CYRILLIC_MONTHS.split("|")  # Ukrainian's twelve, then Russian's
 _DAY_REACH = 16  # characters before a day in which its month is looked for ("September 30")
-_CYRILLIC_UNITS = "|".join(form for forms in CYRILLIC_TIME_UNITS.values() for form in forms.split())
+_CYRILLIC_UNIT_OF = {form: unit for unit, forms in CYRILLIC_TIME_UNITS.items() for form in forms.split()}
+_CYRILLIC_UNITS = "|".join(_CYRILLIC_UNIT_OF)
 ANSWER_TYPES = {
     "when": re.compile(
         rf"\b(\d{{1,2}}:\d\d|(19|20)\d\d|\d{{1,2}} ({_MONTHS})|({_MONTHS}) \d{{1,2}}(?!\d)|{_MONTHS}"
@@ -490,8 +491,7 @@ def _near(text: str, match: re.Match, focus: str, window: int = 40) -> bool:
 def _cyrillic_unit(count: str) -> str | None:
     """The unit of time a Ukrainian or Russian count is in, as tokenize writes the English one
     ("сім років": "year"), or None."""
-    words = set(count.lower().split())
-    unit = next((unit for unit, forms in CYRILLIC_TIME_UNITS.items() if words & set(forms.split())), None)
+    unit = next((_CYRILLIC_UNIT_OF[w] for w in count.lower().split() if w in _CYRILLIC_UNIT_OF), None)
     return tokenize(unit)[0] if unit else None
 
 
