@@ -117,6 +117,24 @@ def test_the_blind_cyrillic_wikinews_set_quotes_dev_half_articles_only():
             assert all(any(a in text for a in fact.split("|")) for fact in item["facts"]), item["id"]
 
 
+CYRILLIC_ARTICLES = ROOT / "tests" / "data" / "articles-cyrillic"
+CYRILLIC_DEV = {"polissia-orkestr", "kamianets-sud", "belozersk-artel", "vetluga-fanera"}
+
+
+@pytest.mark.parametrize("name", ["cyrillic", "cyrillic_2"])
+def test_the_blind_sets_on_cyrillic_articles_quote_them_and_split_by_article(name):
+    items = [json.loads(line) for line in (EVAL / f"{name}.jsonl").read_text().splitlines()]
+    articles = {p.stem: p.read_text(encoding="utf-8").lower() for p in CYRILLIC_ARTICLES.glob("*.md")}
+    assert set(articles) > CYRILLIC_DEV and {i["language"] for i in items} == {"uk", "ru", "de", "es", "en"}
+    assert sum(i["kind"] == "unanswerable" for i in items) >= 7
+    for item in items:
+        assert bool(item["gold"]) == bool(item["facts"]) == (item["kind"] != "unanswerable"), item["id"]
+        for fact in item["facts"]:
+            assert any(a.lower() in articles[item["gold"][0]] for a in fact.split("|")), (item["id"], fact)
+        if item["gold"]:
+            assert item["split"] == ("dev" if item["gold"][0] in CYRILLIC_DEV else "test"), item["id"]
+
+
 # Questions and articles in Ukrainian and Russian, and questions in German and Spanish, through a
 # real bot with multilingual-e5-small, over the planted English articles and four planted
 # Ukrainian and Russian ones (tests/data/articles-uk-ru, written for these tests).
