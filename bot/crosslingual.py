@@ -8,7 +8,9 @@ by sound), numbers, years and months, and the kind of thing asked for. A logisti
 by benchmarks/fit_crosslingual.py on XQuAD (German and Spanish questions over English
 paragraphs, with the answering paragraph removed for the questions that must be declined)
 scores the sentences and decides abstention; on a close call between the two best, a reader
-over multilingual-e5-small (bot/reader.py) reads the best few and its margin weighs in. The
+over multilingual-e5-small (bot/reader.py) reads the best few and its margin weighs in. A best
+sentence in the question's own script (a Ukrainian question, a Ukrainian article) answers only if
+the reader finds an answer in it: there near misses share all the question's words. The
 question's vector first loses its language's mean offset from English, measured by the same
 script, for the passages in other scripts than its own. The sentences are quoted as written;
 only the framing is in the question's language.
@@ -312,6 +314,9 @@ class QuestionVectors:
             return self.own
         return self.across
 
+    def in_own_script(self, hit: Hit) -> bool:
+        return self.own is not None and in_cyrillic(hit.passage.text)
+
 
 def question_vectors(
     embedder: TextEmbedder,
@@ -566,6 +571,7 @@ def candidate_rows(question: Question, hits: list[Hit], index: SearchableIndex, 
             # several outlets has passages nearly as near as the first (XQuAD's fitting articles,
             # cross-validated: the best sentence right 0.691 -> 0.708).
             row["passage_gap"] = hit.dense - top_passage
+            row["own_script"] = float(vectors.in_own_script(hit))
             rows.append(row)
             made.append((hit, spans))
     best_dense = max((r["dense"] for r in rows), default=0.0)
@@ -713,7 +719,16 @@ def _confident(question: Question, scored: list[Scored], model: CrossModel) -> b
         return False
     if time_fit_of(question, best.hit) < 0:
         return False
-    return model.confidence(best, runner_up(scored, question)) >= model.threshold
+    if model.confidence(best, runner_up(scored, question)) < model.threshold:
+        return False
+    return not best.features.get("own_script") or read_as_answer(question.text, best, multilingual_reader(model))
+
+
+def read_as_answer(question: str, candidate: Scored, reader: Reader | None) -> bool:
+    """Does the reader find an answer in a sentence in the question's own script? There the
+    question's words are all in the near misses too, and the similarities cannot tell them from
+    an answer; the reader reads what the sentence says (its no-answer margin as it was fitted)."""
+    return reader is None or reader.read(question, candidate.text).margin >= reader.margin
 
 
 def _more(question: Question, scored: list[Scored], model: CrossModel) -> list[Scored]:

@@ -436,6 +436,20 @@ def test_the_fitted_cross_language_model_records_its_data_and_split():
     assert set(model["weights"]) == set(FEATURES) and set(model["calibration"]) >= set(CALIBRATION_FEATURES)
 
 
+def test_only_a_sentence_in_the_question_script_is_marked_its_own(mixed_bot):
+    from bot import crosslingual
+
+    question = "Скільки суден базуватиметься в порту?"
+    model = crosslingual.cross_model("multilingual-e5-small")
+    vectors = crosslingual.question_vectors(mixed_bot.embedder, question, "Ukrainian", model, mixed_bot.index)
+    hits = crosslingual.search_across(mixed_bot.index, vectors, question, k=12)
+    asked = crosslingual.analyse_foreign(question, "Ukrainian")
+    made, rows = crosslingual.candidate_rows(asked, hits, mixed_bot.index, vectors)
+    assert {row["own_script"] for row in rows} == {0.0, 1.0}
+    for (hit, _), row in zip(made, rows, strict=True):
+        assert row["own_script"] == crosslingual.in_cyrillic(hit.passage.text)
+
+
 @pytest.fixture(scope="module")
 def english_only_index():
     """What question_vectors asks of an index: its terms (here English ones only)."""

@@ -102,3 +102,27 @@ def test_the_best_answer_within_a_span_is_scored_as_the_reader_reads_it():
         question, SENTENCE, [(0, len(SENTENCE)), (SENTENCE.index("2 June"), SENTENCE.index(","))]
     )
     assert whole >= reader.read(question, SENTENCE).margin - 1e-4 > date, "the count reads above the date"
+
+
+# A planted Ukrainian sentence that answers, and a near miss with the question's words but not its answer.
+ASKED_IN_ITS_SCRIPT = {
+    "Скільки коштує квиток на концерт оркестру?": (
+        "Квиток на концерт оркестру коштує 250 гривень.",
+        "Оркестр дасть концерт у філармонії в суботу ввечері.",
+    ),
+    "Кто будет руководить новой школой?": (
+        "Новой школой будет руководить Анна Петренко, учитель математики.",
+        "Новая школа откроется в сентябре на улице Лесной.",
+    ),
+}
+
+
+@pytest.mark.parametrize(("question", "sentences"), ASKED_IN_ITS_SCRIPT.items())
+def test_a_sentence_in_the_question_script_answers_only_if_the_reader_finds_the_answer(question, sentences):
+    from bot.crosslingual import read_as_answer
+    from bot.reader import e5_reader
+
+    answer, near_miss = _candidates(list(sentences), [0.9, 0.9])
+    assert read_as_answer(question, answer, e5_reader())
+    assert not read_as_answer(question, near_miss, e5_reader())
+    assert read_as_answer(question, near_miss, None)  # no reader: the calibration alone decides
