@@ -14,9 +14,13 @@ import gradio as gr
 from bot.citations import plain_text, source_line, sources_html, verdict_html
 from bot.conversation import Turn
 from bot.core import Answering, BadQuestion
+from bot.crosslingual import LOCALES as LANGUAGE_LOCALES
+from bot.crosslingual import in_cyrillic
 from bot.feedback import FeedbackStore
+from bot.language import foreign_language
 from bot.results import Answer
-from bot.ui_words import LOCALES, WORDS, browser_locale, counted, languages, problem_in
+from bot.ui_words import EXAMPLE_FRAMES, LOCALES, WORDS, browser_locale, counted, languages, problem_in
+from embeddings import Document
 
 EXAMPLES_FILE = ".newsbot-examples"
 ARTICLE_LANGUAGES = ("English", "Ukrainian", "Russian")
@@ -114,7 +118,14 @@ def example_questions(bot: Answering, documents: Path) -> list[str]:
     if listed:
         return listed
     newest = sorted(bot.index.documents.values(), key=lambda d: (d.date is not None, d.date), reverse=True)
-    return [f"What does {d.source} report about “{d.title}”?" for d in newest[:3]]
+    return [example_question(d) for d in newest[:3]]
+
+
+def example_question(document: Document) -> str:
+    """A question about an article, in its headline's language when that is Ukrainian or Russian."""
+    language = foreign_language(document.title) if in_cyrillic(document.title) else None
+    frame = EXAMPLE_FRAMES.get(LANGUAGE_LOCALES.get(language or "English", "en"), EXAMPLE_FRAMES["en"])
+    return frame.format(source=document.source, title=document.title)
 
 
 def example_claims(documents: Path) -> list[str]:

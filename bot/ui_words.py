@@ -157,6 +157,15 @@ def languages(names: Sequence[str], locale: str) -> str:
     return format_list([local.get(_LANGUAGE_CODES.get(n, ""), n) for n in names], style="or", locale=locale)
 
 
+# An example question made from an article's headline, in the headline's language where
+# that is one the articles may be in besides English.
+EXAMPLE_FRAMES = {
+    "en": "What does {source} report about “{title}”?",
+    "uk": "Що {source} пише про «{title}»?",
+    "ru": "Что {source} пишет о «{title}»?",
+}
+
+
 # Why a question or claim was not taken, in the page's language (English: the bot's own message).
 PROBLEMS: dict[str, dict[str, str]] = {
     "uk": {

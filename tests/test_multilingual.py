@@ -307,6 +307,21 @@ def test_english_small_talk_is_declined_by_the_multilingual_model_too(mixed_bot,
     assert not mixed_bot.ask(small_talk).grounded
 
 
+def test_an_example_question_is_asked_in_its_headline_language(mixed_bot):
+    from bot.crosslingual import in_cyrillic
+    from bot.language import foreign_language
+    from bot.ui import example_question
+
+    starts = {"Ukrainian": "Що ", "Russian": "Что ", None: "What does "}
+    asked = {}
+    for document in mixed_bot.index.documents.values():
+        language = foreign_language(document.title) if in_cyrillic(document.title) else None
+        example = example_question(document)
+        assert example.startswith(starts[language]) and document.title in example, example
+        asked[language] = example
+    assert set(asked) == set(starts)
+
+
 def test_a_language_outside_the_list_is_told_which_languages_work(mixed_bot):
     answer = mixed_bot.ask("Qui a dirigé la délégation de Veltria ?")
     assert not answer.grounded and not answer.citations
