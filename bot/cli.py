@@ -94,6 +94,10 @@ def _warn_of_another_model(settings: Settings) -> None:
         manifest = open_store(settings).manifest()
     except DatabaseUnavailable:
         return  # build_index says so
+    if manifest is None:
+        from bot.core import say_other_models_indexed
+
+        say_other_models_indexed(settings)
     built_with = manifest.get("model") if manifest else None
     if built_with and built_with != settings.model:
         click.echo(

@@ -14,7 +14,7 @@ import numpy as np
 
 from bot import crosslingual
 from bot.answer import compose
-from bot.config import Settings
+from bot.config import Settings, default_index_dir
 from bot.conversation import Turn, gist, is_ellipsis, points_back, repeats, standalone
 from bot.crosscheck import check_across
 from bot.factcheck import check
@@ -368,10 +368,28 @@ def _build_if_needed(settings: Settings, store: Store, embedder: TextEmbedder, p
     check_documents_folder(settings.documents)
     if store.is_current(settings.model, settings.documents):
         return
+    if store.manifest() is None:
+        say_other_models_indexed(settings)
     log.info("building the index from %s", settings.documents)
     report = build(settings.documents, store, settings.model, embedder, progress)
     for path, reason in report.skipped:
         log.warning("skipped %s: %s", path, reason)
+
+
+def say_other_models_indexed(settings: Settings) -> None:
+    """Warn when a folder's first default index for this model is built beside one built with
+    another: each model has its own, so a forgotten NEWSBOT_MODEL would quietly build a second."""
+    if settings.database is not None or "index_dir" in settings.model_fields_set:
+        return
+    default = default_index_dir(settings.documents)
+    for path in sorted(default.parent.glob(default.name + "*")):
+        built_with = (open_store(settings.model_copy(update={"index_dir": path})).manifest() or {}).get("model")
+        if built_with and built_with != settings.model:
+            log.warning(
+                "building a new index of %s with %s; the folder has one built with %s already "
+                "(set NEWSBOT_MODEL=%s or give --model %s to answer from that one)",
+                *(settings.documents, settings.model, built_with, built_with, built_with),
+            )
 
 
 def _analysed(text: str, query: str, leaned_on: str | None, last_reply: str) -> Question:

@@ -2,6 +2,7 @@
 index built from another folder is refused, and a missing folder is an error."""
 
 import json
+import logging
 import shutil
 
 import httpx
@@ -143,3 +144,22 @@ def test_serve_refuses_an_index_of_another_folder(folders, tmp_path):
         assert f"was built from {planted.resolve()}" in server.log.read_text()
     finally:
         server.stop()
+
+
+def test_a_folder_indexed_with_another_model_is_said_before_a_second_index_is_built(folders, caplog):
+    _, lighthouse = folders
+    built = newsbot("index", "--documents", str(lighthouse), "--model", "multilingual-e5-small")
+    assert built.exit_code == 0, built.output
+    question = "Who restored the Port Ellery lighthouse?"
+    with caplog.at_level(logging.WARNING, logger="bot.core"):
+        asked = newsbot("ask", "--documents", str(lighthouse), question)
+    assert asked.exit_code == 0, asked.output
+    assert "has one built with multilingual-e5-small" in caplog.text
+    assert "NEWSBOT_MODEL=multilingual-e5-small" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="bot.core"):
+        assert newsbot("ask", "--documents", str(lighthouse), question).exit_code == 0
+        assert (
+            newsbot("ask", "--documents", str(lighthouse), "--model", "multilingual-e5-small", question).exit_code == 0
+        )
+    assert "NEWSBOT_MODEL" not in caplog.text  # each model's index is there now: nothing is built
