@@ -19,7 +19,16 @@ from bot.crosslingual import in_cyrillic
 from bot.feedback import FeedbackStore
 from bot.language import foreign_language
 from bot.results import Answer
-from bot.ui_words import EXAMPLE_FRAMES, LOCALES, WORDS, browser_locale, counted, languages, problem_in
+from bot.ui_words import (
+    EXAMPLE_FRAMES,
+    LOCALES,
+    WORDS,
+    browser_locale,
+    counted,
+    languages,
+    problem_in,
+    skip_reason_in,
+)
 from embeddings import Document
 
 EXAMPLES_FILE = ".newsbot-examples"
@@ -353,6 +362,6 @@ def _skipped_note(skipped: list[tuple[str, str]], locale: str, shown: int = 3) -
     if not skipped:
         return ""
     words = WORDS[locale]
-    listed = "; ".join(f"{path} ({reason})" for path, reason in skipped[:shown])
+    listed = "; ".join(f"{path} ({skip_reason_in(locale, reason)})" for path, reason in skipped[:shown])
     more = words["more"].format(count=len(skipped) - shown) if len(skipped) > shown else ""
     return "\n\n" + words["skipped"].format(count=len(skipped), listed=literal_markdown(listed), more=more)

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from babel import Locale
 from babel.lists import format_list
 
+from embeddings import skip_reason
+
 LOCALES = ("en", "uk", "ru", "de", "es")
 # Each language's words, by key; "{...}" fields are filled in by header().
 WORDS: dict[str, dict[str, str]] = {
@@ -201,6 +203,90 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "claim_too_long": "La afirmación es demasiado larga ({length} caracteres; el límite es {limit}).",
     },
 }
+
+
+# Why a file was left out of the index (embeddings.documents.SKIP_REASONS), in the page's language.
+SKIP_REASONS: dict[str, dict[str, str]] = {
+    "uk": {
+        "unsupported_type": "непідтримуваний тип файлу {suffix}",
+        "no_text": "не знайдено тексту статті",
+        "no_html_text": "у HTML не знайдено тексту статті",
+        "no_sentences": "у тексті статті не знайдено речень",
+        "cannot_read": "не вдалося прочитати файл: {error}",
+        "empty": "порожній файл",
+        "binary": "двійковий файл, не текст",
+        "too_large": "завеликий файл ({size} МБ; найбільше {limit} МБ)",
+        "unknown_encoding": "невідоме кодування тексту",
+        "same_id": "той самий ідентифікатор документа, що й у {first}",
+        "same_content": "той самий вміст, що й у {first}",
+        "encrypted_pdf": "зашифрований PDF (потрібен пароль)",
+        "unreadable_pdf": "не вдалося прочитати PDF ({error})",
+        "no_text_layer": "немає текстового шару (скан?)",
+        "not_docx": "не вдалося прочитати файл Word (не пакет .docx: пошкоджений або інший формат)",
+        "unreadable_docx": "не вдалося прочитати файл Word ({error})",
+    },
+    "ru": {
+        "unsupported_type": "неподдерживаемый тип файла {suffix}",
+        "no_text": "текст статьи не найден",
+        "no_html_text": "в HTML не найден текст статьи",
+        "no_sentences": "в тексте статьи не найдено предложений",
+        "cannot_read": "не удалось прочитать файл: {error}",
+        "empty": "пустой файл",
+        "binary": "двоичный файл, не текст",
+        "too_large": "слишком большой файл ({size} МБ; не больше {limit} МБ)",
+        "unknown_encoding": "неизвестная кодировка текста",
+        "same_id": "тот же идентификатор документа, что у {first}",
+        "same_content": "то же содержимое, что у {first}",
+        "encrypted_pdf": "зашифрованный PDF (нужен пароль)",
+        "unreadable_pdf": "не удалось прочитать PDF ({error})",
+        "no_text_layer": "нет текстового слоя (скан?)",
+        "not_docx": "не удалось прочитать файл Word (не пакет .docx: повреждён или другой формат)",
+        "unreadable_docx": "не удалось прочитать файл Word ({error})",
+    },
+    "de": {
+        "unsupported_type": "nicht unterstützter Dateityp {suffix}",
+        "no_text": "kein Artikeltext gefunden",
+        "no_html_text": "kein Artikeltext im HTML gefunden",
+        "no_sentences": "keine Sätze im Artikeltext gefunden",
+        "cannot_read": "Datei nicht lesbar: {error}",
+        "empty": "leere Datei",
+        "binary": "Binärdatei, kein Text",
+        "too_large": "Datei zu groß ({size} MB; höchstens {limit} MB)",
+        "unknown_encoding": "unbekannte Textkodierung",
+        "same_id": "dieselbe Dokument-ID wie {first}",
+        "same_content": "derselbe Inhalt wie {first}",
+        "encrypted_pdf": "verschlüsseltes PDF (braucht ein Passwort)",
+        "unreadable_pdf": "PDF nicht lesbar ({error})",
+        "no_text_layer": "keine Textebene (gescannt?)",
+        "not_docx": "Word-Datei nicht lesbar (kein .docx-Paket: beschädigt oder ein anderes Format)",
+        "unreadable_docx": "Word-Datei nicht lesbar ({error})",
+    },
+    "es": {
+        "unsupported_type": "tipo de archivo no admitido {suffix}",
+        "no_text": "no se encontró el texto del artículo",
+        "no_html_text": "no se encontró el texto del artículo en el HTML",
+        "no_sentences": "no se encontraron oraciones en el texto del artículo",
+        "cannot_read": "no se puede leer el archivo: {error}",
+        "empty": "archivo vacío",
+        "binary": "archivo binario, no de texto",
+        "too_large": "archivo demasiado grande ({size} MB; el límite es {limit} MB)",
+        "unknown_encoding": "codificación de texto desconocida",
+        "same_id": "el mismo identificador de documento que {first}",
+        "same_content": "el mismo contenido que {first}",
+        "encrypted_pdf": "PDF cifrado (necesita una contraseña)",
+        "unreadable_pdf": "PDF ilegible ({error})",
+        "no_text_layer": "sin capa de texto (¿escaneado?)",
+        "not_docx": "archivo de Word ilegible (no es un paquete .docx: dañado u otro formato)",
+        "unreadable_docx": "archivo de Word ilegible ({error})",
+    },
+}
+
+
+def skip_reason_in(locale: str, message: str) -> str:
+    """A recorded skip message in locale's words, where newsbot has them; else as recorded."""
+    found = skip_reason(message)
+    worded = SKIP_REASONS.get(locale, {}).get(found[0]) if found else None
+    return worded.format(**found[1]) if worded and found else message
 
 
 def problem_in(locale: str, reason: str, facts: dict[str, object]) -> str | None:

@@ -12,7 +12,7 @@ from embeddings.base import (
 from embeddings.chunking import Passage
 from embeddings.dates import days_named, resolve_dates
 from embeddings.disk import Index
-from embeddings.documents import Document, SkippedFile, list_files
+from embeddings.documents import Document, SkippedFile, list_files, skip_reason
 from embeddings.e5_weights import e5_encoder
 from embeddings.index import (
     BuildReport,
@@ -62,6 +62,7 @@ __all__ = [
     "QueryEncoder",
     "TermStats",
     "SkippedFile",
+    "skip_reason",
     "SearchableIndex",
     "Store",
     "TermEmbedder",

@@ -56,8 +56,44 @@ _HEADER_KEYS = {
 _HEADER_LINE = re.compile(r"^[ \t]*([A-Za-z][A-Za-z ]{0,20}?)[ \t]*:[ \t]*(\S.*?)[ \t]*$")
 
 
+# Why a file is left out of the index, by reason: the message, its details as fields. The index
+# records the message; an interface may word it in its own language by the reason (skip_reason).
+SKIP_REASONS = {
+    "unsupported_type": "unsupported file type {suffix}",
+    "no_text": "no article text found",
+    "no_html_text": "no article text found in HTML",
+    "no_sentences": "no sentences found in the article text",
+    "cannot_read": "cannot read file: {error}",
+    "empty": "empty file",
+    "binary": "binary file, not text",
+    "too_large": "file too large ({size} MB; limit {limit} MB)",
+    "unknown_encoding": "unknown text encoding",
+    "same_id": "same document id as {first}",
+    "same_content": "same content as {first}",
+    "encrypted_pdf": "encrypted PDF (needs a password)",
+    "unreadable_pdf": "unreadable PDF ({error})",
+    "no_text_layer": "no text layer (scanned?)",
+    "not_docx": "unreadable Word file (not a .docx package: damaged, or another format renamed)",
+    "unreadable_docx": "unreadable Word file ({error})",
+}
+
+
 class SkippedFile(Exception):
-    """A file that cannot be indexed; the message says why."""
+    """A file that cannot be indexed; the message says why (SKIP_REASONS[reason] with facts)."""
+
+    def __init__(self, reason: str, **facts: object) -> None:
+        super().__init__(SKIP_REASONS[reason].format(**facts))
+        self.reason, self.facts = reason, facts
+
+
+def skip_reason(message: str) -> tuple[str, dict[str, str]] | None:
+    """The reason and facts of a recorded skip message, if it is one of SKIP_REASONS."""
+    for reason, template in SKIP_REASONS.items():
+        pattern = re.escape(template).replace(r"\{", "{").replace(r"\}", "}")
+        found = re.fullmatch(re.sub(r"\{(\w+)\}", r"(?P<\1>.+)", pattern), message)
+        if found:
+            return reason, found.groupdict()
+    return None
 
 
 @dataclass(frozen=True)
@@ -118,7 +154,7 @@ def read_document(path: Path, folder: Path) -> Document:
     """Read one file; raises SkippedFile with a reason a user can act on."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise SkippedFile(f"unsupported file type {path.suffix or '(none)'}")
+        raise SkippedFile("unsupported_type", suffix=path.suffix or "(none)")
     doc_id = doc_id_for(path.relative_to(folder).as_posix())
     if suffix in OFFICE_SUFFIXES:
         document = _from_office(doc_id, path)
@@ -126,7 +162,7 @@ def read_document(path: Path, folder: Path) -> Document:
         text = _decode(_read_bytes(path))
         document = (_from_html if suffix in HTML_SUFFIXES else _from_text)(doc_id, text)
     if not document.body:
-        raise SkippedFile("no article text found")
+        raise SkippedFile("no_text")
     return document
 
 
@@ -135,11 +171,11 @@ def _read_bytes(path: Path) -> bytes:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise SkippedFile(f"cannot read file: {exc.strerror or exc}") from exc
+        raise SkippedFile("cannot_read", error=exc.strerror or exc) from exc
     if not raw.strip():
-        raise SkippedFile("empty file")
+        raise SkippedFile("empty")
     if b"\x00" in raw[:8192]:
-        raise SkippedFile("binary file, not text")
+        raise SkippedFile("binary")
     return raw
 
 
@@ -147,11 +183,11 @@ def _check_size(path: Path) -> None:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise SkippedFile(f"cannot read file: {exc.strerror or exc}") from exc
+        raise SkippedFile("cannot_read", error=exc.strerror or exc) from exc
     if size == 0:
-        raise SkippedFile("empty file")
+        raise SkippedFile("empty")
     if size > MAX_FILE_BYTES:
-        raise SkippedFile(f"file too large ({size // (1024 * 1024)} MB; limit {MAX_FILE_BYTES // (1024 * 1024)} MB)")
+        raise SkippedFile("too_large", size=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024))
 
 
 def _from_office(doc_id: str, path: Path) -> Document:
@@ -164,7 +200,7 @@ def _from_office(doc_id: str, path: Path) -> Document:
     try:
         text, properties = extract(path)
     except office.Unreadable as exc:
-        raise SkippedFile(str(exc)) from exc
+        raise SkippedFile(exc.reason, **exc.facts) from exc
     return _from_text(doc_id, text, properties)
 
 
@@ -177,7 +213,7 @@ def _decode(raw: bytes) -> str:
 
     best = from_bytes(raw).best()
     if best is None:
-        raise SkippedFile("unknown text encoding")
+        raise SkippedFile("unknown_encoding")
     return str(best)
 
 
@@ -253,7 +289,7 @@ def read_page(html: str, url: str | None = None) -> Page | None:
 def _from_html(doc_id: str, html: str) -> Document:
     extracted = read_page(html)
     if extracted is None or not (extracted.text or "").strip():
-        raise SkippedFile("no article text found in HTML")
+        raise SkippedFile("no_html_text")
     # A page's own URL that is not a web address is left out, so a URL in its text is used instead.
     stated = {
         "title": extracted.title,

@@ -182,18 +182,18 @@ def _read_entry(rel: str, folder: Path, old: Entry | None, report: BuildReport, 
     try:
         digest = file_digest(os.path.join(folder, rel))
     except OSError as exc:
-        raise SkippedFile(f"cannot read file: {exc.strerror or exc}") from exc
+        raise SkippedFile("cannot_read", error=exc.strerror or exc) from exc
     doc_id = doc_id_for(rel)
-    for key, what in ((doc_id, "document id"), (digest, "content")):
+    for key, reason in ((doc_id, "same_id"), (digest, "same_content")):
         if key in first_with:
-            raise SkippedFile(f"same {what} as {first_with[key]}")
+            raise SkippedFile(reason, first=first_with[key])
     if old is not None and old.digest == digest and old.doc_id == doc_id:
         report.reused_documents += 1
         return old
     document = read_document(folder / rel, folder)
     passages = make_passages(document)
     if not passages:
-        raise SkippedFile("no sentences found in the article text")
+        raise SkippedFile("no_sentences")
     report.embedded_documents += 1
     return Entry(rel, digest, document.doc_id, document=document, passages=passages)
 

@@ -15,7 +15,11 @@ from embeddings.dates import date_of
 
 
 class Unreadable(Exception):
-    """The file cannot be read as a PDF or Word file; the message says why."""
+    """The file cannot be read as a PDF or Word file: why, as a reason of documents.SKIP_REASONS."""
+
+    def __init__(self, reason: str, **facts: object) -> None:
+        super().__init__(reason)
+        self.reason, self.facts = reason, facts
 
 
 # A line on at least this share of the pages, at their top or bottom, runs on every page.
@@ -37,15 +41,15 @@ def pdf_text(path: Path) -> tuple[str, dict[str, object]]:
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
-            raise Unreadable("encrypted PDF (needs a password)")
+            raise Unreadable("encrypted_pdf")
         pages = [page.extract_text() or "" for page in reader.pages]
         info: Mapping[str, object] = reader.metadata or {}
     except Unreadable:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise Unreadable(f"unreadable PDF ({' '.join(str(exc).split()) or type(exc).__name__})") from exc
+        raise Unreadable("unreadable_pdf", error=_said(exc)) from exc
     if not any(page.strip() for page in pages):
-        raise Unreadable("no text layer (scanned?)")
+        raise Unreadable("no_text_layer")
     meta = {"title": info.get("/Title"), "date": _pdf_date(info.get("/CreationDate"))}
     return "\n\n".join(_paragraphs(lines) for lines in _without_running_lines(pages)), meta
 
@@ -59,9 +63,9 @@ def docx_text(path: Path) -> tuple[str, dict[str, object]]:
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, BadZipFile) as exc:  # python-docx says "Package not found at …"
-        raise Unreadable("unreadable Word file (not a .docx package: damaged, or another format renamed)") from exc
+        raise Unreadable("not_docx") from exc
     except (ValueError, KeyError, OSError) as exc:
-        raise Unreadable(f"unreadable Word file ({' '.join(str(exc).split()) or type(exc).__name__})") from exc
+        raise Unreadable("unreadable_docx", error=_said(exc)) from exc
     paragraphs = [p.text.strip() for p in document.paragraphs if p.text.strip()]
     properties = document.core_properties
     when = properties.created or properties.modified
@@ -106,3 +110,8 @@ def _paragraphs(lines: list[str]) -> str:
 def _pdf_date(value: object) -> dt.date | None:
     """A PDF date ("D:20310602…") as a date."""
     return date_of(re.match(r"^(?:D:)?(\d{4})(\d{2})(\d{2})", str(value or "")))
+
+
+def _said(exc: Exception) -> str:
+    """What an exception says, on one line (its type when it says nothing)."""
+    return " ".join(str(exc).split()) or type(exc).__name__

@@ -8,7 +8,8 @@ import pytest
 from conftest import BUNDLED, PLANTED
 
 from embeddings.chunking import make_passages
-from embeddings.documents import SkippedFile, list_files, read_document
+from embeddings.documents import SKIP_REASONS as SKIP_REASON_TEMPLATES
+from embeddings.documents import SkippedFile, list_files, read_document, skip_reason
 from embeddings.furniture import body_blocks
 
 FURNITURE = re.compile(
@@ -117,6 +118,37 @@ def test_bad_files_are_skipped_with_a_reason(tmp_path):
         "binary.txt": "binary file, not text",
         "report.pptx": "unsupported file type .pptx",
     }
+
+
+def test_a_recorded_skip_is_read_back_as_its_reason_and_worded_in_each_page_language(tmp_path):
+    from bot.ui_words import skip_reason_in
+
+    (tmp_path / "empty.txt").write_text("  \n")
+    (tmp_path / "report.pptx").write_bytes(b"%PDF-1.4")
+    for path in tmp_path.iterdir():
+        with pytest.raises(SkippedFile) as info:
+            read_document(path, tmp_path)
+        facts = {name: str(value) for name, value in info.value.facts.items()}
+        assert skip_reason(str(info.value)) == (info.value.reason, facts)
+    assert skip_reason_in("uk", "unsupported file type .pptx") == "непідтримуваний тип файлу .pptx"
+    assert skip_reason_in("de", "file too large (60 MB; limit 50 MB)") == "Datei zu groß (60 MB; höchstens 50 MB)"
+    assert skip_reason_in("en", "empty file") == "empty file"
+    assert skip_reason_in("ru", "a reason of another version") == "a reason of another version"  # as recorded
+
+
+def test_every_skip_reason_is_worded_in_every_page_language_with_its_fields():
+    from string import Formatter
+
+    from bot.ui_words import LOCALES, SKIP_REASONS
+
+    def fields(template: str) -> set[str]:
+        return {name for _, name, _, _ in Formatter().parse(template) if name}
+
+    for locale in set(LOCALES) - {"en"}:
+        worded = SKIP_REASONS[locale]
+        assert set(worded) == set(SKIP_REASON_TEMPLATES), locale
+        for reason, template in SKIP_REASON_TEMPLATES.items():
+            assert fields(worded[reason]) == fields(template), (locale, reason)
 
 
 def test_latin1_file_is_decoded(tmp_path):
