@@ -385,10 +385,13 @@ def say_other_models_indexed(settings: Settings) -> None:
     for path in sorted(default.parent.glob(default.name + "*")):
         built_with = (open_store(settings.model_copy(update={"index_dir": path})).manifest() or {}).get("model")
         if built_with and built_with != settings.model:
+            advice = f"set NEWSBOT_MODEL={built_with} or give --model {built_with} to answer from that one"
             log.warning(
-                "building a new index of %s with %s; the folder has one built with %s already "
-                "(set NEWSBOT_MODEL=%s or give --model %s to answer from that one)",
-                *(settings.documents, settings.model, built_with, built_with, built_with),
+                "building a new index of %s with %s; the folder has one built with %s already (%s)",
+                settings.documents,
+                settings.model,
+                built_with,
+                advice,
             )
 
 

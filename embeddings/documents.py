@@ -8,6 +8,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
@@ -88,12 +89,20 @@ class SkippedFile(Exception):
 
 def skip_reason(message: str) -> tuple[str, dict[str, str]] | None:
     """The reason and facts of a recorded skip message, if it is one of SKIP_REASONS."""
-    for reason, template in SKIP_REASONS.items():
-        pattern = re.escape(template).replace(r"\{", "{").replace(r"\}", "}")
-        found = re.fullmatch(re.sub(r"\{(\w+)\}", r"(?P<\1>.+)", pattern), message)
+    for reason, pattern in _skip_patterns().items():
+        found = pattern.fullmatch(message)
         if found:
             return reason, found.groupdict()
     return None
+
+
+@cache
+def _skip_patterns() -> dict[str, re.Pattern]:
+    """Each reason's message as a pattern, its fields as named groups."""
+    escaped = {
+        reason: re.escape(template).replace(r"\{", "{").replace(r"\}", "}") for reason, template in SKIP_REASONS.items()
+    }
+    return {reason: re.compile(re.sub(r"\{(\w+)\}", r"(?P<\1>.+)", e)) for reason, e in escaped.items()}
 
 
 @dataclass(frozen=True)
