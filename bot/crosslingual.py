@@ -8,9 +8,10 @@ by sound), numbers, years and months, and the kind of thing asked for. A logisti
 by benchmarks/fit_crosslingual.py on XQuAD (German and Spanish questions over English
 paragraphs, with the answering paragraph removed for the questions that must be declined)
 scores the sentences and decides abstention; on a close call between the two best, a reader
-over multilingual-e5-small (bot/reader.py) reads the best few and its margin weighs in. A best
-sentence in the question's own script (a Ukrainian question, a Ukrainian article) answers only if
-the reader finds an answer in it: there near misses share all the question's words. The
+over multilingual-e5-small (bot/reader.py) reads the best few and its margin weighs in. For a
+question asking for a name, a date or a number, a best sentence in the question's own script (a
+Ukrainian question, a Ukrainian article) answers only if the reader finds the answer in it:
+there near misses share all the question's words. The
 question's vector first loses its language's mean offset from English, measured by the same
 script, for the passages in other scripts than its own. The sentences are quoted as written;
 only the framing is in the question's language.
@@ -180,6 +181,7 @@ _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 CONTEXT_SHARE = 0.5  # weight of the conversation's last turns in a follow-up's vector
 OTHER_TIME_RATIO = 0.5  # another time's best sentence joins the answer if it scores this close
 READ_CANDIDATES = 3  # the best sentences the reader reads on a close call: a pass of the model each
+QUOTED_WORDS = 4  # a sentence this long that the question holds word for word is quoted by it
 MIN_PLACE = 5  # letters of a country's or language's name that a word must share ("Чад" is in "чадний")
 FEATURES = (
     "dense",
@@ -502,7 +504,19 @@ def rank(question: Question, hits: list[Hit], index: SearchableIndex, vectors: Q
     if not rows:
         return []
     scored = [Scored(h, s, float(p), r) for (h, s), p, r in zip(made, model.scores(rows), rows, strict=True)]
-    return sorted(scored, key=lambda c: -c.score)
+    asked = _plain_words_in_order(question.text)
+    # A sentence the question quotes whole ("What does … write about «<headline>»?") is what it
+    # asks about, not its answer.
+    kept = [c for c in scored if not _quoted_in(_plain_words_in_order(c.text), asked)]
+    return sorted(kept, key=lambda c: -c.score)
+
+
+def _plain_words_in_order(text: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", _plain(text)))
+
+
+def _quoted_in(sentence: str, question: str) -> bool:
+    return len(sentence.split()) >= QUOTED_WORDS and f" {sentence} " in f" {question} "
 
 
 def reread(text: str, language: str, scored: list[Scored], reader: Reader | None, model: CrossModel) -> list[Scored]:
@@ -721,13 +735,17 @@ def _confident(question: Question, scored: list[Scored], model: CrossModel) -> b
         return False
     if model.confidence(best, runner_up(scored, question)) < model.threshold:
         return False
-    return not best.features.get("own_script") or read_as_answer(question.text, best, multilingual_reader(model))
+    if question.kind is None or not best.features.get("own_script"):
+        return True
+    return read_as_answer(question.text, best, multilingual_reader(model))
 
 
 def read_as_answer(question: str, candidate: Scored, reader: Reader | None) -> bool:
-    """Does the reader find an answer in a sentence in the question's own script? There the
-    question's words are all in the near misses too, and the similarities cannot tell them from
-    an answer; the reader reads what the sentence says (its no-answer margin as it was fitted)."""
+    """Does the reader find the short answer a question asks for (a name, a date, a number) in a
+    sentence in the question's own script? There the question's words are all in the near misses
+    too, and the similarities cannot tell them from an answer; the reader reads what the sentence
+    says (its no-answer margin as it was fitted). An open question (what, why, how) has no short
+    answer for the reader to point at, and is not asked of it."""
     return reader is None or reader.read(question, candidate.text).margin >= reader.margin
 
 

@@ -322,6 +322,19 @@ def test_an_example_question_is_asked_in_its_headline_language(mixed_bot):
     assert set(asked) == set(starts)
 
 
+def test_the_example_question_of_a_cyrillic_article_is_answered_from_its_text_not_its_headline(mixed_bot):
+    from bot.crosslingual import in_cyrillic
+    from bot.ui import example_question
+
+    documents = [d for d in mixed_bot.index.documents.values() if in_cyrillic(d.title)]
+    assert len(documents) >= 2
+    for document in documents:
+        answer = mixed_bot.ask(example_question(document))
+        assert answer.grounded, (document.doc_id, answer.text)
+        assert answer.citations[0].hit.document.doc_id == document.doc_id
+        assert document.title not in answer.text  # the headline the question quotes is no answer to it
+
+
 def test_a_language_outside_the_list_is_told_which_languages_work(mixed_bot):
     answer = mixed_bot.ask("Qui a dirigé la délégation de Veltria ?")
     assert not answer.grounded and not answer.citations
