@@ -77,8 +77,15 @@ _CLOCK = re.compile(r"(a\.?m\.?|p\.?m\.?|uhr|hrs?|h)$", re.IGNORECASE)
 # The verdict's explanation, in the claim's language.
 EXPLAINED = {
     "en": ("{source} ({date}) reports it: “{quote}” [1]", "{source} ({date}) says otherwise: “{quote}” [1]"),
-    "uk": ("{source} ({date}) повідомляє про це: «{quote}» [1]", "{source} ({date}) пише інакше: «{quote}» [1]"),
-    "ru": ("{source} ({date}) сообщает об этом: «{quote}» [1]", "{source} ({date}) пишет иначе: «{quote}» [1]"),
+    # "Видання …" as the answers' framing: an outlet's name may be plural ("Київські новини").
+    "uk": (
+        "Видання {source} ({date}) повідомляє про це: «{quote}» [1]",
+        "Видання {source} ({date}) пише інакше: «{quote}» [1]",
+    ),
+    "ru": (
+        "Издание {source} ({date}) сообщает об этом: «{quote}» [1]",
+        "Издание {source} ({date}) пишет иначе: «{quote}» [1]",
+    ),
     "de": ("{source} ({date}) berichtet es: „{quote}“ [1]", "{source} ({date}) schreibt anderes: „{quote}“ [1]"),
     "es": ("{source} ({date}) lo informa: «{quote}» [1]", "{source} ({date}) dice otra cosa: «{quote}» [1]"),
 }

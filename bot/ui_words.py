@@ -163,8 +163,8 @@ def languages(names: Sequence[str], locale: str) -> str:
 # that is one the articles may be in besides English.
 EXAMPLE_FRAMES = {
     "en": "What does {source} report about “{title}”?",
-    "uk": "Що {source} пише про «{title}»?",
-    "ru": "Что {source} пишет о «{title}»?",
+    "uk": "Що пише видання {source} про «{title}»?",  # "видання": an outlet's name may be plural
+    "ru": "Что пишет издание {source} о «{title}»?",
 }
 
 

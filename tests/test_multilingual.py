@@ -312,7 +312,7 @@ def test_an_example_question_is_asked_in_its_headline_language(mixed_bot):
     from bot.language import foreign_language
     from bot.ui import example_question
 
-    starts = {"Ukrainian": "Що ", "Russian": "Что ", None: "What does "}
+    starts = {"Ukrainian": "Що пише видання ", "Russian": "Что пишет издание ", None: "What does "}
     asked = {}
     for document in mixed_bot.index.documents.values():
         language = foreign_language(document.title) if in_cyrillic(document.title) else None
