@@ -28,7 +28,11 @@ from embeddings import stopwords, tokenize
 _MONTH = "|".join(m.capitalize() for m in MONTHS)
 _PLACE_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w'’-]*)"  # "U.S." whole, not "U"
 _DAYS = r"\d{1,2}(?:[–-]\d{1,2})?"  # "27–28 July"
-_SCALE = r"(?: (?i:hundred|thousand|million|billion))?"  # "3.6 billion", "eight million"
+# "3.6 billion", "eight million", "48 мільйонів", "3 тысяч", "2,3 млн"
+_SCALE = (
+    r"(?: (?i:hundred|thousand|million|billion|тисяч[аі]?|тысяч[аи]?|мільйон(?:а|ів)?|миллион(?:а|ов)?"
+    r"|мільярд(?:а|ів)?|миллиард(?:а|ов)?|млн|млрд))?"
+)
 EXTRACTORS = {
     "when": re.compile(
         rf"\b(\d{{1,2}}:\d\d|{_DAYS} (?:{_MONTH})(?: \d{{4}})?|(?:{_MONTH}) {_DAYS}(?:,? \d{{4}})?"

@@ -30,6 +30,9 @@ from bot.short_across import short_answer
             "189",
         ),
         ("Wie viel Geld fehlt?", "German", "The port is short of 3.6 billion euros.", "3.6 billion"),
+        # A Ukrainian or Russian count keeps the thousands or millions written after it.
+        ("Скільки коштував ремонт?", "Ukrainian", "Ремонт обійшовся бюджету в 12 мільйонів гривень.", "12 мільйонів"),
+        ("Сколько человек пришло?", "Russian", "На концерт пришло более 4 тысяч зрителей.", "4 тысяч"),
         # People before places; the name the question spells is no answer.
         (
             "Кто с норвежской стороны встречался с Ардановым?",
