@@ -135,9 +135,35 @@ def not_read(language: str, readable: tuple[str, ...] = ("English",), what: str 
             else ""
         )
         said = f"This {what} seems to be in {language}; newsbot reads {what}s in English only{switch}."
-        return f"{said} Please {verb} in English."
+        return _in_its_language(language, what) + f"{said} Please {verb} in English."
     listed = f"{', '.join(readable[:-1])} or {readable[-1]}"
     return f"This {what} seems to be in {language}; newsbot reads {what}s in {listed}. Please {verb} in one of them."
+
+
+# "newsbot reads … in English only" in the language the multilingual model would read, said
+# first: the one asking may not read English, whoever sets the model up reads the README.
+NEEDS_MULTILINGUAL = {
+    "Ukrainian": {
+        "question": "Українською newsbot читає запитання лише з моделлю {model} (див. README). ",
+        "claim": "Українською newsbot читає твердження лише з моделлю {model} (див. README). ",
+    },
+    "Russian": {
+        "question": "По-русски newsbot читает вопросы только с моделью {model} (см. README). ",
+        "claim": "По-русски newsbot читает утверждения только с моделью {model} (см. README). ",
+    },
+    "German": {
+        "question": "Fragen auf Deutsch liest newsbot nur mit dem Modell {model} (siehe README). ",
+        "claim": "Behauptungen auf Deutsch liest newsbot nur mit dem Modell {model} (siehe README). ",
+    },
+    "Spanish": {
+        "question": "newsbot solo lee preguntas en español con el modelo {model} (véase el README). ",
+        "claim": "newsbot solo lee afirmaciones en español con el modelo {model} (véase el README). ",
+    },
+}
+
+
+def _in_its_language(language: str, what: str) -> str:
+    return NEEDS_MULTILINGUAL.get(language, {}).get(what, "").format(model=MULTILINGUAL_MODEL)
 
 
 def _without_names(words: list[str]) -> list[str]:

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from bot.api import create_app
 from bot.config import Settings
 from bot.conversation import Turn
-from bot.language import _WORD, foreign_language
+from bot.language import _WORD, NEEDS_MULTILINGUAL, foreign_language
 
 HELD_OUT = ROOT / "tests" / "data" / "language" / "heldout.json"
 
@@ -128,8 +128,10 @@ def test_other_scripts_are_named():
 def _assert_refused(answer: dict, language: str) -> None:
     assert answer["grounded"] is False
     assert answer["citations"] == [] and answer["short_answer"] is None
-    assert answer["answer"].startswith(f"This question seems to be in {language};")
-    assert "English only" in answer["answer"]
+    said_first, _, said_in_english = answer["answer"].partition("This question seems to be in ")
+    assert said_in_english.startswith(f"{language};") and "English only" in said_in_english
+    # First the same in the question's language, to one who may not read English.
+    assert said_first == NEEDS_MULTILINGUAL[language]["question"].format(model="multilingual-e5-small")
 
 
 @pytest.mark.parametrize(
@@ -139,7 +141,8 @@ def test_bot_says_it_reads_english_only(bundled_bot, question, language):
     _assert_refused(bundled_bot.ask(question).to_dict(), language)
     verdict = bundled_bot.check(question).to_dict()
     assert verdict["verdict"] == "not_enough_info" and verdict["evidence"] == []
-    assert verdict["explanation"].startswith(f"This claim seems to be in {language};")
+    assert f"This claim seems to be in {language};" in verdict["explanation"]
+    assert verdict["explanation"].startswith(NEEDS_MULTILINGUAL[language]["claim"].split()[0])
     assert "multilingual-e5-small" in verdict["explanation"]  # what would read it
 
 
