@@ -76,10 +76,11 @@ def _update_index(settings: Settings) -> None:
     except (NothingToIndex, IndexOfAnotherFolder, DatabaseUnavailable, ImportError) as exc:
         raise click.ClickException(str(exc)) from None
     where = "the database" if settings.database else settings.index_dir
+    skipped = f"; {plural(len(report.skipped), 'file')} skipped" if report.skipped else ""
     click.echo(
         f"Indexed {plural(report.documents, 'document')} from {settings.documents}, "
         f"{plural(report.passages, 'passage')} ({report.embedded_documents} embedded, "
-        f"{report.reused_documents} unchanged, {report.removed_documents} removed) in {where}"
+        f"{report.reused_documents} unchanged, {report.removed_documents} removed) in {where}{skipped}"
     )
     for path, reason in report.skipped:
         click.echo(f"Skipped {path}: {reason}", err=True)

@@ -116,7 +116,7 @@ def test_index_skips_each_bad_file_with_its_reason_and_indexes_the_rest(planted_
     result = run_without_root_powers(["index", "--documents", str(planted_copy), "--index-dir", str(index_dir)])
 
     assert result.returncode == 0, result.stderr
-    assert "Indexed 9 documents" in result.stdout
+    assert "Indexed 9 documents" in result.stdout and "; 5 files skipped" in result.stdout
     skipped = dict(re.findall(r"^Skipped (\S+): (.+)$", result.stderr, re.MULTILINE))
     assert skipped == {
         "binary.md": "binary file, not text",
