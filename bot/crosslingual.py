@@ -735,6 +735,7 @@ def _confident(question: Question, scored: list[Scored], model: CrossModel) -> b
         return False
     if model.confidence(best, runner_up(scored, question)) < model.threshold:
         return False
+    # An open question (what, why, how) has no short answer for the reader to point at.
     if question.kind is None or not best.features.get("own_script"):
         return True
     return read_as_answer(question.text, best, multilingual_reader(model))
@@ -744,8 +745,7 @@ def read_as_answer(question: str, candidate: Scored, reader: Reader | None) -> b
     """Does the reader find the short answer a question asks for (a name, a date, a number) in a
     sentence in the question's own script? There the question's words are all in the near misses
     too, and the similarities cannot tell them from an answer; the reader reads what the sentence
-    says (its no-answer margin as it was fitted). An open question (what, why, how) has no short
-    answer for the reader to point at, and is not asked of it."""
+    says (its no-answer margin as it was fitted)."""
     return reader is None or reader.read(question, candidate.text).margin >= reader.margin
 
 
