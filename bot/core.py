@@ -234,7 +234,33 @@ class Bot:
         cyrillic_only: bool = False,
     ) -> Answer:
         asked, hits, vectors = self._across_hits(language, text, history, cyrillic_only)
-        return crosslingual.compose(asked, language, hits, self.index, vectors, model, self.top_k)
+
+        def search_part(part: Question) -> tuple[list[Hit], crosslingual.QuestionVectors]:
+            return self._search_part_across(language, part, text, hits, model, cyrillic_only)
+
+        return crosslingual.compose(asked, language, hits, self.index, vectors, model, self.top_k, search_part)
+
+    def _search_part_across(
+        self,
+        language: str,
+        part: Question,
+        whole: str,
+        hits: list[Hit],
+        model: crosslingual.CrossModel,
+        cyrillic_only: bool,
+    ) -> tuple[list[Hit], crosslingual.QuestionVectors]:
+        """Passages for one part of a two-part question in another language, searched by its own
+        words, beside those found for the whole question. Its vector leans to the whole question's,
+        as a follow-up's to its conversation: a second part often points back ("… и что Путин сказал
+        о возможности такого соглашения?")."""
+        index = self.index
+        vectors = crosslingual.question_vectors(self.embedder, part.text, language, model, index, whole)
+        own = crosslingual.search_across(index, vectors, part.text, CANDIDATE_PASSAGES * 2, model.passage_terms)
+        if cyrillic_only:
+            own = [hit for hit in own if crosslingual.in_cyrillic(hit.passage.text)]
+        own = _prefer_named_time(part, own)
+        seen = {hit.passage.key for hit in own}
+        return own + [hit for hit in hits if hit.passage.key not in seen], vectors
 
     def _across_hits(self, language: str, text: str, history: Sequence[Turn], cyrillic_only: bool = False) -> tuple:
         """What a question in language asks, the passages that may answer it, and its vectors."""

@@ -24,9 +24,11 @@ import math
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import pairwise
 
 import numpy as np
 from babel import Locale
@@ -48,7 +50,7 @@ from bot.citations import written_date
 from bot.conversation import is_follow_up
 from bot.lexicon import MONTHS, WEEKDAYS
 from bot.names import alike, english_names, names_in, new_names
-from bot.question import Question, analyse
+from bot.question import SECOND_PART, Question, analyse
 from bot.ranking import (
     _logit,
     answer_type_fit,
@@ -156,6 +158,53 @@ _KINDS = {
         ("where", r"\bd[oó]nde\b|en qu[eé] ciudad|en qu[eé] pa[ií]s"),
     ],
 }
+# "… і в якому місті …?", "… und wer …?": a second question joined by "and", as bot/question.py's
+# English one: the joining word, perhaps a preposition, and a question word; last, the question
+# words that also open a relative clause ("…, яку підтримував Захід і на яку Путін відповів …"
+# joins two clauses about one noun, not two questions). Spanish "qué" needs its accent: "y que"
+# joins a clause.
+_SECOND_PARTS = {
+    "uk": (
+        r"і|й|та|а|а також",
+        r"в|у|на|з|із|до|від|за|про|для|о|по",
+        r"хто|кого|кому|ким|що|чого|чому|чим|коли|де|куди|звідки|як\w*|котр\w*|скільки|чи[йяє]?|навіщо|наскільки",
+        r"як(ий|а|е|і|ого|ої|ому|ій|у|им|ими|их)|котр\w*",
+    ),
+    "ru": (
+        r"и|а|а также",
+        r"в|во|на|с|со|до|от|за|о|об|про|для|по|к",
+        r"кто|кого|кому|кем|что|чего|чему|чем|почему|когда|где|куда|откуда|как\w*|котор\w*|сколько|ч[ье][йяё]|зачем"
+        r"|насколько",
+        r"котор\w*|как(ой|ая|ое|ие|ого|ому|ую|им|ими|их)",
+    ),
+    "de": (
+        r"und",
+        r"in|an|auf|mit|von|vom|für|zu|bei|seit|um|aus",
+        r"wer|wen|wem|wessen|was|wann|wo\w*|wie|welche\w*|warum|ob",
+        r"welche\w*",
+    ),
+    "es": (
+        r"y|e",
+        r"en|a|de|con|por|para|desde|hasta",
+        r"qui[eé]n(?:es)?|qué|cu[aá]ndo|d[oó]nde|c[oó]mo|cu[aá]l(?:es)?|cu[aá]nt[oa]s?|por qué",
+        r"cu[aá]l(?:es)?",
+    ),
+}
+SECOND_PARTS = {
+    locale: re.compile(rf"(?:,\s*|\s+)(?:{joining})\s+(?=(?:(?:{prepositions})\s+)?(?:{asking})\b)", re.I)
+    for locale, (joining, prepositions, asking, _) in _SECOND_PARTS.items()
+} | {"en": SECOND_PART}
+_ASKING = {locale: re.compile(asking, re.I) for locale, (_, _, asking, _) in _SECOND_PARTS.items()}
+# The other words that open a relative clause, after a comma ("договір, що уклала артель").
+_THAT = {"uk": "що", "ru": "что", "de": "der|die|das|dem|den|deren|dessen", "es": "que"}
+_RELATIVE = {
+    locale: (
+        re.compile(rf"(?:(?:{prepositions})\s+)?(?:{relative})\b", re.I),
+        re.compile(rf",\s*(?:(?:{prepositions})\s+)?(?:{relative}|{_THAT[locale]})\b", re.I),
+    )
+    for locale, (_, prepositions, _, relative) in _SECOND_PARTS.items()
+}
+STANDALONE_WORDS = 3  # a part with this many words of four letters or more is asked on its own
 # Words that point back at an earlier turn, and openings that reuse its question ("А в 2022
 # році?", "Und in Kyjiw?"), as bot/conversation.py's English ones. Spanish "la", "lo" and German
 # "es" are left out: as articles and in "es gibt" they would make every question lean.
@@ -429,6 +478,46 @@ def analyse_foreign(text: str, language: str, context: str = "", asked_before: s
         # "У грудні 2019 року" does not make the next question about 2019.
         years, months = years_named(asked_before), months_named(asked_before, locale)
     return Question(text, kind, (), years, months, focus, named_before=before, locale=locale)
+
+
+def question_parts(question: Question, language: str) -> list[Question]:
+    """The question, or its parts when it asks two things ("Коли і в якому місті …?"), each
+    asking for its own kind. A part with words enough of its own is asked on its own, in the
+    whole question's time when it names none ("… в 2022 году и в каком формате работали после
+    них?"); a short one ("Коли") is the whole question asking for the part's kind."""
+    texts = part_texts(question.text, LOCALES[language])
+    if len(texts) < 2:
+        return [question]
+    parts = []
+    for text in texts:
+        own = analyse_foreign(f"{text}?", language)
+        if not standalone(text, LOCALES[language]):
+            parts.append(replace(question, kind=own.kind, focus=own.focus))
+            continue
+        years = own.years or question.years
+        months = own.months or (() if own.years else question.months)
+        parts.append(replace(own, years=years, months=months, named_before=question.named_before))
+    return parts
+
+
+def part_texts(text: str, locale: str) -> list[str]:
+    """The question's parts as written: one, unless it asks a second thing."""
+    texts = [t.strip(" ,?¿") for t in SECOND_PARTS[locale].split(text) if t.strip(" ,?¿")]
+    if len(texts) < 2:
+        return [text]
+    if locale in _RELATIVE:
+        opens, clause = _RELATIVE[locale]
+        if any(opens.match(after) and clause.search(before) for before, after in pairwise(texts)):
+            return [text]
+    return texts
+
+
+def standalone(text: str, locale: str) -> bool:
+    """Has a part words enough of its own, question words aside ("скільки тривали переговори"
+    has two: it asks about the whole question's talks)?"""
+    asking = _ASKING.get(locale)
+    words = [w for w in re.findall(r"[^\W\d_]{4,}", text) if not (asking and asking.fullmatch(w))]
+    return len(words) >= STANDALONE_WORDS
 
 
 def years_named(text: str) -> tuple[int, ...]:
@@ -710,21 +799,48 @@ def compose(
     vectors: QuestionVectors,
     model: CrossModel,
     max_citations: int,
+    search_part: Callable[[Question], tuple[list[Hit], QuestionVectors]] | None = None,
 ) -> Answer:
-    """A cited answer in the question's language, or its "the articles don't say"."""
+    """A cited answer in the question's language, or its "the articles don't say". A question
+    in two parts gets a sentence for each part it is answered, from the passages search_part
+    finds for a part asked on its own."""
     locale = LOCALES[language]
-    scored = ordered(question, rank(question, hits, index, vectors, model))
-    scored = ordered(question, reread(question.text, language, scored, reader_for(model), model))
-    if not scored or not _confident(question, scored, model):
-        declined = not_found(scored, hits, max_citations, (FRAMINGS[locale][1], NEAREST[locale]))
+    parts = question_parts(question, language)
+    found = [search_part(p) if search_part and p.text != question.text else (hits, vectors) for p in parts]
+    ranked = [
+        (part, _ranked(part, language, *searched, index, model)) for part, searched in zip(parts, found, strict=True)
+    ]
+    answered = [(part, scored) for part, scored in ranked if scored and _confident(part, scored, model)]
+    # A short part ("… і хто його заступник?") is the whole question asking for another kind: it
+    # adds to an answer, but alone it would answer the whole question without the first part's kind.
+    if not any(part is parts[0] or part.text != question.text for part, _ in answered):
+        declined = not_found(ranked[0][1], hits, max_citations, (FRAMINGS[locale][1], NEAREST[locale]))
         return replace(declined, locale=locale)
-    chosen = [scored[0], *_more(question, scored, model)]
+    chosen: list[Scored] = []
+    shorts = []
+    for part, scored in answered:
+        taken = {span for c in chosen for span in c.spans}
+        # A part's sentence that an earlier part's answer quotes already is not quoted again.
+        fresh = [
+            replace(c, spans=tuple(s for s in c.spans if s not in taken))
+            for c in (scored[0], *_more(part, scored, model))
+        ]
+        chosen += [c for c in fresh if c.spans]
+        short = short_answer(part, scored[0].text, multilingual_reader(model))
+        shorts += [short] if short else []
     answer = replace(attributed(chosen, lambda c, named: frame(c, named, locale)), locale=locale)
-    short = short_answer(question, scored[0].text, multilingual_reader(model))
-    if not short:
+    if not shorts:
         return answer
+    short = "; ".join(dict.fromkeys(shorts))
     lead = short[:1].upper() + short[1:]  # "Two days." leads; the field stays as written
     return replace(answer, text=f"{lead.rstrip('.')}. {answer.text}", short_answer=short)
+
+
+def _ranked(
+    question: Question, language: str, hits: list[Hit], vectors: QuestionVectors, index: SearchableIndex, model
+) -> list[Scored]:
+    scored = ordered(question, rank(question, hits, index, vectors, model))
+    return ordered(question, reread(question.text, language, scored, reader_for(model), model))
 
 
 def _confident(question: Question, scored: list[Scored], model: CrossModel) -> bool:

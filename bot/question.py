@@ -43,7 +43,7 @@ QUESTION_WORDS = frozenset(
 
 
 # "Which country hosted it, and how many leaders came?": a second question joined by "and".
-_SECOND_PART = re.compile(
+SECOND_PART = re.compile(
     r"(?:,\s*|\s+)and\s+(?=(?:(?:in|on|at|to|from|by|for|with|of)\s+)?(?:who|whom|what|when|where|which|why|how)\b)",
     re.I,
 )
@@ -83,7 +83,7 @@ def question_parts(question: Question) -> list[Question]:
     with enough words of its own is searched and judged by them and the times it names; a short
     one ("and how many came?") keeps the whole question's terms and times, since it names its
     topic only in the other part."""
-    texts = [t.strip(" ,?") for t in _SECOND_PART.split(question.text) if t.strip(" ,?")]
+    texts = [t.strip(" ,?") for t in SECOND_PART.split(question.text) if t.strip(" ,?")]
     if len(texts) < 2:
         return [question]
     parts = []

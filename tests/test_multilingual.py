@@ -87,6 +87,20 @@ def test_the_blind_question_sets_quote_their_articles_and_split_by_article(name,
             assert item["split"] == expected, item["id"]
 
 
+def test_the_blind_two_part_set_asks_two_quoted_things_in_each_language_and_splits_by_article():
+    from bot.evaluate import fact_found
+
+    items = [json.loads(line) for line in (EVAL / "questions_multi.jsonl").read_text().splitlines()]
+    articles = {p.stem: p.read_text(encoding="utf-8") for p in DOCUMENTS.glob("*.txt")}
+    assert {i["language"] for i in items} == {"uk", "ru", "de", "es"}
+    assert {i["kind"] for i in items} == {"multi", "unanswerable"}
+    for item in items:
+        assert len(item["facts"]) == (2 if item["kind"] == "multi" else 0), item["id"]
+        for fact in item["facts"]:
+            assert any(fact_found(fact, articles[g]) for g in item["gold"]), (item["id"], fact)
+        assert item["split"] == ("dev" if set(item["gold"]) <= DEV_ARTICLES else "test"), item["id"]
+
+
 def test_the_blind_wikinews_set_has_every_kind_in_each_language_and_keeps_the_article_split():
     split = json.loads((EVAL / "wikinews_split.json").read_text(encoding="utf-8"))
     half = {article: name for name in ("dev", "test") for article in split[name]}
@@ -253,6 +267,52 @@ def test_a_question_is_answered_across_languages_quoting_the_source_as_written(m
 def test_the_short_answer_is_the_whole_place_or_date_as_written(mixed_bot, question, short):
     answer = mixed_bot.ask(question)
     assert answer.short_answer == short, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Хто очолював делегацію Велтрії і скільки тривали переговори?",
+        "Кто возглавлял делегацию Велтрии и сколько длились переговоры?",
+        "Wer leitete die Delegation Veltrias und wie lange dauerten die Gespräche?",
+        "¿Quién dirigió la delegación de Veltria y cuánto duraron las conversaciones?",
+    ],
+)
+def test_a_question_in_two_parts_gets_a_cited_sentence_for_each(mixed_bot, question):
+    answer = mixed_bot.ask(question)
+    assert answer.grounded, answer.text
+    highlighted = " ".join(c.hit.document.text[start:end] for c in answer.citations for start, end in c.highlights)
+    # The leader is in one sentence, the talks' length in another: both are quoted and highlighted.
+    for fact in ("Okonkwo-Lind", "nine hours"):
+        assert fact in answer.text and fact in highlighted, answer.text
+    assert "nine hours" in (answer.short_answer or "")
+
+
+@pytest.mark.parametrize(
+    ("question", "locale", "parts"),
+    [
+        ("Коли і в якому місті зустрілися міністри?", "uk", ["Коли", "в якому місті зустрілися міністри"]),
+        ("Кто подписал договор и на сколько лет?", "ru", ["Кто подписал договор", "на сколько лет"]),
+        (
+            "Wer leitete die Delegation, und welches Amt hat er?",
+            "de",
+            ["Wer leitete die Delegation", "welches Amt hat er"],
+        ),
+        ("¿Cuándo se firmó y dónde?", "es", ["Cuándo se firmó", "dónde"]),
+        ("Коли вони зустрілися, а коли домовилися?", "uk", ["Коли вони зустрілися", "коли домовилися"]),
+        ("Що він сказав і чи буде зустріч?", "uk", ["Що він сказав", "чи буде зустріч"]),
+        ("Worüber sprachen sie und ob sie sich einigten?", "de", ["Worüber sprachen sie", "ob sie sich einigten"]),
+        # A second relative clause about one noun, "and that", "and" between names: one question.
+        ("Про який договір, що уклала артель і на який вона чекала, йдеться?", "uk", None),
+        ("О каком договоре, который подписали и которого ждали, речь?", "ru", None),
+        ("¿Dijo que vendría y que firmaría?", "es", None),
+        ("Коли зустрілися Путін і Зеленський?", "uk", None),
+    ],
+)
+def test_a_question_asking_two_things_is_split_where_the_second_begins(question, locale, parts):
+    from bot.crosslingual import part_texts
+
+    assert part_texts(question, locale) == (parts or [question])
 
 
 def test_the_sources_give_their_dates_in_the_question_language(mixed_bot):
