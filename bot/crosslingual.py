@@ -49,7 +49,7 @@ from bot.answer import (
 from bot.citations import written_date
 from bot.conversation import is_follow_up
 from bot.lexicon import MONTHS, WEEKDAYS
-from bot.names import alike, english_names, names_in, new_names
+from bot.names import alike, english_names, names_in, names_in_sentences, new_names
 from bot.question import SECOND_PART, Question, analyse
 from bot.ranking import (
     _logit,
@@ -462,7 +462,7 @@ def analyse_foreign(text: str, language: str, context: str = "", asked_before: s
     """The kind of thing asked for, and the years and months named, in a question in language;
     and for a follow-up, the names of the turns before it, and the time of the question it
     follows when it names none ("А що там збиралися обговорювати?" after "… у липні 2025 року?")."""
-    before = frozenset(names_in(context, skip_first=True)) if context else frozenset()
+    before = frozenset(names_in_sentences(context)) if context else frozenset()
     locale = LOCALES[language]
     if locale == "en":
         english = analyse(text)

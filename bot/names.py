@@ -30,6 +30,15 @@ def names_in(text: str, skip_first: bool) -> set[str]:
     return {written for written in map(latin, words) if len(written) >= MIN_NAME}
 
 
+def names_in_sentences(text: str) -> set[str]:
+    """The names of a text of several sentences (a conversation's turns), each sentence's first
+    word aside: "Що її не варто очікувати." names no one."""
+    return set().union(*(names_in(sentence, skip_first=True) for sentence in _SENTENCE_END.split(text)))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
 def latin(word: str) -> str:
     return re.sub(r"[^a-z]", "", anyascii(word).lower())
 

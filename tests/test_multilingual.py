@@ -880,6 +880,14 @@ def test_a_follow_up_that_names_no_one_looks_for_those_named_before(mixed_bot):
     assert others and max(others) < 1.0
 
 
+def test_the_names_before_a_follow_up_leave_out_each_sentences_first_word():
+    from bot import crosslingual
+
+    before = "Що Пєсков казав про зустріч у березні? Що її не варто очікувати. Рустем Умєров теж."
+    question = crosslingual.analyse_foreign("А що він казав у липні?", "Ukrainian", before)
+    assert question.named_before == {"pieskov", "umierov"}
+
+
 @pytest.mark.parametrize(
     ("written", "english"),
     [
