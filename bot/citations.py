@@ -14,14 +14,17 @@ from bot.results import Answer, Citation, Verdict
 from embeddings import resolve_dates
 
 
-def passage_pieces(citation: Citation) -> list[tuple[str, bool]]:
+def passage_pieces(citation: Citation, marked: bool = True) -> list[tuple[str, bool]]:
     """The passage as (text, highlighted) pieces, whitespace collapsed for display; without the
     article's headline it opens with, which the source line above shows, unless it is cited
-    (else it runs into the first sentence: "… graduation party Early Saturday morning")."""
+    (else it runs into the first sentence: "… graduation party Early Saturday morning"). Not
+    marked (the nearest passages of a declined question), nothing is highlighted and the
+    headline is left out however it was ranked."""
     passage = citation.hit.passage
+    highlights = citation.highlights if marked else ()
     pieces: list[tuple[str, bool]] = []
-    cursor = passage.start + _uncited_headline(citation)
-    for start, end in citation.highlights:
+    cursor = passage.start + _uncited_headline(citation, highlights)
+    for start, end in highlights:
         pieces.append((passage.text[cursor - passage.start : start - passage.start], False))
         pieces.append((passage.text[start - passage.start : end - passage.start], True))
         cursor = end
@@ -29,12 +32,12 @@ def passage_pieces(citation: Citation) -> list[tuple[str, bool]]:
     return [(" ".join(text.split()), marked) for text, marked in pieces if text.strip()]
 
 
-def _uncited_headline(citation: Citation) -> int:
+def _uncited_headline(citation: Citation, highlights: Sequence[tuple[int, int]]) -> int:
     """How many characters the passage's opening headline takes, when it is not cited; else 0."""
     passage, headline = citation.hit.passage, " ".join(citation.hit.document.title.split())
     if passage.seq != 0 or not headline or not passage.text.startswith(headline):
         return 0
-    if any(start < passage.start + len(headline) for start, _ in citation.highlights):
+    if any(start < passage.start + len(headline) for start, _ in highlights):
         return 0
     return len(headline)
 
@@ -63,9 +66,8 @@ def format_terminal(answer: Answer, color: bool = False) -> str:
         lines.append(f"[{citation.id}] {source_line(citation, answer.locale)} — {document.title}")
         if document.url:
             lines.append(f"    {document.url}")
-        body = " ".join(
-            click.style(text, bold=True) if marked and color else text for text, marked in passage_pieces(citation)
-        )
+        pieces = passage_pieces(citation, marked=answer.grounded)
+        body = " ".join(click.style(text, bold=True) if marked and color else text for text, marked in pieces)
         lines.extend(textwrap.wrap(body, 96, initial_indent="    ", subsequent_indent="    "))
     return "\n".join(lines).rstrip()
 
@@ -223,8 +225,8 @@ def _citation_html(
 ) -> str:
     document = citation.hit.document
     body = " ".join(
-        f"<mark>{html.escape(t)}</mark>" if marked and not nearest else html.escape(t)
-        for t, marked in passage_pieces(citation)
+        f"<mark>{html.escape(t)}</mark>" if marked else html.escape(t)
+        for t, marked in passage_pieces(citation, marked=not nearest)
     )
     title = html.escape(document.title)
     link = (

@@ -1,5 +1,7 @@
 """Answers over real indexes: planted facts found and cited, unanswerable questions declined."""
 
+from dataclasses import replace
+
 import pytest
 from conftest import assert_offsets_valid, markers, planted_questions
 
@@ -198,6 +200,24 @@ def test_an_english_word_opening_a_quoted_sentence_is_lower_cased_unless_the_art
 
     article = "Chief Executive Carrie Lam spoke. Speaking later, Lam left. Sixty-six were hurt. Hong Kong is calm."
     assert _ordinary_word(opening, article, rest) is ordinary
+
+
+@pytest.mark.parametrize("grounded", [True, False])
+def test_a_cited_headline_is_shown_marked_and_a_nearest_passage_shows_none(planted_bot, grounded):
+    """A declined question's nearest passages are shown unmarked: a headline left in would run
+    into the first sentence ("… для пішоходів У п'ятницю …"), with no mark to tell them apart."""
+    from bot.citations import format_terminal, sources_html
+    from bot.results import Answer, Citation
+
+    hit = planted_bot.ask("How long did the harbour talks in Port Elling last?").citations[0].hit
+    first = next(p for p in planted_bot.index.passages if p.doc_id == hit.document.doc_id and p.seq == 0)
+    title = " ".join(hit.document.title.split())
+    assert first.text.startswith(title)
+    headline = Citation(1, replace(hit, passage=first), ((first.start, first.start + len(title)),))
+    answer = Answer("…", grounded, (headline,))
+    quoted = sources_html(answer).split("<blockquote>")[1]
+    assert (f"<mark>{title}</mark>" in quoted) == grounded and (title in quoted) == grounded
+    assert (title in format_terminal(answer).split(hit.document.url or title, 1)[1]) == grounded
 
 
 def test_a_passage_is_shown_without_the_headline_its_source_line_already_gives(planted_bot):
