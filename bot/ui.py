@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
 import gradio as gr
+from gradio.i18n import I18nData
 
 from bot.citations import plain_text, source_line, sources_html, verdict_html
 from bot.conversation import Turn
@@ -76,6 +78,14 @@ CSS = """
 .nb-chat .scroll-down-button-container { left: auto !important; right: 10px !important; transform: none !important; }
 /* The footer holds one link ("Use via API"); Gradio still draws the "·" that would lead to the next. */
 footer .divider { display: none !important; }
+/* Example buttons flow in rows, each as wide as its question, which wraps rather than being cut. */
+.nb-examples { flex-direction: row !important; flex-wrap: wrap !important; gap: 6px !important;
+  flex-grow: 0 !important; align-content: flex-start; align-items: flex-start; }
+.nb-examples .nb-examples-label { flex: 1 1 100% !important; min-height: 0 !important; padding: 0 !important; }
+.nb-examples .nb-examples-label p { margin: 0 !important; font-size: .9em; }
+.nb-examples .nb-example { flex: 0 1 auto !important; width: auto !important; min-width: 0 !important;
+  min-height: 0 !important; max-width: 100%; padding: 3px 8px !important; line-height: 1.3;
+  white-space: normal !important; text-align: left; font-weight: normal; }
 """
 # The embeddable view: no header or footer, tight margins, readable in a 360 x 560 px iframe.
 EMBED_CSS = """
@@ -119,6 +129,19 @@ MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"
 
 def theme() -> gr.themes.Base:
     return gr.themes.Default(font=FONTS, font_mono=MONO_FONTS)
+
+
+def _examples(texts: list[str], box: gr.Textbox, label: I18nData) -> None:
+    """Example buttons that put their text in the box, shown whole: Gradio's own examples cut a
+    text at 60 characters ("Що Київські новини пише про «На Подолі відкрили відремонтова...")."""
+    if not texts:
+        return
+    with gr.Column(elem_classes="nb-examples"):
+        gr.Markdown(label, elem_classes="nb-examples-label")
+        for text in texts:
+            button = gr.Button(text, size="sm", variant="secondary", elem_classes="nb-example")
+            # Run in the page, no round trip; "<" escaped so that a headline cannot close a tag.
+            button.click(None, None, box, js="() => " + json.dumps(text).replace("<", "\\u003c"))
 
 
 def example_questions(bot: Answering, documents: Path) -> list[str]:
@@ -201,7 +224,7 @@ def build_ui(bot: Answering, documents: Path, feedback: FeedbackStore) -> gr.Blo
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3, min_width=300):
                         parts = _chat(bot, feedback, "chat", height=480)
-                        gr.Examples(example_questions(bot, documents), inputs=parts[1], label=_WORDS("examples"))
+                        _examples(example_questions(bot, documents), parts[1], _WORDS("examples"))
                     with gr.Column(scale=2, min_width=280):
                         gr.Markdown(_WORDS("sources"))
                         sources = gr.HTML(_WORDS("sources_empty"))
@@ -219,7 +242,7 @@ def build_embed(bot: Answering, documents: Path, feedback: FeedbackStore) -> gr.
     with gr.Blocks(title="newsbot", analytics_enabled=False, fill_width=True) as embed:
         with gr.Column(elem_id="nb-embed-main"):
             parts = _chat(bot, feedback, "embed")
-            gr.Examples(example_questions(bot, documents)[:3], inputs=parts[1], label=_WORDS("try"))
+            _examples(example_questions(bot, documents)[:3], parts[1], _WORDS("try"))
         sources = gr.HTML("", elem_classes="nb-embed-sources", padding=False)
         _wire_chat(bot, parts, sources, back_link="#nb-chat-embed")
     return embed
@@ -305,7 +328,7 @@ def _check_tab(bot: Answering, documents: Path) -> None:
     button = gr.Button(_WORDS("check"), variant="primary")
     examples = example_claims(documents)
     if examples:
-        gr.Examples(examples, inputs=claim, label=_WORDS("examples"))
+        _examples(examples, claim, _WORDS("examples"))
     result = gr.HTML(_WORDS("verdict_empty"))
     claim.submit(run_check, claim, result, api_name="check")
     button.click(run_check, claim, result, api_visibility="private")

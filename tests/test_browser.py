@@ -456,6 +456,27 @@ def test_example_questions_are_shown_whole(browser, server, outside_requests, pa
     assert outside_requests == []
 
 
+def test_example_questions_made_from_headlines_are_shown_whole_however_long(browser, hostile_server, outside_requests):
+    """With no .newsbot-examples, the examples ask about the newest headlines; Gradio's own
+    examples cut such a question at 60 characters ("What does Northern Ledger report about
+    “Veltria and Osm..."). A click puts the whole question in the box."""
+    page = new_page(browser, outside_requests)
+    page.goto(hostile_server.url)
+    examples = page.locator(".nb-example")
+    examples.first.wait_for()
+    shown = examples.all_inner_texts()
+    assert len(shown) == 3 and max(len(text) for text in shown) > 60, shown
+    box = page.get_by_role("textbox", name="Question")
+    for number, text in enumerate(shown):
+        assert text.endswith("?") and not text.endswith("..."), text
+        example = examples.nth(number)
+        assert example.evaluate("e => e.scrollWidth <= e.clientWidth + 1 && e.scrollHeight <= e.clientHeight + 1")
+        example.click()
+        assert eventually(functools.partial(lambda wanted: box.input_value() == wanted, text)), text
+    assert page.evaluate("() => window.__pwned") is None and not page.errors
+    assert outside_requests == []
+
+
 README_QUESTION = "Who heads Ukraine's delegation for the July 2025 round?"
 README_FIGURES = {  # the README's figures of the bundled index, as patterns over its text
     "index": r"Indexed (\d+) documents from documents, (\d+) passages",
