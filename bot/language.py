@@ -75,6 +75,8 @@ MIN_WORDS = 2  # one word (a follow-up such as "Why?") is too little to tell
 FEW_WORDS = 4  # fewer words than this, less names, and German nouns count as words (see _without_names)
 MIN_LOG_ODDS = 3.0  # the best language must be e^3 ≈ 20 times likelier than English
 NAMED = 0.5
+SURE = 0.9  # a Cyrillic text the model names less surely is named by the words it knows
+DICTIONARIES = ("uk", "ru", "bg")  # the Cyrillic languages simplemma has dictionaries for, less Macedonian
 CYRILLIC_SHARE = 0.3  # a text in another script is named by the model above this probability, else by its script
 # A question with at least this many English function words, making up at least this share of
 # its words, is English without asking the model (whose load costs a command 0.4 s). Chosen by
@@ -179,6 +181,12 @@ def _script(word: str) -> str:
 def _name(text: str, script: str) -> str:
     ranking = _identifier().rank(text)
     code, probability = ranking[0]
+    if script == "CYRILLIC" and probability < SURE:
+        # Short Russian is often taken for Bulgarian ("Кто забил два гола в матче?", 0.69), and
+        # Ukrainian for Russian: the words each one's dictionary knows tell them apart.
+        voted = _known_most(text)
+        if voted:
+            return LANGUAGES[voted]
     if code != "en" and probability > NAMED:
         return LANGUAGES[code]
     if script == "CYRILLIC":
@@ -192,6 +200,17 @@ def _name(text: str, script: str) -> str:
         if odds["uk"] + odds["ru"] >= CYRILLIC_SHARE:
             return LANGUAGES["uk" if odds["uk"] > odds["ru"] else "ru"]
     return f"{script.title()} script"
+
+
+def _known_most(text: str) -> str | None:
+    """Of Ukrainian, Russian and Bulgarian, the one whose dictionary (simplemma's) knows the most
+    of the text's words, when one knows strictly more than the others. The dictionaries take
+    over a second to load: only a text the model is unsure of is looked up."""
+    words = [word.lower() for word in _WORD.findall(text)]
+    known = {code: sum(simplemma.is_known(word, lang=code) for word in words) for code in DICTIONARIES}
+    most = max(known.values())
+    leaders = [code for code, count in known.items() if count == most]
+    return leaders[0] if most and len(leaders) == 1 else None
 
 
 def _best_against_english(text: str) -> tuple[str, float]:
