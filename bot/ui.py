@@ -78,6 +78,9 @@ CSS = """
 .nb-chat .scroll-down-button-container { left: auto !important; right: 10px !important; transform: none !important; }
 /* The footer holds one link ("Use via API"); Gradio still draws the "·" that would lead to the next. */
 footer .divider { display: none !important; }
+/* The ask button keeps its word whole in every language ("Запитати" at a phone's width). */
+.nb-ask { min-width: fit-content !important; white-space: nowrap; padding-left: .9em !important;
+  padding-right: .9em !important; }
 /* Example buttons flow in rows, each as wide as its question, which wraps rather than being cut. */
 .nb-examples { flex-direction: row !important; flex-wrap: wrap !important; gap: 6px !important;
   flex-grow: 0 !important; align-content: flex-start; align-items: flex-start; }
@@ -273,7 +276,7 @@ def _chat(bot: Answering, feedback: FeedbackStore, page: str, **size) -> ChatPar
             scale=5,
             min_width=160,
         )
-        ask = gr.Button(_WORDS("ask"), variant="primary", scale=1, min_width=60)
+        ask = gr.Button(_WORDS("ask"), variant="primary", scale=1, min_width=60, elem_classes="nb-ask")
     note = gr.HTML("", elem_classes="nb-note", padding=False)
 
     def remember(history: list[dict], data: gr.LikeData) -> None:

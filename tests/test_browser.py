@@ -167,6 +167,17 @@ def test_chat_fits_a_phone(browser, server, outside_requests):
     assert outside_requests == []
 
 
+@pytest.mark.parametrize("locale", ["en-US", "uk-UA", "ru-RU", "de-DE", "es-ES"])
+def test_the_ask_button_shows_its_whole_word_on_a_phone(browser, server, outside_requests, locale):
+    page = new_page(browser, outside_requests, width=360, height=740, locale=locale)
+    page.goto(server.url + "/")
+    button = page.locator(".nb-ask").first
+    button.wait_for()
+    assert button.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), button.inner_text()
+    assert no_horizontal_scroll(page)
+    assert outside_requests == []
+
+
 def test_the_footer_shows_its_one_link_and_no_stray_separator(browser, server, outside_requests):
     page = new_page(browser, outside_requests)
     page.goto(server.url + "/")
