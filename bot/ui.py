@@ -134,17 +134,26 @@ def theme() -> gr.themes.Base:
     return gr.themes.Default(font=FONTS, font_mono=MONO_FONTS)
 
 
-def _examples(texts: list[str], box: gr.Textbox, label: I18nData) -> None:
-    """Example buttons that put their text in the box, shown whole: Gradio's own examples cut a
-    text at 60 characters ("Що Київські новини пише про «На Подолі відкрили відремонтова...")."""
+Example = tuple[gr.Button, str]
+
+
+def _examples(texts: list[str], label: I18nData) -> list[Example]:
+    """Example buttons, shown whole: Gradio's own examples cut a text at 60 characters ("Що
+    Київські новини пише про «На Подолі відкрили відремонтова..."). _asked wires them."""
     if not texts:
-        return
+        return []
     with gr.Column(elem_classes="nb-examples"):
         gr.Markdown(label, elem_classes="nb-examples-label")
-        for text in texts:
-            button = gr.Button(text, size="sm", variant="secondary", elem_classes="nb-example")
-            # Run in the page, no round trip; "<" escaped so that a headline cannot close a tag.
-            button.click(None, None, box, js="() => " + json.dumps(text).replace("<", "\\u003c"))
+        return [(gr.Button(text, size="sm", variant="secondary", elem_classes="nb-example"), text) for text in texts]
+
+
+def _asked(examples: Sequence[Example], box: gr.Textbox) -> list:
+    """Each example's click puts its text in the box, in the page with no round trip ("<"
+    escaped, so that a headline cannot close a tag); the caller chains what asking does."""
+    return [
+        button.click(None, None, box, js="() => " + json.dumps(text).replace("<", "\\u003c"))
+        for button, text in examples
+    ]
 
 
 def example_questions(bot: Answering, documents: Path) -> list[str]:
@@ -227,11 +236,11 @@ def build_ui(bot: Answering, documents: Path, feedback: FeedbackStore) -> gr.Blo
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3, min_width=300):
                         parts = _chat(bot, feedback, "chat", height=480)
-                        _examples(example_questions(bot, documents), parts[1], _WORDS("examples"))
+                        examples = _examples(example_questions(bot, documents), _WORDS("examples"))
                     with gr.Column(scale=2, min_width=280):
                         gr.Markdown(_WORDS("sources"))
                         sources = gr.HTML(_WORDS("sources_empty"))
-                _wire_chat(bot, parts, sources)
+                _wire_chat(bot, parts, sources, examples=examples)
             with gr.Tab(_WORDS("fact_check")):
                 _check_tab(bot, documents)
         gr.api(answer, api_name="answer")
@@ -245,9 +254,9 @@ def build_embed(bot: Answering, documents: Path, feedback: FeedbackStore) -> gr.
     with gr.Blocks(title="newsbot", analytics_enabled=False, fill_width=True) as embed:
         with gr.Column(elem_id="nb-embed-main"):
             parts = _chat(bot, feedback, "embed")
-            _examples(example_questions(bot, documents)[:3], parts[1], _WORDS("try"))
+            examples = _examples(example_questions(bot, documents)[:3], _WORDS("try"))
         sources = gr.HTML("", elem_classes="nb-embed-sources", padding=False)
-        _wire_chat(bot, parts, sources, back_link="#nb-chat-embed")
+        _wire_chat(bot, parts, sources, back_link="#nb-chat-embed", examples=examples)
     return embed
 
 
@@ -303,7 +312,14 @@ SHOW_ANSWER_START = """() => {
 }"""
 
 
-def _wire_chat(bot: Answering, parts: ChatParts, sources: gr.HTML, back_link: str | None = None) -> None:
+def _wire_chat(
+    bot: Answering,
+    parts: ChatParts,
+    sources: gr.HTML,
+    back_link: str | None = None,
+    examples: Sequence[Example] = (),
+) -> None:
+    """The box, the button and a click on an example ask the question."""
     chat, box, ask, note = parts
 
     def respond(message: str, history: list[dict], request: gr.Request) -> tuple:
@@ -318,6 +334,8 @@ def _wire_chat(bot: Answering, parts: ChatParts, sources: gr.HTML, back_link: st
     outputs = [box, chat, sources, note]
     box.submit(respond, [box, chat], outputs, api_name="ask").then(None, js=SHOW_ANSWER_START)
     ask.click(respond, [box, chat], outputs, api_visibility="private").then(None, js=SHOW_ANSWER_START)
+    for filled in _asked(examples, box):
+        filled.then(respond, [box, chat], outputs, api_visibility="private").then(None, js=SHOW_ANSWER_START)
 
 
 def _check_tab(bot: Answering, documents: Path) -> None:
@@ -329,12 +347,12 @@ def _check_tab(bot: Answering, documents: Path) -> None:
 
     claim = gr.Textbox(label=_WORDS("claim"), placeholder=_WORDS("claim_placeholder"), lines=2, max_lines=4)
     button = gr.Button(_WORDS("check"), variant="primary")
-    examples = example_claims(documents)
-    if examples:
-        _examples(examples, claim, _WORDS("examples"))
+    examples = _examples(example_claims(documents), _WORDS("examples"))
     result = gr.HTML(_WORDS("verdict_empty"))
     claim.submit(run_check, claim, result, api_name="check")
     button.click(run_check, claim, result, api_visibility="private")
+    for filled in _asked(examples, claim):
+        filled.then(run_check, claim, result, api_visibility="private")
 
 
 def _turns(history: list[dict]) -> list[Turn]:

@@ -309,6 +309,19 @@ def boxes_overlap(a: dict, b: dict) -> bool:
     )
 
 
+def test_a_claim_example_is_checked_on_a_click(browser, server, outside_requests):
+    page = new_page(browser, outside_requests)
+    page.goto(server.url + "/")
+    page.get_by_role("tab", name="Fact check").click()
+    claim = example_lines(".newsbot-claims")[0]
+    page.locator(".nb-example", has_text=claim).first.click()
+    page.locator(".nb-verdict").first.wait_for(timeout=30_000)
+    box = page.get_by_placeholder("A statement to check against the articles…")
+    assert box.input_value() == claim
+    assert not page.errors
+    assert outside_requests == []
+
+
 def test_timeline_labels_never_overlap(browser, server, outside_requests):
     page = new_page(browser, outside_requests, width=1000)
     page.goto(server.url + "/")
@@ -467,23 +480,28 @@ def test_example_questions_are_shown_whole(browser, server, outside_requests, pa
     assert outside_requests == []
 
 
-def test_example_questions_made_from_headlines_are_shown_whole_however_long(browser, hostile_server, outside_requests):
+def test_example_questions_made_from_headlines_are_shown_whole_and_asked_on_a_click(
+    browser, hostile_server, outside_requests
+):
     """With no .newsbot-examples, the examples ask about the newest headlines; Gradio's own
     examples cut such a question at 60 characters ("What does Northern Ledger report about
-    “Veltria and Osm..."). A click puts the whole question in the box."""
+    “Veltria and Osm..."). A click asks the whole question (a new user took a click that only
+    filled the box for one that did nothing)."""
     page = new_page(browser, outside_requests)
     page.goto(hostile_server.url)
     examples = page.locator(".nb-example")
     examples.first.wait_for()
     shown = examples.all_inner_texts()
     assert len(shown) == 3 and max(len(text) for text in shown) > 60, shown
-    box = page.get_by_role("textbox", name="Question")
     for number, text in enumerate(shown):
         assert text.endswith("?") and not text.endswith("..."), text
         example = examples.nth(number)
         assert example.evaluate("e => e.scrollWidth <= e.clientWidth + 1 && e.scrollHeight <= e.clientHeight + 1")
         example.click()
-        assert eventually(functools.partial(lambda wanted: box.input_value() == wanted, text)), text
+        asked = page.locator(".nb-chat .message-row.user-row").nth(number)
+        asked.wait_for(timeout=30_000)
+        assert " ".join(asked.inner_text().split()) == " ".join(text.split())
+        page.locator(".nb-chat .message-row.bot-row").nth(number).wait_for(timeout=30_000)
     assert page.evaluate("() => window.__pwned") is None and not page.errors
     assert outside_requests == []
 
