@@ -467,7 +467,10 @@ def analyse_foreign(text: str, language: str, context: str = "", asked_before: s
     locale = LOCALES[language]
     if locale == "en":
         english = analyse(text)
-        kind, years, months, focus = english.kind, english.years, english.months, english.focus
+        kind, years, months = english.kind, english.years, english.months
+        # Of what "how many" counts, only a unit of time is looked for in another language's
+        # sentence ("620 человек" answers "How many people …?" though "people" is not there).
+        focus = english.focus if english.focus in _time_unit_tokens() else None
     else:
         lowered = text.lower()
         # The question word that comes first is the one asked ("Кто, по словам Пескова, решит, когда …").
@@ -519,6 +522,11 @@ def standalone(text: str, locale: str) -> bool:
     asking = _ASKING.get(locale)
     words = [w for w in re.findall(r"[^\W\d_]{4,}", text) if not (asking and asking.fullmatch(w))]
     return len(words) >= STANDALONE_WORDS
+
+
+@cache
+def _time_unit_tokens() -> frozenset[str]:
+    return frozenset(next(iter(tokenize(unit))) for unit in TIME_UNITS)
 
 
 def years_named(text: str) -> tuple[int, ...]:

@@ -324,6 +324,9 @@ def test_a_latin_script_question_is_answered_from_a_cyrillic_article_when_the_re
     assert answer.citations[0].hit.document.doc_id == "ozerne-mist"
     # A date the reader finds in another article's sentence ("14 жовтня", a concert) is not it.
     assert not mixed_bot.ask("When will the footbridge open to cyclists?").grounded
+    # What "how many" counts is not looked for in a Russian sentence ("14 новых астероидов").
+    counted = mixed_bot.ask("How many new asteroids did the Kamenskaya observatory discover?")
+    assert counted.grounded and counted.short_answer == "14", counted.text
 
 
 def test_the_sources_give_their_dates_in_the_question_language(mixed_bot):
