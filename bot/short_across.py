@@ -17,6 +17,7 @@ import re
 from functools import cache
 
 from babel import Locale
+from babel.numbers import get_currency_name, get_territory_currencies
 
 from bot.lexicon import CYRILLIC_MONTHS, MONTHS, NUMBER_WORDS, WEEKDAYS
 from bot.names import alike, asked_words, english_names, latin
@@ -138,10 +139,43 @@ def _things(question: Question, text: str) -> list[Span]:
         # shows its date.
         spans = spans or [m.span() for m in _RELATIVE_DAY.finditer(text)]
     if question.kind == "number":
-        spans = [s for s in spans if is_count(text, *s)]
+        spans = [_with_currency(text, s) for s in spans if is_count(text, *s)]
     if question.focus:
         spans = [s for s in spans if _near(text, s, question.focus)] or spans
     return spans
+
+
+def _with_currency(text: str, span: Span) -> Span:
+    """The amount with the currency written after it ("1,2 мільярда гривень", "10 доларів США",
+    "9.8 billion hryvnias"): without it, the short answer says how many of what?"""
+    end = span[1]
+    for _ in range(2):
+        following = _NEXT_WORD.match(text, end)
+        if not following or following.group(1).lower() not in _currency_words():
+            break
+        end = following.end()
+    return span[0], end
+
+
+_NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
+
+
+@cache
+def _currency_words() -> frozenset[str]:
+    """The nouns of every tender currency's name, singular and plural, as the articles' languages
+    write it after an amount (babel's: "US dollars", "доларів США", "гривень"); not adjectives
+    ("новых" of "новых тайваньских долларов" is as often a count's own word)."""
+    codes = {code for territory in Locale("en").territories for code in get_territory_currencies(str(territory))}
+    words = set()
+    for code, count in ((code, count) for code in codes for count in (1, 2, 5, 1.5)):
+        words.add(get_currency_name(code, count=count, locale="en").split()[-1].lower())
+        for locale in ("uk", "ru"):
+            name = get_currency_name(code, count=count, locale=locale).lower()
+            words |= {w for w in re.findall(r"[^\W\d_]{3,}", name) if not _ADJECTIVE.search(w)}
+    return frozenset(words)
+
+
+_ADJECTIVE = re.compile(r"(?:ий|ый|ой|ая|яя|ое|ее|ые|ие|их|ых|ого|его|ому|ему|ую|юю|ій|ої|ою)$")
 
 
 def _people(question: Question, text: str) -> list[Span]:

@@ -29,9 +29,15 @@ from bot.short_across import short_answer
             "All 189 people on Flight 610 died on 29 October 2018.",
             "189",
         ),
-        ("Wie viel Geld fehlt?", "German", "The port is short of 3.6 billion euros.", "3.6 billion"),
-        # A Ukrainian or Russian count keeps the thousands or millions written after it.
-        ("Скільки коштував ремонт?", "Ukrainian", "Ремонт обійшовся бюджету в 12 мільйонів гривень.", "12 мільйонів"),
+        # An amount keeps its scale and its currency, in any of the articles' languages.
+        ("Wie viel Geld fehlt?", "German", "The port is short of 3.6 billion euros.", "3.6 billion euros"),
+        (
+            "Скільки коштував ремонт?",
+            "Ukrainian",
+            "Ремонт обійшовся бюджету в 12 мільйонів гривень.",
+            "12 мільйонів гривень",
+        ),
+        ("Сколько стоит паспорт?", "Russian", "Паспорт стоит 10 долларов США.", "10 долларов США"),
         ("Сколько человек пришло?", "Russian", "На концерт пришло более 4 тысяч зрителей.", "4 тысяч"),
         # People before places; the name the question spells is no answer.
         (
