@@ -533,13 +533,18 @@ def time_fit_of(question: Question, hit: Hit) -> float:
     return 1.0 if year_ok and month_ok else -1.0
 
 
-def _times_of(hit: Hit) -> tuple[set[int], set[int]]:
+def _times_of(hit: Hit) -> tuple[frozenset[int], frozenset[int]]:
     """Years and months a passage is about: its article's date and the dates it mentions."""
-    text, date = hit.passage.text, hit.document.date
+    return _times_in(hit.passage.text, hit.document.date)
+
+
+@lru_cache(maxsize=4096)
+def _times_in(text: str, date: dt.date | None) -> tuple[frozenset[int], frozenset[int]]:
+    """(Asked of each sentence of a passage, and of each part of a question: read once.)"""
     years = {int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", text)}
     months = {i + 1 for i, name in enumerate(MONTHS) if re.search(rf"\b{name}\b", text, re.I) and name != "may"}
     months |= {5} if re.search(r"\bMay\b", text) else set()
     resolved = [d for _, d in resolve_dates(text, date)]
     if date:
         resolved.append(date)
-    return years | {d.year for d in resolved}, months | {d.month for d in resolved}
+    return frozenset(years | {d.year for d in resolved}), frozenset(months | {d.month for d in resolved})

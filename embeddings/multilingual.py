@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -52,6 +53,11 @@ class E5Embedder:
         return _in_batches(lambda batch: self._model.passage(batch), texts, self.dimension, self._lock, on_batch)
 
     def embed_query(self, text: str) -> np.ndarray:
+        # A question's parts lean on the whole question, embedded once already.
+        return self._query(text).copy()
+
+    @lru_cache(maxsize=64)  # noqa: B019 - one embedder lives as long as the process
+    def _query(self, text: str) -> np.ndarray:
         with self._lock:
             return np.asarray(self._model.query(self._in_window(text)), dtype=np.float32)
 
