@@ -76,7 +76,7 @@ FEW_WORDS = 4  # fewer words than this, less names, and German nouns count as wo
 MIN_LOG_ODDS = 3.0  # the best language must be e^3 ≈ 20 times likelier than English
 NAMED = 0.5
 SURE = 0.9  # a Cyrillic text the model names less surely is named by the words it knows
-DICTIONARIES = ("uk", "ru", "bg")  # the Cyrillic languages simplemma has dictionaries for, less Macedonian
+DICTIONARIES = ("uk", "ru", "bg")  # simplemma's Cyrillic dictionaries, less Macedonian's (rarer here, 0.3 s to load)
 CYRILLIC_SHARE = 0.3  # a text in another script is named by the model above this probability, else by its script
 # A question with at least this many English function words, making up at least this share of
 # its words, is English without asking the model (whose load costs a command 0.4 s). Chosen by

@@ -540,7 +540,8 @@ def _times_of(hit: Hit) -> tuple[frozenset[int], frozenset[int]]:
 
 @lru_cache(maxsize=4096)
 def _times_in(text: str, date: dt.date | None) -> tuple[frozenset[int], frozenset[int]]:
-    """(Asked of each sentence of a passage, and of each part of a question: read once.)"""
+    """The years and months a passage's text and date speak of, read once: each of its sentences,
+    and each part of a question, asks for them."""
     years = {int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", text)}
     months = {i + 1 for i, name in enumerate(MONTHS) if re.search(rf"\b{name}\b", text, re.I) and name != "may"}
     months |= {5} if re.search(r"\bMay\b", text) else set()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from itertools import product
 
 from babel import Locale
 from babel.numbers import get_currency_name, get_territory_currencies
@@ -167,7 +168,7 @@ def _currency_words() -> frozenset[str]:
     ("новых" of "новых тайваньских долларов" is as often a count's own word)."""
     codes = {code for territory in Locale("en").territories for code in get_territory_currencies(str(territory))}
     words = set()
-    for code, count in ((code, count) for code in codes for count in (1, 2, 5, 1.5)):
+    for code, count in product(codes, (1, 2, 5, 1.5)):
         words.add(get_currency_name(code, count=count, locale="en").split()[-1].lower())
         for locale in ("uk", "ru"):
             name = get_currency_name(code, count=count, locale=locale).lower()
