@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Protocol
 
 import numpy as np
 import simplemma
 from babel.dates import format_date
 
-from bot.question import Question, question_parts
+from bot.question import Question, part_texts, question_parts
 from bot.ranking import (
     Candidate,
     Ranker,
@@ -77,11 +78,11 @@ def compose(
     searched = [search_part(p) if search_part and len(parts) > 1 else (hits, query_vector) for p in parts]
     model = ranker(index.model_name)
     ranked = [_ranked(part, *found, index, model) for part, found in zip(parts, searched, strict=True)]
-    answered = [
-        (part, found, reads) for part, found, reads in ranked if found and grounded(part, found[0], model, reads)
-    ]
+    held = [bool(found) and grounded(part, found[0], model, reads) for part, found, reads in ranked]
+    answered = [parted for parted, ok in zip(ranked, held, strict=True) if ok]
     if not answered:
         return not_found(ranked[0][1], hits, max_citations)
+    unfound = [text for text, ok in zip(part_texts(question.text), held, strict=False) if not ok and len(parts) > 1]
     chosen: list[Candidate] = []
     shorts = []
     for part, candidates, reads in answered:
@@ -91,12 +92,31 @@ def compose(
         chosen += picked
         short = short_answer(part, candidates[0].text, reads.get(candidates[0].text))
         shorts += [short] if short else []
-    answer = attributed(chosen)
+    answer = with_unfound_parts(attributed(chosen), unfound)
     if not shorts:
         return answer
     short = "; ".join(dict.fromkeys(shorts))
     lead = _end_sentence(short[:1].upper() + short[1:])  # "Five hours." leads; the field stays as written
     return Answer(f"{lead} {answer.text}", True, answer.citations, short_answer=short)
+
+
+# What an answer to some parts of a question says of the others, in the question's language.
+UNFOUND_PART = {
+    "en": "Not found in the articles: “{part}”.",
+    "uk": "У статтях не знайдено: «{part}».",
+    "ru": "В статьях не найдено: «{part}».",
+    "de": "In den Artikeln nicht gefunden: „{part}“.",
+    "es": "No se encontró en los artículos: «{part}».",
+}
+
+
+def with_unfound_parts(answer: Answer, unfound: Sequence[str], locale: str = "en") -> Answer:
+    """The answer to a question in parts, saying which parts it found nothing for (else "Who
+    won, and what was the turnout?" reads as if the winner were all it asked)."""
+    if not unfound:
+        return answer
+    said = " ".join(UNFOUND_PART[locale].format(part=part) for part in unfound)
+    return replace(answer, text=f"{answer.text} {said}")
 
 
 def _ranked(question: Question, hits: list[Hit], query_vector: np.ndarray, index: SearchableIndex, model: Ranker):

@@ -45,6 +45,7 @@ from bot.answer import (
     not_found,
     published_month,
     with_dates,
+    with_unfound_parts,
 )
 from bot.citations import written_date
 from bot.conversation import is_follow_up
@@ -819,7 +820,8 @@ def compose(
     ranked = [
         (part, _ranked(part, language, *searched, index, model)) for part, searched in zip(parts, found, strict=True)
     ]
-    answered = [(part, scored) for part, scored in ranked if scored and _confident(part, scored, model)]
+    held = [bool(scored) and _confident(part, scored, model) for part, scored in ranked]
+    answered = [parted for parted, ok in zip(ranked, held, strict=True) if ok]
     # A short part ("… і хто його заступник?") is the whole question asking for another kind: it
     # adds to an answer, but alone it would answer the whole question without the first part's kind.
     if not any(part is parts[0] or part.text != question.text for part, _ in answered):
@@ -837,7 +839,9 @@ def compose(
         chosen += [c for c in fresh if c.spans]
         short = short_answer(part, scored[0].text, multilingual_reader(model))
         shorts += [short] if short else []
-    answer = replace(attributed(chosen, lambda c, named: frame(c, named, locale)), locale=locale)
+    unfound = [text for text, ok in zip(part_texts(question.text, locale), held, strict=False) if not ok]
+    framed = attributed(chosen, lambda c, named: frame(c, named, locale))
+    answer = replace(with_unfound_parts(framed, unfound if len(parts) > 1 else (), locale), locale=locale)
     if not shorts:
         return answer
     short = "; ".join(dict.fromkeys(shorts))

@@ -83,7 +83,7 @@ def question_parts(question: Question) -> list[Question]:
     with enough words of its own is searched and judged by them and the times it names; a short
     one ("and how many came?") keeps the whole question's terms and times, since it names its
     topic only in the other part."""
-    texts = [t.strip(" ,?") for t in SECOND_PART.split(question.text) if t.strip(" ,?")]
+    texts = part_texts(question.text)
     if len(texts) < 2:
         return [question]
     parts = []
@@ -94,6 +94,11 @@ def question_parts(question: Question) -> list[Question]:
         else:
             parts.append(replace(question, text=own.text, kind=own.kind, focus=own.focus))
     return parts
+
+
+def part_texts(text: str) -> list[str]:
+    """A question's parts as written ("Which country hosted it", "how many leaders came")."""
+    return [t.strip(" ,?") for t in SECOND_PART.split(text) if t.strip(" ,?")]
 
 
 def standalone_part(part: Question) -> bool:

@@ -220,6 +220,12 @@ def test_a_cited_headline_is_shown_marked_and_a_nearest_passage_shows_none(plant
     assert (title in format_terminal(answer).split(hit.document.url or title, 1)[1]) == grounded
 
 
+def test_a_part_of_a_question_the_articles_do_not_answer_is_named(planted_bot):
+    answer = planted_bot.ask("Who led the Veltrian delegation, and how much did a ferry ticket to Port Elling cost?")
+    assert answer.grounded and "Okonkwo-Lind" in answer.text, answer.text
+    assert answer.text.endswith("Not found in the articles: “how much did a ferry ticket to Port Elling cost”.")
+
+
 def test_a_passage_is_shown_without_the_headline_its_source_line_already_gives(planted_bot):
     """An article's first passage opens with its headline; shown, it ran into the first sentence
     ("… graduation party Early Saturday morning"). It stays where it is the cited sentence."""

@@ -288,6 +288,14 @@ def test_a_question_in_two_parts_gets_a_cited_sentence_for_each(mixed_bot, quest
     assert "nine hours" in (answer.short_answer or "")
 
 
+def test_a_part_the_articles_do_not_answer_is_said_in_the_question_language(mixed_bot):
+    answer = mixed_bot.ask("Хто очолював делегацію Велтрії і скільки коштував квиток на пором до Порт-Еллінга?")
+    assert answer.grounded and "Okonkwo-Lind" in answer.text, answer.text
+    assert answer.text.endswith("У статтях не знайдено: «скільки коштував квиток на пором до Порт-Еллінга».")
+    whole = mixed_bot.ask("Хто очолював делегацію Велтрії і скільки тривали переговори?")
+    assert "не знайдено" not in whole.text, whole.text
+
+
 @pytest.mark.parametrize(
     ("question", "locale", "parts"),
     [
