@@ -82,7 +82,6 @@ def compose(
     answered = [parted for parted, ok in zip(ranked, held, strict=True) if ok]
     if not answered:
         return not_found(ranked[0][1], hits, max_citations)
-    unfound = [text for text, ok in zip(part_texts(question.text), held, strict=False) if not ok and len(parts) > 1]
     chosen: list[Candidate] = []
     shorts = []
     for part, candidates, reads in answered:
@@ -92,7 +91,7 @@ def compose(
         chosen += picked
         short = short_answer(part, candidates[0].text, reads.get(candidates[0].text))
         shorts += [short] if short else []
-    answer = with_unfound_parts(attributed(chosen), unfound)
+    answer = with_unfound_parts(attributed(chosen), part_texts(question.text), held)
     if not shorts:
         return answer
     short = "; ".join(dict.fromkeys(shorts))
@@ -110,9 +109,11 @@ UNFOUND_PART = {
 }
 
 
-def with_unfound_parts(answer: Answer, unfound: Sequence[str], locale: str = "en") -> Answer:
-    """The answer to a question in parts, saying which parts it found nothing for (else "Who
-    won, and what was the turnout?" reads as if the winner were all it asked)."""
+def with_unfound_parts(answer: Answer, parts: Sequence[str], held: Sequence[bool], locale: str = "en") -> Answer:
+    """The answer to a question in parts (their texts, and whether each was answered), saying
+    which parts it found nothing for (else "Who won, and what was the turnout?" reads as if the
+    winner were all it asked). A question in one part says nothing more."""
+    unfound = [part for part, answered in zip(parts, held, strict=True) if not answered] if len(parts) > 1 else []
     if not unfound:
         return answer
     said = " ".join(UNFOUND_PART[locale].format(part=part) for part in unfound)

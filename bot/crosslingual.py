@@ -839,9 +839,8 @@ def compose(
         chosen += [c for c in fresh if c.spans]
         short = short_answer(part, scored[0].text, multilingual_reader(model))
         shorts += [short] if short else []
-    unfound = [text for text, ok in zip(part_texts(question.text, locale), held, strict=False) if not ok]
     framed = attributed(chosen, lambda c, named: frame(c, named, locale))
-    answer = replace(with_unfound_parts(framed, unfound if len(parts) > 1 else (), locale), locale=locale)
+    answer = replace(with_unfound_parts(framed, part_texts(question.text, locale), held, locale), locale=locale)
     if not shorts:
         return answer
     short = "; ".join(dict.fromkeys(shorts))

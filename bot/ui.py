@@ -147,7 +147,7 @@ def _examples(texts: list[str], label: I18nData) -> list[Example]:
         return [(gr.Button(text, size="sm", variant="secondary", elem_classes="nb-example"), text) for text in texts]
 
 
-def _asked(examples: Sequence[Example], box: gr.Textbox) -> list:
+def _asked(examples: Sequence[Example], box: gr.Textbox) -> list[gr.events.Dependency]:
     """Each example's click puts its text in the box, in the page with no round trip ("<"
     escaped, so that a headline cannot close a tag); the caller chains what asking does."""
     return [
