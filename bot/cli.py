@@ -143,11 +143,15 @@ def ask(question: str | None, as_json: bool, **flags: Any) -> None:
     """Answer QUESTION from the articles, with citations. Without QUESTION, start a conversation
     in which follow-ups ("And where?", "What did he say?") build on earlier turns. QUESTION is in
     English, or with --model multilingual-e5-small also in Ukrainian, Russian, German or Spanish."""
-    from bot.core import validated
+    from bot.core import unreadable, validated
+    from bot.results import Answer
 
     settings = load_settings(**flags)
     if question is not None:  # refused before the index is opened: its problems are another matter
         _refused_as_usage_error(validated, question, "question", settings.max_question_chars)
+        if (said := unreadable(question, settings.model)) is not None:
+            click.echo(_render_answer(Answer(said, grounded=False), as_json))
+            return
     bot = _open_bot(settings, quick_start=True)
     if question is not None:
         answer = _refused_as_usage_error(bot.ask, question)
@@ -206,12 +210,16 @@ def check(claim: str, as_json: bool, **flags: Any) -> None:
     explanation and the evidence, each passage marked supports, contradicts or related. CLAIM is
     in English, or with --model multilingual-e5-small also in Ukrainian, Russian, German or
     Spanish."""
-    from bot.core import validated
+    from bot.core import unreadable, validated
+    from bot.results import Verdict
 
     settings = load_settings(**flags)
     _refused_as_usage_error(validated, claim, "claim", settings.max_question_chars)
-    bot = _open_bot(settings, quick_start=True)
-    verdict = _refused_as_usage_error(bot.check, claim)
+    said = unreadable(claim, settings.model, "claim")
+    if said is not None:
+        verdict = Verdict("not_enough_info", said, evidence=())
+    else:
+        verdict = _refused_as_usage_error(_open_bot(settings, quick_start=True).check, claim)
     if as_json:
         click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2))
         return

@@ -207,9 +207,7 @@ class Bot:
 
     def readable_languages(self) -> tuple[str, ...]:
         """The languages questions may be in with this bot's embedding model."""
-        if crosslingual.cross_model(self.embedder.model_id) is None:
-            return ("English",)
-        return tuple(crosslingual.LOCALES)
+        return readable_languages(self.embedder.model_id)
 
     def _cross_model_for(self, language: str) -> crosslingual.CrossModel | None:
         """The fitted cross-language model, when the embedding model has one and newsbot frames
@@ -368,6 +366,24 @@ class Bot:
 
     def validate(self, text: object, what: str = "question") -> str:
         return validated(text, what, self.max_question_chars)
+
+
+def readable_languages(model_id: str) -> tuple[str, ...]:
+    """The languages questions and claims may be in with an embedding model."""
+    if crosslingual.cross_model(model_id) is None:
+        return ("English",)
+    return tuple(crosslingual.LOCALES)
+
+
+def unreadable(text: str, model_id: str, what: str = "question") -> str | None:
+    """What newsbot says to a question or claim in a language it cannot read with this model,
+    said before any index is opened (building one for a question it will refuse wastes minutes
+    on a large folder); None when it can read it."""
+    language = foreign_language(text)
+    readable = readable_languages(model_id)
+    if not language or language in readable:
+        return None
+    return not_read(language, readable, what)
 
 
 def names_nothing(question: str) -> bool:

@@ -57,6 +57,24 @@ def test_bad_question_is_a_usage_error(env, question):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("command", "text", "message", "outcome"),
+    [
+        ("ask", "Хто очолив українську делегацію в Стамбулі?", "answer", ("grounded", False)),
+        ("check", "Росія погодилася на 30-денне перемир'я.", "explanation", ("verdict", "not_enough_info")),
+    ],
+)
+def test_a_language_the_model_cannot_read_is_told_before_any_index_is_built(tmp_path, command, text, message, outcome):
+    index_dir = tmp_path / "never-built"
+    env = {"NEWSBOT_INDEX_DIR": str(index_dir), "NEWSBOT_DOCUMENTS": str(BUNDLED), "NEWSBOT_MODEL": "all-MiniLM-L6-v2"}
+    result = CliRunner().invoke(cli, [command, "--json", text], env=env)
+    assert result.exit_code == 0, result.output
+    said = json.loads(result.stdout)
+    assert "Ukrainian" in said[message] and "multilingual-e5-small" in said[message]
+    assert said[outcome[0]] == outcome[1]
+    assert not index_dir.exists()
+
+
 def test_invalid_setting_names_the_variable(env):
     result = CliRunner().invoke(cli, ["ask", "Who?"], env={**env, "NEWSBOT_TOP_K": "many"})
     assert result.exit_code == 2
