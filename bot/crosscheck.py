@@ -21,9 +21,9 @@ from bot import crosslingual
 from bot.answer import clean_sentence
 from bot.citations import written_date
 from bot.crosslingual import CrossModel, QuestionVectors, Scored
-from bot.lexicon import NUMBER_WORD_VALUES
+from bot.lexicon import NUMBER_WORD_VALUES, outcome_of
 from bot.results import Citation, Evidence, Label, Stance, Verdict
-from embeddings import Hit, SearchableIndex
+from embeddings import Hit, SearchableIndex, weekdays_named
 
 CANDIDATES = 3  # best sentences a claim is compared with
 # Names and numbers a supporting sentence shares with the claim (a name of several words counts
@@ -44,9 +44,9 @@ _NEGATION = re.compile(
 # would also match other words ("sign" in "significant", "согласно", "погода", "negativa").
 _YES = re.compile(
     r"\b(?:(?:accept|agree|approv|confirm|allow"
-    r"|погодил|погодж|домовил|схвал|підписа|підтверд|дозвол"
-    r"|согласил|соглаш|договорил|одобр|подписа|подтверд|разреш"
-    r"|zugestimm|akzeptier|unterzeichn|unterschrieb|bestätig|genehmig|erlaub"
+    r"|погодил|погодж|домовил|схвал|підписа|підтверд|дозвол|задовольн|задовольня"
+    r"|согласил|соглаш|договорил|одобр|подписа|подтверд|разреш|удовлетвори|удовлетворя"
+    r"|zugestimm|akzeptier|unterzeichn|unterschrieb|bestätig|genehmig|erlaub|stattgegeben"
     r"|acept|aprob|confirm|permit|acordaron)\w*|sign(?:s|ed|ing)?|stimmte\w* zu|firm[óa]|firmaron)\b",
     re.IGNORECASE,
 )
@@ -111,6 +111,8 @@ class Facts:
     people: tuple[frozenset[str], ...] = ()  # a claim's names, one set of words per name ("John Horton Conway")
     close: frozenset[str] = frozenset()  # a sentence's names and those of its passage and headline
     days: frozenset[tuple[int, int]] = frozenset()  # (month, day) of the dates it writes ("5 de agosto")
+    outcome: int = 0  # +1 someone won, -1 someone lost, 0 neither or both
+    weekdays: frozenset[int] = frozenset()  # the days of the week it names (0: Monday)
 
 
 def facts_of(text: str, claim: bool) -> Facts:
@@ -124,7 +126,18 @@ def facts_of(text: str, claim: bool) -> Facts:
     names = frozenset(crosslingual.names_in(plain, skip_first=claim))
     people = tuple(_name_runs(plain)) if claim else ()
     said_no, yes_or_no = bool(_NEGATION.search(text)), int(yes) - int(no)
-    return Facts(names, numbers, years, said_no, yes_or_no, people=people, days=frozenset(days))
+    outcome = outcome_of(text)
+    return Facts(
+        names,
+        numbers,
+        years,
+        said_no,
+        yes_or_no,
+        people=people,
+        days=frozenset(days),
+        outcome=outcome,
+        weekdays=weekdays_named(text),
+    )
 
 
 def _without_german_nouns(claim: str, facts: Facts) -> Facts:
@@ -208,7 +221,7 @@ def stance(claim: Facts, sentence: Facts) -> Stance:
         return "contradicts"
     if claim.numbers and sentence.numbers and not claim.numbers & sentence.numbers:
         return "contradicts"
-    if _another_day(claim.days, sentence.days):
+    if _another_day(claim.days, sentence.days) or _another_weekday(claim.weekdays, sentence.weekdays):
         return "contradicts"
     if _polarity(claim) * _polarity(sentence) < 0:
         return "contradicts"
@@ -219,6 +232,8 @@ def stance(claim: Facts, sentence: Facts) -> Stance:
     )
     # Support is the costlier mistake: the names it counts are those near the sentence.
     named = sum(any(crosslingual.alike(n, f) for n in run for f in sentence.close) for run in claim.people)
+    if claim.outcome * sentence.outcome < 0:
+        return "related"
     if named + len(claim.numbers) + len(claim.days) >= MIN_SHARED and holds_all and claim.says_no == sentence.says_no:
         return "supports"
     return "related"
@@ -229,6 +244,12 @@ def _another_day(claimed: frozenset[tuple[int, int]], written: frozenset[tuple[i
     5 August against its 2 August)? A date of another month may be of something else."""
     months = {month for month, _ in claimed} & {month for month, _ in written}
     return any(not {d for m, d in claimed if m == month} & {d for m, d in written if m == month} for month in months)
+
+
+def _another_weekday(claimed: frozenset[int], written: frozenset[int]) -> bool:
+    """Does the sentence name days of the week, none of them the claim's ("у суботу" against
+    "в неділю")?"""
+    return bool(claimed and written) and claimed.isdisjoint(written)
 
 
 def _polarity(facts: Facts) -> int:

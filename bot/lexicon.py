@@ -95,3 +95,19 @@ CYRILLIC_MONTHS = (
 def plural(count: int, noun: str) -> str:
     """'1 document', '5 documents' (nouns with a plain -s plural)."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+# Winning and losing, in the languages questions may be in ("перемогла" against "програла"). Who won
+# is not told by word order in every language, and "Shakhtar lost to Dynamo" says what "Dynamo
+# beat Shakhtar" does: opposite outcomes only keep a sentence from supporting the claim.
+WON = re.compile(
+    r"\b(?:won|wins?|winning|beat|defeated|(?:перемог|переміг|виграв|виграл|победил|выиграл|одержал"
+    r"|gewann|gewonnen|gewinnt|besiegt|siegte|ganó|ganaron|venció|derrotó)\w*)\b",
+    re.IGNORECASE,
+)
+LOST = re.compile(r"\b(?:lost|lose|loses|losing|(?:програ|проигра|verlor|verliert|perdi|pierde)\w*)\b", re.IGNORECASE)
+
+
+def outcome_of(text: str) -> int:
+    """+1 a text says someone won, -1 that someone lost, 0 neither or both."""
+    return int(bool(WON.search(text))) - int(bool(LOST.search(text)))

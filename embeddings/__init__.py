@@ -10,7 +10,7 @@ from embeddings.base import (
     check_recorded_model,
 )
 from embeddings.chunking import Passage
-from embeddings.dates import days_named, resolve_dates
+from embeddings.dates import days_named, resolve_dates, weekdays_named
 from embeddings.disk import Index
 from embeddings.documents import Document, SkippedFile, list_files, skip_reason
 from embeddings.e5_weights import e5_encoder
@@ -82,6 +82,7 @@ __all__ = [
     "open_store",
     "refresh_feeds",
     "resolve_dates",
+    "weekdays_named",
     "resolve_model_path",
     "search",
     "starts_with_reference",

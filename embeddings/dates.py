@@ -229,6 +229,27 @@ def _locale_patterns(locale: str) -> tuple[re.Pattern, re.Pattern, dict[str, int
     return full, relative, months, weekdays
 
 
+def weekdays_named(text: str) -> frozenset[int]:
+    """The days of the week a text names (0: Monday), in English, Ukrainian, Russian, German or
+    Spanish ("у неділю", "am Samstag")."""
+    words = re.findall(r"[^\W\d_][\w'’ʼ]*", text.lower().replace("’", "'").replace("ʼ", "'"))
+    return frozenset(day for word in words if (day := _weekday_words().get(word)) is not None)
+
+
+@lru_cache(maxsize=1)
+def _weekday_words() -> dict[str, int]:
+    from babel.dates import get_day_names
+
+    words = {}
+    for locale in ("en", "uk", "ru", "de", "es"):
+        for n, name in get_day_names("wide", context="format", locale=locale).items():
+            name = name.lower().replace("ʼ", "'")
+            words[name] = n
+            if locale in CYRILLIC_LOCALES and name.endswith(("а", "я")):
+                words[name[:-1] + ("у" if name.endswith("а") else "ю")] = n
+    return words
+
+
 def _foreign_full_dates(text: str) -> list[dt.date]:
     found = []
     for locale in CYRILLIC_LOCALES:

@@ -149,6 +149,17 @@ def test_the_blind_sets_on_cyrillic_articles_quote_them_and_split_by_article(nam
             assert item["split"] == ("dev" if item["gold"][0] in CYRILLIC_DEV else "test"), item["id"]
 
 
+def test_the_blind_claims_on_cyrillic_articles_have_each_label_per_article_and_split_by_article():
+    items = [json.loads(line) for line in (EVAL / "cyrillic_claims.jsonl").read_text().splitlines()]
+    articles = {p.stem for p in CYRILLIC_ARTICLES.glob("*.md")}
+    assert {i["kind"] for i in items} == {"claim"} and {i["language"] for i in items} == {"uk", "ru"}
+    for article in articles:
+        labels = sorted(i["label"] for i in items if i["gold"] == [article])
+        assert labels == sorted(["supported", "refuted", "not_enough_info"] * 2), article
+    for item in items:
+        assert item["split"] == ("dev" if item["gold"][0] in CYRILLIC_DEV else "test"), item["id"]
+
+
 # Questions and articles in Ukrainian and Russian, and questions in German and Spanish, through a
 # real bot with multilingual-e5-small, over the planted English articles and four planted
 # Ukrainian and Russian ones (tests/data/articles-uk-ru, written for these tests).
@@ -518,6 +529,33 @@ def test_a_claimed_day_is_compared_with_the_day_not_the_hour(claim, stance):
 
     sentence = facts_of("Rosselló said he is to leave office on August 2 at 5 p.m., Vázquez to succeed him.", False)
     assert stance_of(facts_of(claim, claim=True), replace(sentence, close=sentence.names)) == stance
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence", "stance"),
+    [
+        # another day of the week
+        ("Турне стартує в неділю у Житомирі.", "Турне відкриється у суботу в Житомирі.", "contradicts"),
+        ("Турне «Полісся» стартує в суботу.", "Турне «Полісся» відкриється у суботу в Житомирі.", "supports"),
+        # granted against rejected
+        (
+            "Суддя Мельничук задовольнив позов «Поділля-Буду».",
+            "Суддя Мельничук відхилив позов «Поділля-Буду».",
+            "contradicts",
+        ),
+        # lost against won: not support (who lost to whom is not told by the words' order)
+        ("Оксана Мельник програла вибори у Бучі.", "Перемогла кандидатка Оксана Мельник у Бучі.", "related"),
+        ("Оксана Мельник перемогла на виборах у Бучі.", "Перемогла кандидатка Оксана Мельник у Бучі.", "supports"),
+    ],
+)
+def test_a_claim_said_otherwise_by_its_weekday_or_verb_is_not_supported(claim, sentence, stance):
+    from dataclasses import replace
+
+    from bot.crosscheck import facts_of
+    from bot.crosscheck import stance as stance_of
+
+    written = facts_of(sentence, False)
+    assert stance_of(facts_of(claim, claim=True), replace(written, close=written.names)) == stance
 
 
 def test_a_claim_in_a_language_outside_the_list_is_told_which_languages_work(mixed_bot):
