@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from bot.lexicon import MONTHS, NAME, NUMBER_VALUES, WEEKDAYS
+from bot.lexicon import MONTHS, NAME, NUMBER_VALUES, WEEKDAYS, outcome_of
 from bot.question import Question, analyse
 from bot.ranking import Candidate, Ranker, context_text, coverage, fitted_file, rank_sentences, time_fit_of
 from bot.results import Citation, Evidence, Label, Stance, Verdict
@@ -49,6 +49,8 @@ _POSITIVE = ("accept", "agre", "approv", "sign", "confirm", "allow", "succeed", 
 _NEGATIVE = ("reject", "refus", "declin", "deni", "forbid", "ban", "fail", "oppos")
 # Verbs whose opposite in the evidence contradicts the claim ("accepted" / "rejected").
 _OPPOSITES = {**{p: set(_NEGATIVE) for p in _POSITIVE}, **{n: set(_POSITIVE) for n in _NEGATIVE}}
+LINK_WORDS = 4  # words between two names for the words to be what one did to the other
+_PASSIVE = re.compile(r"\b(by|was|were|been|being)\b", re.IGNORECASE)
 _SLOT = re.compile(r"\b(in|at|to|from|by|with|near)\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
 _YEAR = re.compile(r"(19|20)\d\d")
 # Words that only say who reported something; any one stands for the others ("announced"/"said").
@@ -276,11 +278,34 @@ def judge(claim: str, candidate: Candidate, index: SearchableIndex, question: Qu
         return Judgement(candidate, "contradicts", "says the opposite", own, 1)
     strength = _strength(claim, text, around, index)
     holds = not mismatch and not opposite and _key_facts_present(claim, f"{text} {around}")
+    holds = holds and not _roles_swapped(claim, sentence) and outcome_of(claim) * outcome_of(sentence) >= 0
     holds = holds and _days_present(claim, text, candidate.hit.document.date)
     holds = holds and not (_hedged(text, set(tokenize(claim))) and not _HEDGE.search(claim))
     if holds and strength >= SUPPORT_COVERAGE and _holds_all(claim, text, f"{text} {around}", index):
         return Judgement(candidate, "supports", "", strength, holds=True)
     return Judgement(candidate, "related", "", strength, holds=holds)
+
+
+def _roles_swapped(claim: str, sentence: str) -> bool:
+    """Does the sentence put the claim's two names the other way round about its verb ("Dynamo
+    Kyiv defeated Shakhtar" for "Shakhtar defeated Dynamo Kyiv")? In English the order tells who
+    did what to whom; a passive ("… was beaten by …") turns it round, so is not compared."""
+    claimed = next(_name_links(claim), None)
+    if claimed is None:
+        return False
+    first, verbs, second = claimed
+    return any(a & second and b & first and between & verbs for a, between, b in _name_links(sentence) if not a & b)
+
+
+def _name_links(text: str):
+    """Each two names in a row with the words between them (at most LINK_WORDS of them, none
+    passive), as stems: ({"shakhtar", "donetsk"}, {"defeat"}, {"dynamo", "kyiv"})."""
+    names = [(m, set(tokenize(m.group()))) for m in NAME.finditer(text)]
+    for (left, a), (right, b) in zip(names, names[1:], strict=False):
+        between = text[left.end() : right.start()]
+        words = set(tokenize(between))
+        if a and b and words and len(between.split()) <= LINK_WORDS and not _PASSIVE.search(between):
+            yield a, words, b
 
 
 def _key_facts_present(claim: str, evidence: str) -> bool:

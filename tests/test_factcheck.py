@@ -104,3 +104,19 @@ def test_served_check_through_gradio_client(server):
     )
     html = client.predict("Russia accepted the 30-day ceasefire.", api_name="/check")
     assert "nb-verdict nb-refuted" in html and "nb-timeline" in html
+
+
+@pytest.mark.parametrize(
+    ("claim", "swapped"),
+    [
+        ("Shakhtar Donetsk defeated Dynamo Kyiv 3-1.", True),
+        ("Dynamo Kyiv defeated Shakhtar Donetsk 3-1.", False),
+        ("Shakhtar Donetsk was defeated by Dynamo Kyiv.", False),  # passive: the order turns round
+        ("Dynamo Kyiv and Shakhtar Donetsk met on Saturday.", False),  # nothing done by one to the other
+    ],
+)
+def test_a_claim_with_the_roles_swapped_is_not_held_by_the_sentence(claim, swapped):
+    from bot.factcheck import _roles_swapped
+
+    sentence = "Dynamo Kyiv defeated Shakhtar Donetsk 3-1 on Saturday at the Olympic Stadium in Kyiv."
+    assert _roles_swapped(claim, sentence) is swapped
