@@ -47,8 +47,17 @@ _HEDGE = re.compile(
 )
 _POSITIVE = ("accept", "agre", "approv", "sign", "confirm", "allow", "succeed", "support")
 _NEGATIVE = ("reject", "refus", "declin", "deni", "forbid", "ban", "fail", "oppos")
+# Up and down, as stems ("rose" / "fell", "increased" / "decreased").
+_UP = ("rose", "rise", "risen", "increas", "grew", "grow", "climb", "jump", "gain", "soar")
+_DOWN = ("fell", "fall", "fallen", "drop", "decreas", "slump", "plung", "sank", "shrank", "shrink")
 # Verbs whose opposite in the evidence contradicts the claim ("accepted" / "rejected").
-_OPPOSITES = {**{p: set(_NEGATIVE) for p in _POSITIVE}, **{n: set(_POSITIVE) for n in _NEGATIVE}}
+_OPPOSITES = {
+    stem: set(other)
+    for ours, theirs in ((_POSITIVE, _NEGATIVE), (_UP, _DOWN))
+    for group, other in ((ours, theirs), (theirs, ours))
+    for stem in group
+}
+BEFORE_WORDS = 3  # words before a number with no unit after it, in which what it counts is looked for
 LINK_WORDS = 4  # words between two names for the words to be what one did to the other
 _PASSIVE = re.compile(r"\b(by|was|were|been|being)\b", re.IGNORECASE)
 _SLOT = re.compile(r"\b(in|at|to|from|by|with|near)\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
@@ -287,14 +296,26 @@ def judge(claim: str, candidate: Candidate, index: SearchableIndex, question: Qu
 
 
 def _roles_swapped(claim: str, sentence: str) -> bool:
-    """Does the sentence put the claim's two names the other way round about its verb ("Dynamo
-    Kyiv defeated Shakhtar" for "Shakhtar defeated Dynamo Kyiv")? In English the order tells who
-    did what to whom; a passive ("… was beaten by …") turns it round, so is not compared."""
+    """Does the sentence name the claim's second name before the claim's verb and its first name
+    just after ("Ashford Rovers reached the final after beating Millbrook United" for "Millbrook
+    United beat Ashford Rovers")? In English the order tells who did what to whom; a passive
+    ("… was beaten by …") turns it round, so is not compared."""
     claimed = next(_name_links(claim), None)
     if claimed is None:
         return False
     first, verbs, second = claimed
-    return any(a & second and b & first and between & verbs for a, between, b in _name_links(sentence) if not a & b)
+    for word in re.finditer(r"[\w'’-]+", sentence):
+        if not set(tokenize(word.group())) & verbs:
+            continue
+        before, after = sentence[: word.start()], sentence[word.end() :]
+        named_before = set().union(*(set(tokenize(m.group())) for m in NAME.finditer(before)))
+        following = NAME.search(after)
+        if following is None or len(after[: following.start()].split()) > LINK_WORDS:
+            continue
+        passive = _PASSIVE.search(after[: following.start()]) or _PASSIVE.search(" ".join(before.split()[-2:]))
+        if not passive and named_before & second and set(tokenize(following.group())) & first:
+            return True
+    return False
 
 
 def _name_links(text: str):
@@ -304,7 +325,7 @@ def _name_links(text: str):
     for (left, a), (right, b) in zip(names, names[1:], strict=False):
         between = text[left.end() : right.start()]
         words = set(tokenize(between))
-        if a and b and words and len(between.split()) <= LINK_WORDS and not _PASSIVE.search(between):
+        if a and b and not a & b and words and len(between.split()) <= LINK_WORDS and not _PASSIVE.search(between):
             yield a, words, b
 
 
@@ -450,13 +471,38 @@ def _quantities(text: str) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = {}
     for match in _CLOCK.finditer(text):
         found.setdefault("clock", {})[f"{int(match.group(1))}:{match.group(2)}"] = match.group()
-    for match in _QUANTITY.finditer(_CLOCK.sub(" ", text)):
+    unclocked = _CLOCK.sub(" ", text)
+    for match in _QUANTITY.finditer(unclocked):
         word, unit = match.group(1).lower(), (match.group(2) or "").lower()
-        stems = tokenize(unit)
-        if not stems or _YEAR.fullmatch(word) or unit in _CALENDAR:
+        if _YEAR.fullmatch(word) or unit in _CALENDAR:
             continue  # years and days of the month are dates, compared as times
-        found.setdefault(stems[0], {})[_value(word)] = match.group()
+        stems = tokenize(unit)
+        if stems:
+            found.setdefault(stems[0], {})[_value(word)] = match.group()
+        elif word[0].isdigit() and (before := _word_before(unclocked[: match.start()])):
+            # "voted 27 to 18", "awarded £186,000": what is counted is told by the word before.
+            found.setdefault(f"~{before}", {})[_value(word)] = _written_number(unclocked, match)
     return found
+
+
+def _written_number(text: str, match: re.Match) -> str:
+    """The number as written, with its currency or per cent sign ("£186,000", "12%")."""
+    start = match.start(1)
+    while start > 0 and not text[start - 1].isspace() and not text[start - 1].isalnum():
+        start -= 1
+    end = match.end(1)
+    return (text[start:end] + ("%" if text[end : end + 1] == "%" else "")).strip("(\"'“‘")
+
+
+def _word_before(text: str) -> str | None:
+    """The stem of the last word before a number, past other numbers and little words ("voted"
+    for the 18 of "voted 27 to 18"), within a few words."""
+    for word in reversed(text.split()[-BEFORE_WORDS:]):
+        stems = tokenize(word)
+        if stems and not any(c.isdigit() for c in word):
+            # "February 8": a day of the month, compared as a time
+            return None if word.strip(",.").lower() in _CALENDAR else stems[0]
+    return None
 
 
 def _value(word: str) -> str:
@@ -521,8 +567,9 @@ def _mismatch(claim: str, text: str, published: dt.date | None = None) -> tuple[
     of the same unit, clock time, or name in the same slot ("in Antalya" / "in Minsk")."""
     said = _quantities(text)
     for unit, claimed in _quantities(claim).items():
-        if unit in said and not claimed.keys() & said[unit].keys():
-            theirs, ours = next(iter(said[unit].values())), next(iter(claimed.values()))
+        written = _of_unit(said, unit)
+        if written and not claimed.keys() & written.keys():
+            theirs, ours = next(iter(written.values())), next(iter(claimed.values()))
             return f"“{theirs}”", f"“{ours}”", frozenset(tokenize(" ".join(claimed.values())))
     duration = _duration_mismatch(_quantities(claim), said)
     if duration:
@@ -547,8 +594,21 @@ def _within(place: str, other: str, slots: list[tuple[tuple[str, ...], str, str]
 
 
 def _numbers_present(claim: str, text: str) -> bool:
+    """Each number of the claim is in the text: of the same unit where one follows it, else
+    anywhere (a sentence may say "27 to 18" for "by 27 votes to 18")."""
     said = _quantities(text)
-    return all(unit in said and values.keys() & said[unit].keys() for unit, values in _quantities(claim).items())
+    everywhere = {value for values in said.values() for value in values}
+    return all(
+        values.keys() <= everywhere if unit.startswith("~") else values.keys() & _of_unit(said, unit).keys()
+        for unit, values in _quantities(claim).items()
+    )
+
+
+def _of_unit(quantities: dict[str, dict[str, str]], unit: str) -> dict[str, str]:
+    """The numbers of a unit, counted after them or told by the word before ("27 votes",
+    "voted 27")."""
+    base = unit.removeprefix("~")
+    return {**quantities.get(f"~{base}", {}), **quantities.get(base, {})}
 
 
 def _slots(text: str) -> list[tuple[tuple[str, ...], str, str]]:

@@ -115,8 +115,38 @@ def test_served_check_through_gradio_client(server):
         ("Dynamo Kyiv and Shakhtar Donetsk met on Saturday.", False),  # nothing done by one to the other
     ],
 )
-def test_a_claim_with_the_roles_swapped_is_not_held_by_the_sentence(claim, swapped):
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Dynamo Kyiv defeated Shakhtar Donetsk 3-1 on Saturday at the Olympic Stadium in Kyiv.",
+        "Dynamo Kyiv reached the final of the Ukrainian Cup for the first time in years after they defeated Shakhtar.",
+    ],
+)
+def test_a_claim_with_the_roles_swapped_is_not_held_by_the_sentence(claim, swapped, sentence):
     from bot.factcheck import _roles_swapped
 
-    sentence = "Dynamo Kyiv defeated Shakhtar Donetsk 3-1 on Saturday at the Olympic Stadium in Kyiv."
     assert _roles_swapped(claim, sentence) is swapped
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence", "said"),
+    [
+        ("Councillors voted 31 to 14 in favour.", "Councillors voted 27 to 18 in favour after a debate.", "“27”"),
+        ("Priya Raman was awarded £86,000.", "Raman was awarded £186,000 in compensation.", "“£186,000”"),
+        ("The council approved it by 27 votes to 18.", "Councillors voted 27 to 18 in favour.", None),
+        ("He was sentenced on February 8, 2019.", "Sentencing is scheduled for February 4.", None),  # a day: a time
+    ],
+)
+def test_a_number_without_a_unit_is_compared_by_the_word_before_it(claim, sentence, said):
+    from bot.factcheck import _mismatch, _numbers_present
+
+    mismatch = _mismatch(claim, sentence)
+    assert (mismatch[0] if mismatch else None) == said
+    assert _numbers_present(claim, sentence) is (said is None)
+
+
+def test_rising_against_falling_is_the_opposite():
+    from bot.factcheck import _opposite_polarity
+
+    assert _opposite_polarity("Veltrix net profit rose 12 per cent.", "Veltrix net profit fell 12 per cent.")
+    assert not _opposite_polarity("Veltrix net profit fell 12 per cent.", "Its net profit fell 12% in the quarter.")
