@@ -14,6 +14,7 @@ says it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from itertools import product
 
@@ -147,15 +148,20 @@ def _things(question: Question, text: str) -> list[Span]:
 
 
 def _with_currency(text: str, span: Span) -> Span:
-    """The amount with the currency written after it ("1,2 мільярда гривень", "10 доларів США",
-    "9.8 billion hryvnias"): without it, the short answer says how many of what?"""
-    end = span[1]
+    """The amount with the currency written before it ("£186,000", "US$5 million") or after it
+    ("1,2 мільярда гривень", "10 доларів США", "9.8 billion hryvnias"): without it, the short
+    answer says how many of what?"""
+    start, end = span
+    if start and unicodedata.category(text[start - 1]) == "Sc":
+        start -= 1
+        while start and text[start - 1].isupper():  # "US$", "HK$"
+            start -= 1
     for _ in range(2):
         following = _NEXT_WORD.match(text, end)
         if not following or following.group(1).lower() not in _currency_words():
             break
         end = following.end()
-    return span[0], end
+    return start, end
 
 
 _NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")

@@ -38,6 +38,8 @@ from bot.short_across import short_answer
             "12 мільйонів гривень",
         ),
         ("Сколько стоит паспорт?", "Russian", "Паспорт стоит 10 долларов США.", "10 долларов США"),
+        ("Скільки отримала медсестра?", "Ukrainian", "The nurse was awarded £186,000 in compensation.", "£186,000"),
+        ("¿Cuánto costó el puente?", "Spanish", "The bridge cost US$5 million.", "US$5 million"),
         ("Сколько человек пришло?", "Russian", "На концерт пришло более 4 тысяч зрителей.", "4 тысяч"),
         # People before places; the name the question spells is no answer.
         (
