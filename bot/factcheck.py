@@ -57,6 +57,7 @@ _OPPOSITES = {
     for group, other in ((ours, theirs), (theirs, ours))
     for stem in group
 }
+DURATION_SCALE = 24  # the most one duration may be times another for the two to be compared
 BEFORE_WORDS = 3  # words before a number with no unit after it, in which what it counts is looked for
 LINK_WORDS = 4  # words between two names for the words to be what one did to the other
 _PASSIVE = re.compile(r"\b(by|was|were|been|being)\b", re.IGNORECASE)
@@ -517,8 +518,17 @@ def _duration_mismatch(claimed: dict, said: dict) -> tuple[str, str, frozenset[s
     ours, theirs = _durations(claimed), _durations(said)
     if not ours or not theirs or set(ours) & set(theirs):
         return None
+    # A duration of another scale is of something else ("more than two years before …" against
+    # a meeting's "three hours"): a misstated one is hours for days at most.
+    near = {minutes: words for minutes, words in theirs.items() if any(_within_scale(minutes, m) for m in ours)}
+    if not near:
+        return None
     claimed_words = next(iter(ours.values()))
-    return f"“{next(iter(theirs.values()))}”", f"“{claimed_words}”", frozenset(tokenize(claimed_words))
+    return f"“{next(iter(near.values()))}”", f"“{claimed_words}”", frozenset(tokenize(claimed_words))
+
+
+def _within_scale(a: float, b: float) -> bool:
+    return min(a, b) > 0 and max(a, b) / min(a, b) <= DURATION_SCALE
 
 
 def _durations(quantities: dict[str, dict[str, str]]) -> dict[float, str]:
@@ -567,7 +577,8 @@ def _mismatch(claim: str, text: str, published: dt.date | None = None) -> tuple[
     of the same unit, clock time, or name in the same slot ("in Antalya" / "in Minsk")."""
     said = _quantities(text)
     for unit, claimed in _quantities(claim).items():
-        written = _of_unit(said, unit)
+        # "the third goal" is no count of goals: ordinals are compared with ordinals only.
+        written = {v: w for v, w in _of_unit(said, unit).items() if _ordinal(v) == _ordinal(next(iter(claimed)))}
         if written and not claimed.keys() & written.keys():
             theirs, ours = next(iter(written.values())), next(iter(claimed.values()))
             return f"“{theirs}”", f"“{ours}”", frozenset(tokenize(" ".join(claimed.values())))
@@ -602,6 +613,10 @@ def _numbers_present(claim: str, text: str) -> bool:
         values.keys() <= everywhere if unit.startswith("~") else values.keys() & _of_unit(said, unit).keys()
         for unit, values in _quantities(claim).items()
     )
+
+
+def _ordinal(value: str) -> bool:
+    return value.startswith("ord")
 
 
 def _of_unit(quantities: dict[str, dict[str, str]], unit: str) -> dict[str, str]:
