@@ -26,7 +26,7 @@ NEGATION_REACH = 3  # words after a "not" that it can negate
 CONTEXT_SHARE = 0.75  # weight of claim words found only around the sentence
 CONTEXT_MARGIN = 0.15  # what a contradiction that leans on the passage must cover beyond the usual
 RARE_SHARE = 0.6  # a missing claim word this close to the claim's rarest blocks support
-PAIR_PENALTY = 0.05  # a sentence alone is better evidence than the same with its neighbour
+PAIR_SHARE = 0.9  # of its nearer sentence's score a pair gets: a sentence alone is better evidence
 SLOT_REACH = 4  # words before "in <Name>" that can be what happened there
 ALIGNED_CANDIDATES = 2  # best-matching sentences the reader is asked about the claim's numbers
 ALIGNED_COVERAGE = 0.4  # ... each covering at least this share of the claim's term weight to contradict it
@@ -427,6 +427,7 @@ def _with_pairs(candidates: list[Candidate]) -> list[Candidate]:
     """Each sentence alone and together with the one before it: a claim often spans both
     ("… demanded a 30-day ceasefire. Moscow rejected this …")."""
     variants: dict[tuple, Candidate] = {}
+    alone = {(c.hit.row, c.spans): c.score for c in candidates if len(c.spans) == 1}
     for candidate in candidates:
         sentences = candidate.hit.passage.sentences
         last = candidate.spans[-1]
@@ -434,7 +435,10 @@ def _with_pairs(candidates: list[Candidate]) -> list[Candidate]:
         variants.setdefault((candidate.hit.row, (last,)), replace(candidate, spans=(last,)))
         if position > 0:
             pair = (sentences[position - 1], last)
-            score = candidate.score - PAIR_PENALTY
+            # As near as the nearer of its two sentences: "… demanded a 30-day ceasefire." is
+            # near the claim, "Moscow rejected this …" says what became of it.
+            before = alone.get((candidate.hit.row, (pair[0],)), 0.0)
+            score = max(candidate.score, before) * PAIR_SHARE
             variants.setdefault((candidate.hit.row, pair), replace(candidate, spans=pair, score=score))
     return sorted(variants.values(), key=lambda c: -c.score)
 

@@ -68,6 +68,8 @@ def test_check_json_prints_the_api_object(bundled_index_dir):
     verdict = json.loads(result.stdout)
     assert set(verdict) == {"verdict", "explanation", "evidence"} and verdict["verdict"] == "refuted"
     assert all(set(e) == EVIDENCE_KEYS for e in verdict["evidence"])
+    # The refusal refers back to the ceasefire ("Moscow rejected this"): the two are quoted together.
+    assert "rejected this" in verdict["explanation"] and "30-day ceasefire" in verdict["explanation"]
 
 
 def test_check_plain_output_and_bad_claim(bundled_index_dir):
