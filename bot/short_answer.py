@@ -20,8 +20,21 @@ def short_answer(question: Question, sentence: str, read: Read | None = None) ->
     reader = bundled_reader()
     if reader is None or _YES_NO.match(question.text):
         return None
-    answer = (read or reader.read(question.text, sentence)).text.strip(" ,;:")
+    answer = _without_stray_marks((read or reader.read(question.text, sentence)).text.strip(" ,;:"))
     return answer if 0 < len(answer.split()) <= MAX_WORDS and not _already_asked(question, answer) else None
+
+
+def _without_stray_marks(text: str) -> str:
+    """The span without a quotation mark or bracket it opens or closes but does not match
+    (the reader's span may start at the quote: '"inconsistent')."""
+    for opening, closing in _PAIRED:
+        unmatched = text.count(opening) % 2 if opening == closing else text.count(opening) != text.count(closing)
+        if unmatched:
+            text = text.strip(opening + closing + " ")
+    return text
+
+
+_PAIRED = (('"', '"'), ("“", "”"), ("«", "»"), ("(", ")"), ("[", "]"))
 
 
 def _already_asked(question: Question, text: str) -> bool:

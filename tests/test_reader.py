@@ -102,3 +102,18 @@ def test_the_readers_fast_gelu_stays_within_its_documented_bound():
     x = np.linspace(-8, 8, 4001, dtype=np.float32)
     assert np.abs(_tanh_gelu(x) - _gelu(x)).max() < 5e-4
     assert _tanh_gelu(x).dtype == np.float32, "stays in float32, like the weights"
+
+
+@pytest.mark.parametrize(
+    ("span", "kept"),
+    [
+        ('"inconsistent', "inconsistent"),
+        ("(NSDC", "NSDC"),
+        ("Secretary (NSDC)", "Secretary (NSDC)"),
+        ("“untrue", "untrue"),
+    ],
+)
+def test_a_short_answer_loses_a_quotation_mark_or_bracket_it_does_not_close(span, kept):
+    from bot.short_answer import _without_stray_marks
+
+    assert _without_stray_marks(span) == kept
