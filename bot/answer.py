@@ -18,6 +18,7 @@ from bot.ranking import (
     Candidate,
     Ranker,
     close_call,
+    is_headline,
     rank_sentences,
     ranker,
     reread_order,
@@ -204,7 +205,16 @@ def _choose(question: Question, candidates: list[Candidate], max_sentences: int,
         if not any(_overlaps(candidate, c) for c in chosen):
             chosen.append(candidate)
             times.add(published_month(candidate))
-    return chosen
+    return [c for c in chosen if not _tells_again(c, chosen)]
+
+
+def _tells_again(candidate: Candidate, chosen: list[Candidate]) -> bool:
+    """Is it the headline of an article another chosen sentence is from? A headline says again,
+    in short, what the article's sentences tell."""
+    document = candidate.hit.document.doc_id
+    if not is_headline(candidate.hit, candidate.text):
+        return False
+    return any(c is not candidate and c.hit.document.doc_id == document for c in chosen)
 
 
 def published_month(candidate: Chosen) -> tuple[int, int] | None:

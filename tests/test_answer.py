@@ -242,3 +242,27 @@ def test_a_passage_is_shown_without_the_headline_its_source_line_already_gives(p
             cited = any(start < citation.hit.passage.start + len(title) for start, _ in citation.highlights)
             assert shown.startswith(title) == cited, (item["question"], shown[:80])
     assert opening, "some planted answer cites an article's first passage"
+
+
+EARNINGS = "\n\n".join(
+    [
+        "---\ntitle: Korvana profit falls 9% as ferry bookings slow\nsource: Harbour Business\ndate: 2031-02-20\n---",
+        "Korvana Lines, the ferry operator, reported on Thursday that its net profit fell 9 per cent in the fourth "
+        "quarter, as bookings from tour groups slowed.",
+        "Net profit for the three months to December fell to 41 million crowns. Revenue rose 2 per cent.",
+        "Korvana shares fell 5.1 per cent in Port Elling after the results were published.\n",
+    ]
+)
+
+
+def test_an_answer_does_not_tell_again_in_its_headline_what_its_sentences_tell(tmp_path, embedder):
+    from bot.core import Bot
+    from embeddings import build_index, load_index
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "earnings.md").write_text(EARNINGS, encoding="utf-8")
+    build_index(folder, tmp_path / "index", embedder=embedder)
+    answer = Bot(load_index(tmp_path / "index"), embedder).ask("Why did Korvana's profit fall?")
+    assert answer.grounded and "bookings from tour groups slowed" in answer.text
+    assert "as ferry bookings slow" not in answer.text
