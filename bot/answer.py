@@ -13,7 +13,7 @@ import numpy as np
 import simplemma
 from babel.dates import format_date
 
-from bot.question import Question, part_texts, question_parts
+from bot.question import QUESTION_WORDS, Question, analyse, part_texts, question_parts, standalone_part
 from bot.ranking import (
     Candidate,
     Ranker,
@@ -79,6 +79,7 @@ def compose(
     searched = [search_part(p) if search_part and len(parts) > 1 else (hits, query_vector) for p in parts]
     model = ranker(index.model_name)
     ranked = [_ranked(part, *found, index, model) for part, found in zip(parts, searched, strict=True)]
+    ranked = [ranked[0], *(_first_part_first(parted, ranked[0]) for parted in ranked[1:])]
     held = [bool(found) and grounded(part, found[0], model, reads) for part, found, reads in ranked]
     answered = [parted for parted, ok in zip(ranked, held, strict=True) if ok]
     if not answered:
@@ -131,6 +132,20 @@ def _ranked(question: Question, hits: list[Hit], query_vector: np.ndarray, index
         candidates = [c for c in candidates if c.typed] + [c for c in candidates if not c.typed]
     candidates, reads = _reread(question, candidates, model)
     return question, _fresh_first(question, candidates, model), reads
+
+
+def _first_part_first(parted: tuple, first: tuple) -> tuple:
+    """A short part ("and in which minute?") asks about what the first part found: the first
+    part's sentence answers it too when it holds the part's own words and a thing of its kind."""
+    part, candidates, reads = parted
+    if standalone_part(analyse(part.text)) or not first[1] or not candidates:
+        return parted
+    lead = first[1][0]
+    own = set(tokenize(part.text)) - QUESTION_WORDS
+    if not own <= set(tokenize(lead.text)) or (part.kind is not None and not typed_spans(part, lead.text)):
+        return parted
+    same = [c for c in candidates if c.hit.row == lead.hit.row and c.spans == lead.spans]
+    return (part, same + [c for c in candidates if c not in same], reads) if same else parted
 
 
 def _reread(question: Question, candidates: list[Candidate], model: Ranker) -> tuple[list[Candidate], dict[str, Read]]:

@@ -266,3 +266,31 @@ def test_an_answer_does_not_tell_again_in_its_headline_what_its_sentences_tell(t
     answer = Bot(load_index(tmp_path / "index"), embedder).ask("Why did Korvana's profit fall?")
     assert answer.grounded and "bookings from tour groups slowed" in answer.text
     assert "as ferry bookings slow" not in answer.text
+
+
+MATCH = "\n\n".join(
+    [
+        "---\ntitle: Osmark Rovers reach the cup final\nsource: Harbour Sport\ndate: 2031-04-06\n---",
+        "Osmark Rovers reached the final of the Harbour Cup for the first time in 22 years after beating Elling "
+        "Town 3-1 at Wembury Park on Saturday.",
+        "Striker Ilya Brandt scored twice, in the 12th and 67th minutes, and midfielder Pavel Kerrin added the "
+        "third goal in stoppage time.",
+        "Elling's only goal came from a penalty by captain Joachim Drelski in the 54th minute, after goalkeeper "
+        "Sam Whitlock brought down Jordan Pike in the area.",
+        "A crowd of 18,450 watched the semi-final, a record for the ground.\n",
+    ]
+)
+
+
+def test_a_short_second_part_is_answered_from_the_first_parts_sentence(tmp_path, embedder):
+    """ "… and in which minute?" asks when the goal the first part found was scored."""
+    from bot.core import Bot
+    from embeddings import build_index, load_index
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "match.md").write_text(MATCH, encoding="utf-8")
+    build_index(folder, tmp_path / "index", embedder=embedder)
+    answer = Bot(load_index(tmp_path / "index"), embedder).ask("Who scored Elling's goal and in which minute?")
+    assert answer.short_answer is not None and "Drelski" in answer.short_answer
+    assert "54th" in answer.short_answer and "67th" not in answer.short_answer
