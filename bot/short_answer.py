@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
+from bot.lexicon import RELATIVE_TIME
 from bot.question import Question
+from bot.ranking import ANSWER_TYPES
 from bot.reader import Read, bundled_reader
 from embeddings import stopwords, tokenize
 
@@ -21,7 +23,21 @@ def short_answer(question: Question, sentence: str, read: Read | None = None) ->
     if reader is None or _YES_NO.match(question.text):
         return None
     answer = _without_stray_marks((read or reader.read(question.text, sentence)).text.strip(" ,;:"))
-    return answer if 0 < len(answer.split()) <= MAX_WORDS and not _already_asked(question, answer) else None
+    if not 0 < len(answer.split()) <= MAX_WORDS or _already_asked(question, answer):
+        return None
+    return answer if _of_the_asked_kind(question, answer) else None
+
+
+def _of_the_asked_kind(question: Question, answer: str) -> bool:
+    """Is the span a thing of the kind asked for? "22 years" is no answer to "When …?", nor a
+    lower-case phrase to "Who …?"."""
+    if question.kind == "when":
+        return bool(ANSWER_TYPES["when"].search(answer) or RELATIVE_TIME.search(answer))
+    if question.kind in ("number", "duration"):
+        return bool(ANSWER_TYPES["number"].search(answer))
+    if question.kind == "who":
+        return any(c.isupper() for c in answer)
+    return True
 
 
 def _without_stray_marks(text: str) -> str:

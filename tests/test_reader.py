@@ -117,3 +117,22 @@ def test_a_short_answer_loses_a_quotation_mark_or_bracket_it_does_not_close(span
     from bot.short_answer import _without_stray_marks
 
     assert _without_stray_marks(span) == kept
+
+
+@pytest.mark.parametrize(
+    ("question", "span", "kept"),
+    [
+        ("When is the cup final?", "22 years", False),
+        ("When is the cup final?", "17 May", True),
+        ("When did they meet?", "on Friday", True),
+        ("How many people came?", "a record", False),
+        ("How many people came?", "18,450", True),
+        ("Who refereed the match?", "the referee", False),
+        ("Who refereed the match?", "Paul Tierney", True),
+    ],
+)
+def test_a_short_answer_is_a_thing_of_the_kind_asked_for(question, span, kept):
+    from bot.question import analyse
+    from bot.short_answer import _of_the_asked_kind
+
+    assert _of_the_asked_kind(analyse(question), span) is kept
