@@ -47,8 +47,10 @@ CSS = """
   border-radius: 50%; background: #e8710a; }
 .nb-timeline .nb-event { position: absolute; bottom: -5px; width: 8px; height: 8px; margin-left: -4px;
   border-radius: 50%; border: 2px solid #e8710a; background: #fff; }
+/* Gradio's prose style takes a last list's bottom margin away: the first card's outline (when
+   a marker jumps to it) would then cover the legend's last line. */
 .nb-timeline-legend { list-style: none; display: flex; flex-wrap: wrap; gap: .1em 1.2em; padding: 0;
-  margin: .6em 1em 1em 1em; font-size: .75em; }
+  margin: .6em 1em 1em 1em !important; font-size: .75em; }
 .nb-timeline-legend li::before { content: ""; display: inline-block; width: 8px; height: 8px; margin-right: .4em;
   border-radius: 50%; border: 2px solid #e8710a; vertical-align: -1px; }
 .nb-timeline-legend .nb-legend-dot::before { background: #e8710a; }

@@ -335,6 +335,10 @@ def test_timeline_labels_never_overlap(browser, server, outside_requests):
         overlapping = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if boxes_overlap(a, b)]
         assert not overlapping, (claim, overlapping)
         assert page.locator(".nb-timeline i, .nb-timeline span:not(:empty)").count() == 0, "no text on the line"
+        # The first card's outline (6 px, when a marker jumps to it) leaves the legend's last line clear.
+        legend = page.locator(".nb-timeline-legend").first.bounding_box()
+        card = page.locator(".nb-citation").first.bounding_box()
+        assert legend["y"] + legend["height"] + 6 <= card["y"], (claim, legend, card)
     assert most >= 3, "some verdict cites articles from three dates"
     assert outside_requests == []
 
