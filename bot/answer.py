@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Protocol
 
@@ -13,6 +13,8 @@ import numpy as np
 import simplemma
 from babel.dates import format_date
 
+from bot.lexicon import MONTHS, NAME, WEEKDAYS
+from bot.names import alike, latin, names_in
 from bot.question import QUESTION_WORDS, Question, analyse, part_texts, question_parts, standalone_part
 from bot.ranking import (
     Candidate,
@@ -82,8 +84,9 @@ def compose(
     ranked = [ranked[0], *(_first_part_first(parted, ranked[0]) for parted in ranked[1:])]
     held = [bool(found) and grounded(part, found[0], model, reads) for part, found, reads in ranked]
     answered = [parted for parted, ok in zip(ranked, held, strict=True) if ok]
-    if not answered:
-        return not_found(ranked[0][1], hits, max_citations)
+    unmentioned = unmentioned_names(question, index)
+    if not answered or unmentioned:
+        return with_unmentioned(not_found(ranked[0][1], hits, max_citations), unmentioned)
     chosen: list[Candidate] = []
     shorts = []
     for part, candidates, reads in answered:
@@ -323,6 +326,44 @@ def clean_sentence(text: str) -> str:
 
 def _end_sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", '"', "”", "…")) else text + "."
+
+
+def unmentioned_names(question: Question, index: SearchableIndex) -> list[str]:
+    """The names the question asks about that no article mentions, in any spelling ("Who won the
+    election in Irpin?" of articles about Bucha): what is never mentioned cannot be answered."""
+    known = index.keyword.doc_freq
+    aside = set(tokenize(" ".join([*MONTHS, *WEEKDAYS, *(d.source for d in index.documents.values())])))
+    unmentioned = []
+    for match in NAME.finditer(question.text):
+        if match.start() > 0 and any(_unmentioned(word, known, aside, index) for word in match.group().split()):
+            unmentioned.append(match.group())
+    return unmentioned
+
+
+def _unmentioned(word: str, known: Mapping[str, int], aside: set[str], index: SearchableIndex) -> bool:
+    """Is a word of a name in no article, nor like any name there ("Zelenskyy" is "Zelensky")?"""
+    stems = [t for t in tokenize(word) if not t.isdigit()]
+    if not stems or any(t in known or t in aside for t in stems):
+        return False
+    return not any(alike(latin(word), name) for name in _names_of(index))
+
+
+def _names_of(index: SearchableIndex) -> frozenset[str]:
+    key = (id(index), len(index.documents))
+    if key not in _NAMES_OF:
+        _NAMES_OF.clear()  # one index is asked at a time
+        _NAMES_OF[key] = frozenset().union(*(names_in(d.text, skip_first=False) for d in index.documents.values()))
+    return _NAMES_OF[key]
+
+
+_NAMES_OF: dict[tuple[int, int], frozenset[str]] = {}
+
+
+def with_unmentioned(answer: Answer, names: list[str]) -> Answer:
+    if not names:
+        return answer
+    said = ", ".join(f"“{name}”" for name in names)
+    return replace(answer, text=answer.text.replace(NOT_FOUND, f"{NOT_FOUND} No article mentions {said}.", 1))
 
 
 def not_found(

@@ -294,3 +294,25 @@ def test_a_short_second_part_is_answered_from_the_first_parts_sentence(tmp_path,
     answer = Bot(load_index(tmp_path / "index"), embedder).ask("Who scored Elling's goal and in which minute?")
     assert answer.short_answer is not None and "Drelski" in answer.short_answer
     assert "54th" in answer.short_answer and "67th" not in answer.short_answer
+
+
+@pytest.mark.parametrize(
+    ("question", "unmentioned"),
+    [
+        ("How much did the net profit of Brevik Lines fall?", "“Brevik Lines”"),  # another company
+        ("How much did the net profit of Korvanna Lines fall?", None),  # the same name, spelled otherwise
+    ],
+)
+def test_a_name_no_article_mentions_is_said_so(tmp_path, embedder, question, unmentioned):
+    from bot.core import Bot
+    from embeddings import build_index, load_index
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "earnings.md").write_text(EARNINGS, encoding="utf-8")
+    build_index(folder, tmp_path / "index", embedder=embedder)
+    answer = Bot(load_index(tmp_path / "index"), embedder).ask(question)
+    if unmentioned:
+        assert not answer.grounded and f"No article mentions {unmentioned}." in answer.text
+    else:
+        assert answer.grounded and "No article mentions" not in answer.text
