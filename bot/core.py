@@ -13,7 +13,7 @@ from typing import Protocol
 import numpy as np
 
 from bot import crosslingual
-from bot.answer import compose
+from bot.answer import compose, unmentioned_names
 from bot.config import Settings, default_index_dir
 from bot.conversation import Turn, gist, is_ellipsis, points_back, repeats, standalone
 from bot.crosscheck import check_across
@@ -192,6 +192,8 @@ class Bot:
             self.max_sentences,
             search_part=lambda part: self._search_part(part, found),
         )
+        if unmentioned_names(found.question, found.index):
+            return answer  # no article in any language mentions what it asks about
         return self._in_other_articles(question, history, answer)
 
     def warm_up(self) -> None:

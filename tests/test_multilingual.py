@@ -346,6 +346,13 @@ def test_a_latin_script_question_is_answered_from_a_cyrillic_article_when_the_re
     # What "how many" counts is not looked for in a Russian sentence ("14 новых астероидов").
     counted = mixed_bot.ask("How many new asteroids did the Kamenskaya observatory discover?")
     assert counted.grounded and counted.short_answer == "14", counted.text
+    # A town no article mentions, in any script, is not Ozerne's; an observatory there is not the Urals'.
+    for elsewhere in (
+        "How many deputies in Uzhhorod voted against the footbridge?",
+        "How many new asteroids did the Uzhhorod observatory discover?",
+    ):
+        answer = mixed_bot.ask(elsewhere)
+        assert not answer.grounded and "No article mentions “Uzhhorod”." in answer.text, answer.text
 
 
 def test_the_sources_give_their_dates_in_the_question_language(mixed_bot):
