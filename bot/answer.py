@@ -360,6 +360,7 @@ _NAMES_OF: dict[tuple[int, int], frozenset[str]] = {}
 
 
 def with_unmentioned(answer: Answer, names: list[str]) -> Answer:
+    """A declined answer that says which of the question's names no article mentions."""
     if not names:
         return answer
     said = ", ".join(f"“{name}”" for name in names)

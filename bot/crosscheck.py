@@ -230,10 +230,10 @@ def stance(claim: Facts, sentence: Facts) -> Stance:
         and claim.days <= sentence.days
         and claim.years <= sentence.years | sentence.dated
     )
-    # Support is the costlier mistake: the names it counts are those near the sentence.
-    named = sum(any(crosslingual.alike(n, f) for n in run for f in sentence.close) for run in claim.people)
     if claim.outcome * sentence.outcome < 0:
         return "related"
+    # Support is the costlier mistake: the names it counts are those near the sentence.
+    named = sum(any(crosslingual.alike(n, f) for n in run for f in sentence.close) for run in claim.people)
     if named + len(claim.numbers) + len(claim.days) >= MIN_SHARED and holds_all and claim.says_no == sentence.says_no:
         return "supports"
     return "related"
