@@ -244,6 +244,18 @@ def test_a_passage_is_shown_without_the_headline_its_source_line_already_gives(p
     assert opening, "some planted answer cites an article's first passage"
 
 
+def _bot_over(tmp_path, embedder, article: str):
+    """A bot over one article written for the test."""
+    from bot.core import Bot
+    from embeddings import build_index, load_index
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "article.md").write_text(article, encoding="utf-8")
+    build_index(folder, tmp_path / "index", embedder=embedder)
+    return Bot(load_index(tmp_path / "index"), embedder)
+
+
 EARNINGS = "\n\n".join(
     [
         "---\ntitle: Korvana profit falls 9% as ferry bookings slow\nsource: Harbour Business\ndate: 2031-02-20\n---",
@@ -256,14 +268,7 @@ EARNINGS = "\n\n".join(
 
 
 def test_an_answer_does_not_tell_again_in_its_headline_what_its_sentences_tell(tmp_path, embedder):
-    from bot.core import Bot
-    from embeddings import build_index, load_index
-
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "earnings.md").write_text(EARNINGS, encoding="utf-8")
-    build_index(folder, tmp_path / "index", embedder=embedder)
-    answer = Bot(load_index(tmp_path / "index"), embedder).ask("Why did Korvana's profit fall?")
+    answer = _bot_over(tmp_path, embedder, EARNINGS).ask("Why did Korvana's profit fall?")
     assert answer.grounded and "bookings from tour groups slowed" in answer.text
     assert "as ferry bookings slow" not in answer.text
 
@@ -284,14 +289,7 @@ MATCH = "\n\n".join(
 
 def test_a_short_second_part_is_answered_from_the_first_parts_sentence(tmp_path, embedder):
     """ "… and in which minute?" asks when the goal the first part found was scored."""
-    from bot.core import Bot
-    from embeddings import build_index, load_index
-
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "match.md").write_text(MATCH, encoding="utf-8")
-    build_index(folder, tmp_path / "index", embedder=embedder)
-    answer = Bot(load_index(tmp_path / "index"), embedder).ask("Who scored Elling's goal and in which minute?")
+    answer = _bot_over(tmp_path, embedder, MATCH).ask("Who scored Elling's goal and in which minute?")
     assert answer.short_answer is not None and "Drelski" in answer.short_answer
     assert "54th" in answer.short_answer and "67th" not in answer.short_answer
 
@@ -304,14 +302,7 @@ def test_a_short_second_part_is_answered_from_the_first_parts_sentence(tmp_path,
     ],
 )
 def test_a_name_no_article_mentions_is_said_so(tmp_path, embedder, question, unmentioned):
-    from bot.core import Bot
-    from embeddings import build_index, load_index
-
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "earnings.md").write_text(EARNINGS, encoding="utf-8")
-    build_index(folder, tmp_path / "index", embedder=embedder)
-    answer = Bot(load_index(tmp_path / "index"), embedder).ask(question)
+    answer = _bot_over(tmp_path, embedder, EARNINGS).ask(question)
     if unmentioned:
         assert not answer.grounded and f"No article mentions {unmentioned}." in answer.text
     else:
