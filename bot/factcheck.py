@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from bot.lexicon import MONTHS, NAME, NUMBER_VALUES, WEEKDAYS, outcome_of
+from bot.lexicon import LOST, MONTHS, NAME, NUMBER_VALUES, WEEKDAYS, WON, outcome_of
 from bot.question import Question, analyse
 from bot.ranking import Candidate, Ranker, context_text, coverage, fitted_file, rank_sentences, time_fit_of
 from bot.results import Citation, Evidence, Label, Stance, Verdict
@@ -57,6 +57,7 @@ _OPPOSITES = {
     for group, other in ((ours, theirs), (theirs, ours))
     for stem in group
 }
+UN_STEM = 5  # letters of a stem for its "un-" to make the opposite ("unfair"), not part of it ("under")
 DURATION_SCALE = 24  # the most one duration may be times another for the two to be compared
 BEFORE_WORDS = 3  # words before a number with no unit after it, in which what it counts is looked for
 LINK_WORDS = 4  # words between two names for the words to be what one did to the other
@@ -284,6 +285,9 @@ def judge(claim: str, candidate: Candidate, index: SearchableIndex, question: Qu
             return Judgement(candidate, "contradicts", f"says {mismatch[0]}, not {mismatch[1]}", strength, specificity)
     own = _covers(claim, text, index)
     opposite = _opposite_polarity(claim, sentence)
+    if _outcome_reversed(claim, sentence):
+        # "lost" is what the sentence says otherwise ("beating"): not a word it must hold.
+        opposite, own = True, _covers(claim, text, index, leave_out=_outcome_words(claim))
     if opposite and own >= CONTRADICT_COVERAGE:
         return Judgement(candidate, "contradicts", "says the opposite", own, 1)
     strength = _strength(claim, text, around, index)
@@ -294,6 +298,24 @@ def judge(claim: str, candidate: Candidate, index: SearchableIndex, question: Qu
     if holds and strength >= SUPPORT_COVERAGE and _holds_all(claim, text, f"{text} {around}", index):
         return Judgement(candidate, "supports", "", strength, holds=True)
     return Judgement(candidate, "related", "", strength, holds=holds)
+
+
+def _outcome_reversed(claim: str, sentence: str) -> bool:
+    """Does the sentence give the claim's two names, in the same order, the opposite outcome
+    ("Ashford Rovers … after beating Millbrook United" against "Ashford Rovers lost to Millbrook
+    United")? The other way round, the opposite outcome says the same."""
+    claimed = next(_name_links(claim), None)
+    if claimed is None or outcome_of(claim) * outcome_of(sentence) >= 0:
+        return False
+    first, _, second = claimed
+    names = [set(tokenize(m.group())) for m in NAME.finditer(sentence)]
+    at_first = next((i for i, name in enumerate(names) if name & first), None)
+    at_second = next((i for i, name in enumerate(names) if name & second), None)
+    return at_first is not None and at_second is not None and at_first < at_second
+
+
+def _outcome_words(text: str) -> frozenset[str]:
+    return frozenset(t for m in (*WON.finditer(text), *LOST.finditer(text)) for t in tokenize(m.group()))
 
 
 def _roles_swapped(claim: str, sentence: str) -> bool:
@@ -656,7 +678,7 @@ def _negations(text: str, terms: set[str]) -> bool:
     words = set(tokenize(text))
     # "Moscow rejected this, arguing it would allow …": the verb itself is there, so a second,
     # opposite verb elsewhere in the sentence does not reverse it.
-    opposite = any(_OPPOSITES.get(t, set()) & words for t in terms - words)
+    opposite = any((_OPPOSITES.get(t, set()) | {f"un{t}"}) & words for t in terms - words)
     return bool(count) != opposite
 
 
@@ -668,7 +690,10 @@ def _opposite_polarity(claim: str, text: str) -> bool:
 
 
 def _opposite_stems(text: str) -> set[str]:
-    return {t for stem in tokenize(text) for t, group in _OPPOSITES.items() if stem in group}
+    """The stems a text says the opposite of: "reject" of "accept", "unfair" of "fair"."""
+    stems = tokenize(text)
+    unsaid = {stem[2:] for stem in stems if stem.startswith("un") and len(stem) > UN_STEM}
+    return unsaid | {t for stem in stems for t, group in _OPPOSITES.items() if stem in group}
 
 
 def _evidence(judgements: list[Judgement], limit: int) -> tuple[Evidence, ...]:

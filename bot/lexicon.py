@@ -101,7 +101,7 @@ def plural(count: int, noun: str) -> str:
 # is not told by word order in every language, and "Shakhtar lost to Dynamo" says what "Dynamo
 # beat Shakhtar" does: opposite outcomes only keep a sentence from supporting the claim.
 WON = re.compile(
-    r"\b(?:won|wins?|winning|beat|defeated|(?:перемог|переміг|виграв|виграл|победил|выиграл|одержал"
+    r"\b(?:won|wins?|winning|beat|beats|beating|defeated|(?:перемог|переміг|виграв|виграл|победил|выиграл|одержал"
     r"|gewann|gewonnen|gewinnt|besiegt|siegte|ganó|ganaron|venció|derrotó)\w*)\b",
     re.IGNORECASE,
 )

@@ -163,3 +163,26 @@ def test_rising_against_falling_is_the_opposite():
 
     assert _opposite_polarity("Veltrix net profit rose 12 per cent.", "Veltrix net profit fell 12 per cent.")
     assert not _opposite_polarity("Veltrix net profit fell 12 per cent.", "Its net profit fell 12% in the quarter.")
+
+
+def test_un_makes_the_opposite_of_a_claims_word():
+    from bot.factcheck import _opposite_polarity
+
+    assert _opposite_polarity("Priya Raman was fairly dismissed.", "The trust unfairly dismissed Priya Raman.")
+    assert not _opposite_polarity("Raman was unfairly dismissed.", "The trust unfairly dismissed Priya Raman.")
+    assert not _opposite_polarity("The talks were held under pressure.", "The talks were held under pressure.")
+
+
+@pytest.mark.parametrize(
+    ("claim", "reversed_"),
+    [
+        ("Ashford Rovers lost the semi-final to Millbrook United.", True),
+        ("Millbrook United lost the semi-final to Ashford Rovers.", False),  # the same, the other way round
+        ("Ashford Rovers beat Millbrook United.", False),
+    ],
+)
+def test_the_opposite_outcome_with_the_names_in_the_same_order_says_the_opposite(claim, reversed_):
+    from bot.factcheck import _outcome_reversed
+
+    sentence = "Ashford Rovers reached the final for the first time in 22 years after beating Millbrook United 3-1."
+    assert _outcome_reversed(claim, sentence) is reversed_
