@@ -64,6 +64,7 @@ LINK_WORDS = 4  # words between two names for the words to be what one did to th
 _PASSIVE = re.compile(r"\b(by|was|were|been|being)\b", re.IGNORECASE)
 _SLOT = re.compile(r"\b(in|at|to|from|by|with|near)\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
 _YEAR = re.compile(r"(19|20)\d\d")
+_MONTH_YEAR = re.compile(rf"\b({'|'.join(MONTHS)}),? ((?:19|20)\d\d)\b", re.IGNORECASE)
 # Words that only say who reported something; any one stands for the others ("announced"/"said").
 _REPORTING = frozenset(
     tokenize("said says say told tells announced announces reported reports stated states according noted notes added")
@@ -263,7 +264,7 @@ def judge(claim: str, candidate: Candidate, index: SearchableIndex, question: Qu
     """Does this sentence support the claim, contradict it, or only touch on it?"""
     text = candidate.text
     if time_fit_of(question, candidate.hit) < 0:
-        return Judgement(candidate, "related", "about another time")
+        return _another_year(claim, candidate, index) or Judgement(candidate, "related", "about another time")
     sentence = _plain(text)
     text = f"{sentence} {_date_words(candidate)}"
     around = context_text(candidate.hit, index)
@@ -312,6 +313,25 @@ def _outcome_reversed(claim: str, sentence: str) -> bool:
     at_first = next((i for i, name in enumerate(names) if name & first), None)
     at_second = next((i for i, name in enumerate(names) if name & second), None)
     return at_first is not None and at_second is not None and at_first < at_second
+
+
+def _another_year(claim: str, candidate: Candidate, index: SearchableIndex) -> Judgement | None:
+    """A sentence of another time that says what the claim says with another year in the claim's
+    month ("have not met since December 2019" against "… since December 2021"): it contradicts."""
+    claimed, written = _months_and_years(claim), _months_and_years(candidate.text)
+    months = {m for m, _ in claimed} & {m for m, _ in written}
+    month = next((m for m in months if not {y for n, y in claimed if n == m} & {y for n, y in written if n == m}), None)
+    if month is None:
+        return None
+    theirs, ours = (next(f"{m.title()} {y}" for m, y in pairs if m == month) for pairs in (written, claimed))
+    own = _covers(claim, _plain(candidate.text), index, leave_out=frozenset(tokenize(ours)))
+    if own < CONTRADICT_COVERAGE:
+        return None
+    return Judgement(candidate, "contradicts", f"says “{theirs}”, not “{ours}”", own, 2)
+
+
+def _months_and_years(text: str) -> list[tuple[str, str]]:
+    return [(m.group(1).lower(), m.group(2)) for m in _MONTH_YEAR.finditer(text)]
 
 
 def _outcome_words(text: str) -> frozenset[str]:

@@ -186,3 +186,10 @@ def test_the_opposite_outcome_with_the_names_in_the_same_order_says_the_opposite
 
     sentence = "Ashford Rovers reached the final for the first time in 22 years after beating Millbrook United 3-1."
     assert _outcome_reversed(claim, sentence) is reversed_
+
+
+def test_a_claim_dated_in_another_year_of_the_same_month_is_refuted(bundled_bot):
+    """The sentence is "about another time" than the claim names, which is what makes it wrong."""
+    verdict = bundled_bot.check("Putin and Zelensky have not met since December 2021.")
+    assert verdict.label == "refuted" and "“December 2019”, not “December 2021”" in verdict.explanation
+    assert bundled_bot.check("Putin and Zelensky have not met since December 2019.").label == "supported"
