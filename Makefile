@@ -48,7 +48,7 @@ lint: $(TEST_STAMP)
 
 # torch first, pinned to the CPU build, so sentence-transformers does not pull CUDA wheels.
 $(STAMP): pyproject.toml
-	@echo "Installing into $(VENV) (about 2 minutes the first time)"
+	@echo "Installing into $(VENV) (3 to 4 minutes the first time)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	@echo "... torch, CPU build"
