@@ -37,7 +37,13 @@ def _of_the_asked_kind(question: Question, answer: str) -> bool:
         return bool(ANSWER_TYPES["number"].search(answer))
     if question.kind == "who":
         return any(c.isupper() for c in answer)
+    if _WHY.match(question.text):
+        return bool(_WORD.search(answer))  # a reason has words: "9%" is no answer to "Why …?"
     return True
+
+
+_WHY = re.compile(r"^\W*why\b", re.I)
+_WORD = re.compile(r"\b[a-z]{4,}\b")
 
 
 def _without_stray_marks(text: str) -> str:

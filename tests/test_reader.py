@@ -129,6 +129,8 @@ def test_a_short_answer_loses_a_quotation_mark_or_bracket_it_does_not_close(span
         ("How many people came?", "18,450", True),
         ("Who refereed the match?", "the referee", False),
         ("Who refereed the match?", "Paul Tierney", True),
+        ("Why did the profit fall?", "9%", False),
+        ("Why did the profit fall?", "as bookings from tour groups slowed", True),
     ],
 )
 def test_a_short_answer_is_a_thing_of_the_kind_asked_for(question, span, kept):
