@@ -192,7 +192,7 @@ class Bot:
             self.max_sentences,
             search_part=lambda part: self._search_part(part, found),
         )
-        if unmentioned_names(found.question, found.index):
+        if not answer.grounded and unmentioned_names(found.question, found.index):
             return answer  # no article in any language mentions what it asks about
         return self._in_other_articles(question, history, answer)
 

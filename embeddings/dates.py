@@ -209,15 +209,10 @@ def _looks_ahead(sentence: str, match: re.Match) -> bool:
 def _locale_patterns(locale: str) -> tuple[re.Pattern, re.Pattern, dict[str, int], dict[str, int]]:
     """A full date ("23 липня 2025"), a date without its year or a day word, and the month
     and weekday each matched word stands for."""
-    from babel.dates import get_day_names, get_month_names
+    from babel.dates import get_month_names
 
     months = {name.lower(): n for n, name in get_month_names("wide", context="format", locale=locale).items()}
-    weekdays = {}
-    for n, name in get_day_names("wide", context="format", locale=locale).items():
-        name = name.lower().replace("ʼ", "'")
-        weekdays[name] = n
-        if name.endswith(("а", "я")):
-            weekdays[name[:-1] + ("у" if name.endswith("а") else "ю")] = n  # у середу, в пятницу
+    weekdays = _weekday_forms(locale)
     month = "|".join(sorted(months, key=len, reverse=True))
     words = "|".join(_FOREIGN_WORDS[locale].values())
     day = "|".join(sorted((re.escape(w).replace("'", "['’ʼ]") for w in weekdays), key=len, reverse=True))
@@ -238,16 +233,21 @@ def weekdays_named(text: str) -> frozenset[int]:
 
 @lru_cache(maxsize=1)
 def _weekday_words() -> dict[str, int]:
+    return {word: n for locale in ("en", "uk", "ru", "de", "es") for word, n in _weekday_forms(locale).items()}
+
+
+def _weekday_forms(locale: str) -> dict[str, int]:
+    """Each weekday's name in locale, lower-case, and a Cyrillic one's accusative too ("у середу",
+    "в пятницу"), with the weekday it stands for (0: Monday), by babel's locale data."""
     from babel.dates import get_day_names
 
-    words = {}
-    for locale in ("en", "uk", "ru", "de", "es"):
-        for n, name in get_day_names("wide", context="format", locale=locale).items():
-            name = name.lower().replace("ʼ", "'")
-            words[name] = n
-            if locale in CYRILLIC_LOCALES and name.endswith(("а", "я")):
-                words[name[:-1] + ("у" if name.endswith("а") else "ю")] = n
-    return words
+    forms = {}
+    for n, name in get_day_names("wide", context="format", locale=locale).items():
+        name = name.lower().replace("ʼ", "'")
+        forms[name] = n
+        if locale in CYRILLIC_LOCALES and name.endswith(("а", "я")):
+            forms[name[:-1] + ("у" if name.endswith("а") else "ю")] = n
+    return forms
 
 
 def _foreign_full_dates(text: str) -> list[dt.date]:
