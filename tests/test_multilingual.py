@@ -704,6 +704,28 @@ def test_a_count_asked_in_a_unit_of_time_keeps_to_that_unit(question, language, 
 
 
 @pytest.mark.parametrize(
+    ("question", "language", "kind"),
+    [
+        ("Яка суддя винесла вирок капітанові?", "Ukrainian", "who"),
+        ("Який генпрокурор подав позов?", "Ukrainian", "who"),
+        ("Яке угруповання взяло відповідальність?", "Ukrainian", "who"),
+        ("Какой лейбористский депутат раскритиковал сделку?", "Russian", "who"),
+        ("Welcher Oppositionspolitiker kritisierte den Plan?", "German", "who"),
+        ("¿Qué juez dictó la sentencia?", "Spanish", "who"),
+        # "Як" alone asks how, and a vessel ("судно") or a way ("способу") is no one.
+        ("Як суд вирішив справу?", "Ukrainian", None),
+        ("Как команда сыграла в финале?", "Russian", None),
+        ("Як називалося судно до перейменування?", "Ukrainian", None),
+        ("Якого способу вжила влада?", "Ukrainian", None),
+    ],
+)
+def test_which_with_a_role_asks_for_someone(question, language, kind):
+    from bot.crosslingual import analyse_foreign
+
+    assert analyse_foreign(question, language).kind == kind
+
+
+@pytest.mark.parametrize(
     ("question", "language", "sentence", "fits"),
     [
         # A Ukrainian or Russian article writes counts and durations in words too, in its own units.
