@@ -62,7 +62,10 @@ ANSWER_TYPES = {
         rf"|(?<!\d)(\d{{1,3}}|\b(?:{CYRILLIC_NUMBER_WORDS}))\s(\w+\s)?({_CYRILLIC_UNITS})\b",
         re.I,
     ),
-    "where": re.compile(r"\b(in|at|to|from|near)\s+(?:the\s+)?[A-Z]"),
+    "where": re.compile(
+        r"\b(in|at|to|from|near)\s+(?:the\s+)?[A-Z]"
+        r"|(?<![\w'’])(в|у|во|на|до|з|із|зі|из|со|біля|поблизу|около|возле|під|под)\s+[А-ЯЁІЇЄҐ]"
+    ),
 }
 _CALENDAR = frozenset(MONTHS + WEEKDAYS)
 FEATURES = (

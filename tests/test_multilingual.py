@@ -809,6 +809,24 @@ def test_question_words_are_read_in_all_their_forms(question, language, kind):
 
 
 @pytest.mark.parametrize(
+    ("sentence", "fits"),
+    [
+        ("Турне відкриється концертом у Житомирі.", True),
+        ("Гастроли завершатся во Львове.", True),
+        ("The tour opens in Zhytomyr.", True),
+        ("Турне відкриється у суботу великим концертом.", False),
+        ("Оркестр дасть дванадцять концертів.", False),
+    ],
+)
+def test_a_where_question_is_answered_by_a_sentence_naming_a_place_in_either_script(sentence, fits):
+    from bot.crosslingual import analyse_foreign
+    from bot.ranking import answer_type_fit
+
+    asked = analyse_foreign("У якому місті відкриється турне?", "Ukrainian")
+    assert answer_type_fit(asked, sentence) == (1.0 if fits else 0.0)
+
+
+@pytest.mark.parametrize(
     ("question", "language"),
     [
         ("Коли зустрілися міністри в березні 2022 року?", "Ukrainian"),
