@@ -608,6 +608,8 @@ def _is_month(word: str, forms: frozenset[str]) -> bool:
     (травні, березні) or as an adjective (липневий, майский)."""
     if word in forms:
         return True
+    if _CYRILLIC.match(word) and any(word.startswith(f"{form}ск") for form in forms):
+        return True  # "майских": the forms of "май" are too short to share a stem
     stem = _stem(forms)
     if len(stem) < 3 or not word.startswith(stem) or not _CYRILLIC.match(word):
         return False

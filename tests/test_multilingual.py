@@ -809,6 +809,22 @@ def test_question_words_are_read_in_all_their_forms(question, language, kind):
 
 
 @pytest.mark.parametrize(
+    ("question", "language", "month"),
+    [
+        ("Хто очолив делегацію на липневих переговорах?", "Ukrainian", 7),
+        ("Що Кремль казав напередодні травневої зустрічі?", "Ukrainian", 5),
+        ("Что Кремль говорил перед майскими переговорами?", "Russian", 5),
+        ("Где прошли мартовские переговоры?", "Russian", 3),
+        ("Что обсуждали в мае?", "Russian", 5),
+    ],
+)
+def test_a_month_named_as_an_adjective_is_the_time_asked_about(question, language, month):
+    from bot.crosslingual import analyse_foreign
+
+    assert analyse_foreign(question, language).months == (month,)
+
+
+@pytest.mark.parametrize(
     ("sentence", "fits"),
     [
         ("Турне відкриється концертом у Житомирі.", True),
