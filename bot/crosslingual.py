@@ -53,6 +53,7 @@ from bot.lexicon import MONTHS, WEEKDAYS
 from bot.names import alike, english_names, names_in, names_in_sentences, new_names
 from bot.question import SECOND_PART, Question, analyse
 from bot.ranking import (
+    YEAR_FOCUS,
     _logit,
     answer_type_fit,
     clipped_margin,
@@ -238,6 +239,11 @@ _LEANING = {
 }
 # "За скільки днів", "wie viele Tage": a count asked in a unit of time. The unit is the focus, as
 # "days" is in English's "how many days": the number must stand beside it.
+# "In which year …" asks for a year: a day or a month alone does not answer it.
+_YEAR_ASKED = re.compile(
+    r"\b((в|у) (якому|котрому|каком|котором) (році|году)|(з|с|до) (якого|какого) (року|года)|якого року|какого года"
+    r"|(what|which) year|in welchem jahr|seit welchem jahr|(en|desde) qu[eé] año|qu[eé] año)\b"
+)
 _COUNTING = {"uk": r"скільки", "ru": r"сколько", "de": r"wie viele?n?", "es": r"cu[aá]nt[oa]s?"}
 TIME_UNITS = ("day", "week", "month", "year", "hour", "minute")
 SHORT_FOLLOW_UP = 4  # words: a question this short that names no one leans on the conversation
@@ -496,6 +502,8 @@ def analyse_foreign(text: str, language: str, context: str = "", asked_before: s
         found = [(m.start(), k) for k, pattern in _KINDS.get(locale, []) if (m := re.search(pattern, lowered))]
         kind = min(found)[1] if found else None
         years, months, focus = years_named(text), months_named(text, locale), counted_unit(lowered, locale)
+    if kind == "when" and _YEAR_ASKED.search(text.lower()):
+        focus = YEAR_FOCUS
     if not years and not months and asked_before:
         # Only the question's time, not the answer's: "Коли вони востаннє зустрічалися?" answered
         # "У грудні 2019 року" does not make the next question about 2019.

@@ -32,6 +32,7 @@ _QUESTION_TYPES = [
     ("number", re.compile(r"\bhow (many|much|old|often)\b|\bwhat (number|percentage|share)\b", re.I)),
     ("where", re.compile(r"^\s*where\b|\bin (which|what) (city|country|place)\b", re.I)),
 ]
+_YEAR_ASKED = re.compile(r"\b(what|which) year\b", re.I)
 _FOCUS = re.compile(r"\bhow (?:many|much)\s+([\w-]+)", re.I)
 # Words that only shape the question; they say nothing about where the answer is.
 QUESTION_WORDS = frozenset(
@@ -123,4 +124,6 @@ def analyse(text: str) -> Question:
     focus = next(iter(tokenize(focus_word)), None)
     if focus == "time":
         focus = None  # "how many times" is answered by "twice", with no noun beside it
+    if kind == "when" and _YEAR_ASKED.search(asked):
+        focus = "year"
     return Question(text, kind, terms, years, months, focus)

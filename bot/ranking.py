@@ -68,6 +68,7 @@ ANSWER_TYPES = {
     ),
 }
 _CALENDAR = frozenset(MONTHS + WEEKDAYS)
+YEAR_FOCUS = "year"  # the focus of "In which year …?": a date without its year does not answer it
 FEATURES = (
     "dense",
     "own",
@@ -415,6 +416,8 @@ def answer_type_fit(question: Question, text: str, published: dt.date | None = N
     if question.kind is None:
         return 0.0
     found = typed_spans(question, text)
+    if question.kind == "when" and question.focus == YEAR_FOCUS:
+        return 1.0 if any(_YEAR.search(m.group()) for m in found) else 0.0
     if not found and question.kind == "when" and (dates := [d for _, d in resolve_dates(text, published)]):
         return 1.0 if any(_in_named_month(question, d) for d in dates) else 0.0
     if not found:

@@ -24,13 +24,14 @@ from babel.numbers import get_currency_name, get_territory_currencies
 from bot.lexicon import CYRILLIC_MONTHS, MONTHS, NUMBER_WORDS, WEEKDAYS
 from bot.names import alike, asked_words, english_names, latin
 from bot.question import Question
-from bot.ranking import ANSWER_TYPES, another_month, is_count, restates_time, typed_spans
+from bot.ranking import ANSWER_TYPES, YEAR_FOCUS, another_month, is_count, restates_time, typed_spans
 from bot.reader import Reader
 from embeddings import stopwords, tokenize
 
 _MONTH = "|".join(m.capitalize() for m in MONTHS)
 _PLACE_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w'’-]*)"  # "U.S." whole, not "U"
 _DAYS = r"\d{1,2}(?:[–-]\d{1,2})?"  # "27–28 July"
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
 # "3.6 billion", "eight million", "48 мільйонів", "3 тысяч", "2,3 млн"
 _SCALE = (
     r"(?: (?i:hundred|thousand|million|billion|тисяч[аі]?|тысяч[аи]?|мільйон(?:а|ів)?|миллион(?:а|ов)?"
@@ -142,6 +143,8 @@ def _things(question: Question, text: str) -> list[Span]:
         spans = spans or [m.span() for m in _RELATIVE_DAY.finditer(text)]
     if question.kind == "number":
         spans = [_with_currency(text, s) for s in spans if is_count(text, *s)]
+    if question.kind == "when" and question.focus == YEAR_FOCUS:
+        return [s for s in spans if _YEAR.search(text[s[0] : s[1]])]
     if question.focus:
         spans = [s for s in spans if _near(text, s, question.focus)] or spans
     return spans

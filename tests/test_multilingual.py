@@ -809,6 +809,31 @@ def test_question_words_are_read_in_all_their_forms(question, language, kind):
 
 
 @pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("В каком году была основана артель?", "Russian"),
+        ("У якому році заснували артіль?", "Ukrainian"),
+        ("З якого року працює артіль?", "Ukrainian"),
+        ("In welchem Jahr wurde die Genossenschaft gegründet?", "German"),
+        ("¿En qué año se fundó la cooperativa?", "Spanish"),
+        ("In which year was the cooperative founded?", "English"),
+    ],
+)
+def test_a_question_for_the_year_is_answered_by_a_year_not_a_day(question, language):
+    from bot.crosslingual import analyse_foreign
+    from bot.ranking import answer_type_fit
+    from bot.short_across import short_answer
+
+    asked = analyse_foreign(question, language)
+    day = "The cooperative signed the lease on 28 March, on a Thursday."
+    assert answer_type_fit(asked, day, dt.date(2029, 3, 30)) == 0.0
+    assert short_answer(asked, day) is None
+    founded = "Founded on 3 May 1994, the cooperative signed the lease on 28 March."
+    assert answer_type_fit(asked, founded, dt.date(2029, 3, 30)) == 1.0
+    assert short_answer(asked, founded) == "3 May 1994"
+
+
+@pytest.mark.parametrize(
     ("question", "language", "month"),
     [
         ("Хто очолив делегацію на липневих переговорах?", "Ukrainian", 7),
