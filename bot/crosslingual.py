@@ -244,7 +244,12 @@ _YEAR_ASKED = re.compile(
     r"\b((в|у) (якому|котрому|каком|котором) (році|году)|(з|с|до) (якого|какого) (року|года)|якого року|какого года"
     r"|(what|which) year|in welchem jahr|seit welchem jahr|(en|desde) qu[eé] año|qu[eé] año)\b"
 )
-_COUNTING = {"uk": r"скільки", "ru": r"сколько", "de": r"wie viele?n?", "es": r"cu[aá]nt[oa]s?"}
+_COUNTING = {  # "how many", in all its forms ("к скольким годам")
+    "uk": r"скільк(?:и|ох|ом|ома)",
+    "ru": r"скольк(?:о|их|им|ими)",
+    "de": r"wie viele?n?",
+    "es": r"cu[aá]nt[oa]s?",
+}
 TIME_UNITS = ("day", "week", "month", "year", "hour", "minute")
 SHORT_FOLLOW_UP = 4  # words: a question this short that names no one leans on the conversation
 _CYRILLIC = re.compile(r"[а-яёіїєґ]")
@@ -501,7 +506,8 @@ def analyse_foreign(text: str, language: str, context: str = "", asked_before: s
         # The question word that comes first is the one asked ("Кто, по словам Пескова, решит, когда …").
         found = [(m.start(), k) for k, pattern in _KINDS.get(locale, []) if (m := re.search(pattern, lowered))]
         kind = min(found)[1] if found else None
-        years, months, focus = years_named(text), months_named(text, locale), counted_unit(lowered, locale)
+        years, months = years_named(text), months_named(text, locale)
+        focus = counted_unit(lowered, locale) or counted_noun(lowered, locale)
     if kind == "when" and _YEAR_ASKED.search(text.lower()):
         focus = YEAR_FOCUS
     if not years and not months and asked_before:
@@ -570,6 +576,20 @@ def counted_unit(lowered: str, locale: str) -> str | None:
     words = found.group(1).split()
     unit = next((u for u in TIME_UNITS for w in words if any(_is_form(w, f) for f in _unit_forms(locale)[u])), None)
     return next(iter(tokenize(unit)), None) if unit else None
+
+
+def counted_noun(lowered: str, locale: str) -> str | None:
+    """What a Ukrainian or Russian count is of ("скільки додаткових автобусів" -> "автобус", as
+    tokenize writes it): the first word after the counting word that is not an adjective. Its
+    sentence in the same language writes it beside the count ("дванадцять додаткових автобусів");
+    one in another language does not, and is not asked for it."""
+    counting = _COUNTING.get(locale) if locale in ("uk", "ru") else None
+    found = re.search(rf"\b(?:{counting})((?:\s+[^\W\d_]+){{1,2}})", lowered) if counting else None
+    nouns = [w for w in found.group(1).split() if not w.endswith(_PLURAL_ADJECTIVE)] if found else []
+    return next(iter(tokenize(nouns[0])), None) if nouns else None
+
+
+_PLURAL_ADJECTIVE = ("их", "ых", "іх")  # "додаткових", "новых": the endings a count's adjective takes
 
 
 @cache

@@ -42,6 +42,7 @@ _MONTHS = "|".join(MONTHS)
 _YEAR = re.compile(r"(19|20)\d\d")
 _CLOCK_AFTER = re.compile(r"\s*([ap]\.?m\b|uhr\b)|:\d", re.I)  # "5 p.m.", "17 Uhr", the 19 of "19:00"
 _CLOCK_BEFORE = re.compile(r"\d:$")  # the 00 of "19:00"
+_LABEL_BEFORE = re.compile(r"(№|#|\b(No|Nr|no)\.)\s*$")  # "хлебозавод № 3", "No. 10": a name, not a count
 _MONTH_NAMES = rf"({_MONTHS}|{CYRILLIC_MONTHS})"
 _MONTH_AFTER = re.compile(rf"([–-]\d{{1,2}})?(\s*(st|nd|rd|th))?(\s+(of|de|del))?\s+{_MONTH_NAMES}\b", re.I)
 _MONTH_BEFORE = re.compile(rf"\b{_MONTH_NAMES}\.?\s+$", re.I)
@@ -422,7 +423,7 @@ def answer_type_fit(question: Question, text: str, published: dt.date | None = N
         return 1.0 if any(_in_named_month(question, d) for d in dates) else 0.0
     if not found:
         return 0.5 if question.kind == "when" and RELATIVE_TIME.search(text) else 0.0
-    if question.focus and question.kind in ("number", "duration"):
+    if question.focus and question.kind in ("number", "duration") and not _in_cyrillic(question.focus):
         return 1.0 if any(_near(text, m, question.focus) for m in found) else 0.0
     return 1.0
 
@@ -479,7 +480,7 @@ def is_count(text: str, start: int, end: int) -> bool:
     "5 p.m."), a year or the day of a date ("23 July", "July 23", "28–29 March", "28 марта")?
     Those do not answer "how many"."""
     number = text[start:end]
-    if ":" in number or _YEAR.fullmatch(number):
+    if ":" in number or _YEAR.fullmatch(number) or _LABEL_BEFORE.search(text, 0, start):
         return False
     if _CLOCK_AFTER.match(text, end) or _CLOCK_BEFORE.search(text, 0, start):
         return False
@@ -487,6 +488,12 @@ def is_count(text: str, start: int, end: int) -> bool:
         return True
     before = text[max(0, start - _DAY_REACH) : start]
     return not (_MONTH_AFTER.match(text, end) or _MONTH_BEFORE.search(before))
+
+
+def _in_cyrillic(word: str) -> bool:
+    # A counted noun in Ukrainian or Russian ("автобус") picks the short answer; whether a
+    # sentence in another language counts it cannot be told.
+    return bool(re.match("[а-яёіїєґ]", word))
 
 
 def _near(text: str, match: re.Match, focus: str, window: int = 40) -> bool:

@@ -21,7 +21,7 @@ from itertools import product
 from babel import Locale
 from babel.numbers import get_currency_name, get_territory_currencies
 
-from bot.lexicon import CYRILLIC_MONTHS, MONTHS, NUMBER_WORDS, WEEKDAYS
+from bot.lexicon import CYRILLIC_MONTHS, CYRILLIC_NUMBER_WORDS, MONTHS, NUMBER_WORDS, WEEKDAYS
 from bot.names import alike, asked_words, english_names, latin
 from bot.question import Question
 from bot.ranking import ANSWER_TYPES, YEAR_FOCUS, another_month, is_count, restates_time, typed_spans
@@ -43,7 +43,11 @@ EXTRACTORS = {
         rf"|(?:{_MONTH}) \d{{4}}|\d{{1,2}} (?:{CYRILLIC_MONTHS})(?: \d{{4}})?|(?:19|20)\d\d|(?:{_MONTH}))\b"
     ),
     "where": re.compile(rf"\b(?:in|at|to|from|near) ((?:the )?{_PLACE_WORD}(?:,? {_PLACE_WORD})*)"),
-    "number": re.compile(rf"\b((?:\d[\d,.]*\d|\d|(?i:{NUMBER_WORDS})){_SCALE})\b"),
+    # "тридцять два": a Ukrainian or Russian count in words is one number, however many words.
+    "number": re.compile(
+        rf"\b((?:\d[\d,.]*\d|\d|(?i:{NUMBER_WORDS})|(?i:{CYRILLIC_NUMBER_WORDS})(?:\s+(?i:{CYRILLIC_NUMBER_WORDS}))*)"
+        rf"{_SCALE})\b"
+    ),
 }
 _WEEKDAY = "|".join(w.capitalize() for w in WEEKDAYS)
 _RELATIVE_DAY = re.compile(rf"\b(?:{_WEEKDAY}|(?:last|this|next) (?:week|month|year)|yesterday|today|tomorrow)\b")
@@ -146,8 +150,17 @@ def _things(question: Question, text: str) -> list[Span]:
     if question.kind == "when" and question.focus == YEAR_FOCUS:
         return [s for s in spans if _YEAR.search(text[s[0] : s[1]])]
     if question.focus:
-        spans = [s for s in spans if _near(text, s, question.focus)] or spans
+        spans = [s for s in spans if _counts(text, s, question.focus)] or spans
     return spans
+
+
+def _counts(text: str, span: Span, focus: str) -> bool:
+    """Is the number at span a count of focus? A Ukrainian or Russian noun is written right after
+    its count ("380 человек", "дванадцять додаткових автобусів"); else it is near."""
+    if not re.match("[а-яёіїєґ]", focus):
+        return _near(text, span, focus)
+    following = text[span[1] :].split()[:2]
+    return focus in tokenize(" ".join(following))
 
 
 def _with_currency(text: str, span: Span) -> Span:

@@ -87,6 +87,31 @@ from bot.short_across import short_answer
             "The Metropolitan Police said Louis Varden shot the sergeant.",
             "Louis Varden",
         ),
+        # A count in words is one number, and the one of the counted thing; "№ 3" is a name.
+        (
+            "Скільки депутатів проголосували за рішення?",
+            "Ukrainian",
+            "За рішення проголосували тридцять два депутати на сесії № 4.",
+            "тридцять два",
+        ),
+        (
+            "Сколько человек работает на хлебозаводе № 3?",
+            "Russian",
+            "На хлебозаводе № 3 работают около 380 человек, а в сутки он выпускает до 60 тонн хлеба.",
+            "380",
+        ),
+        (
+            "Сколько заседаний провёл суд?",
+            "Russian",
+            "Процесс длился почти два года: всего суд провёл сорок шесть заседаний.",
+            "сорок шесть",
+        ),
+        (
+            "Скільки додаткових автобусів курсуватимуть?",
+            "Ukrainian",
+            "Трамваї № 4 і № 6 їздитимуть до Вишеньки, а далі курсуватимуть дванадцять додаткових автобусів.",
+            "дванадцять",
+        ),
         # A name with a particle, opening the sentence.
         (
             "¿Quién era el dueño del albergue?",
