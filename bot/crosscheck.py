@@ -23,7 +23,7 @@ from bot.citations import written_date
 from bot.crosslingual import CrossModel, QuestionVectors, Scored
 from bot.lexicon import NUMBER_WORD_VALUES, outcome_of
 from bot.results import Citation, Evidence, Label, Stance, Verdict
-from embeddings import Hit, SearchableIndex, weekdays_named
+from embeddings import Hit, SearchableIndex, tokenize, weekdays_named
 
 CANDIDATES = 3  # best sentences a claim is compared with
 # Names and numbers a supporting sentence shares with the claim (a name of several words counts
@@ -280,6 +280,7 @@ def check_across(
     # A sentence counts when the claim is near enough to it for an answer (the first is judged
     # against its runner-up, as an answer is).
     judged = [(c, _judge(claimed, c, ranked if i == 0 else None, model)) for i, c in enumerate(candidates)]
+    judged = _settled(claim, judged)
     label = _verdict([s for _, s in judged if s is not None])
     lead = next((c for c, s in judged if s == _LEADS.get(label)), None)
     shown = [(c, s if s and label != "not_enough_info" else "related") for c, s in judged]
@@ -291,6 +292,22 @@ def check_across(
 
 
 _LEADS: dict[str, Stance] = {"refuted": "contradicts", "supported": "supports"}
+
+
+def _settled(claim: str, judged: list[tuple[Scored, Stance | None]]) -> list[tuple[Scored, Stance | None]]:
+    """When one sentence supports the claim and another contradicts it, the one that shares more
+    of the claim's words goes first ("приговорил … к пяти годам" against "просило … семь лет"):
+    the nearer by vectors is often the one that only repeats the number. Across languages no
+    words are shared, and the nearer still decides."""
+    stances = [s for _, s in judged]
+    if "supports" not in stances or "contradicts" not in stances:
+        return judged
+    words = set(tokenize(claim))
+    support = next(c for c, s in judged if s == "supports")
+    contra = next(c for c, s in judged if s == "contradicts")
+    if len(words & set(tokenize(contra.text))) > len(words & set(tokenize(support.text))):
+        return [(c, s) for c, s in judged if c is contra] + [(c, s) for c, s in judged if c is not contra]
+    return judged
 
 
 def _verdict(stances: list[Stance]) -> Label:

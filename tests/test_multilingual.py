@@ -565,6 +565,41 @@ def test_a_claim_said_otherwise_by_its_weekday_or_verb_is_not_supported(claim, s
     assert stance_of(facts_of(claim, claim=True), replace(written, close=written.names)) == stance
 
 
+COURT = """---
+title: Суд в Прилуках приговорил бывшего главу лесхоза
+source: Прилуцкие вести
+date: 2030-03-14
+---
+Прилукский районный суд в среду приговорил бывшего директора лесхоза Петра Остапчука к четырём
+годам лишения свободы за незаконную вырубку леса.
+
+Обвинение просило для Остапчука шесть лет заключения. Защита намерена обжаловать приговор.
+"""
+
+
+@pytest.mark.parametrize(
+    ("claim", "label"),
+    [
+        ("Суд приговорил Остапчука к шести годам лишения свободы.", "refuted"),
+        ("Суд приговорил Остапчука к четырём годам лишения свободы.", "supported"),
+    ],
+)
+def test_of_a_sentence_that_holds_the_claims_number_and_one_that_denies_it_the_nearer_in_words_decides(
+    tmp_path_factory, claim, label
+):
+    """ "Обвинение просило … шесть лет" holds the claim's number, but the sentence that says what
+    the court did says otherwise."""
+    from bot.config import Settings
+    from bot.core import Bot
+
+    folder = tmp_path_factory.mktemp("court")
+    (folder / "court.md").write_text(COURT, encoding="utf-8")
+    bot = Bot.from_settings(Settings(documents=folder, index_dir=folder / ".index", model="multilingual-e5-small"))
+    verdict = bot.check(claim)
+    assert verdict.label == label, verdict.explanation
+    assert "приговорил" in verdict.explanation
+
+
 def test_a_claim_in_a_language_outside_the_list_is_told_which_languages_work(mixed_bot):
     verdict = mixed_bot.check("Les navires d'Osmark ne viennent plus à Port Elling depuis 2015.")
     assert verdict.label == "not_enough_info" and not verdict.evidence
