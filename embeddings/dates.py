@@ -202,7 +202,25 @@ def _looks_ahead(sentence: str, match: re.Match) -> bool:
     own endings (сказал, подписала, заявив): a clause around the date without one looks ahead."""
     start = max(sentence.rfind(mark, 0, match.start()) for mark in ",;–—")
     ends = [i for i in (sentence.find(mark, match.end()) for mark in ",;–—") if i >= 0]
-    return not _PAST_VERB.search(sentence[start + 1 : min(ends, default=len(sentence))])
+    clause = sentence[start + 1 : min(ends, default=len(sentence))]
+    return not any(_is_verb(m.group()) for m in _PAST_VERB.finditer(clause))
+
+
+_INFINITIVE = ("ти", "тися", "тись")
+
+
+@lru_cache(maxsize=4096)
+def _is_verb(word: str) -> bool:
+    """Is a word with a past verb's ending a verb? Ukrainian genitive plurals end as "провів"
+    does ("тижнів", "депутатів"): for those its dictionary tells, a verb's dictionary form being
+    its infinitive (a word it does not know is taken for a verb, as the ending says). Other
+    endings are taken at their word: the Russian dictionary costs a second to load."""
+    word = word.lower()
+    if not word.endswith("ів"):
+        return True
+    import simplemma
+
+    return simplemma.lemmatize(word, lang="uk").endswith(_INFINITIVE) or not simplemma.is_known(word, lang="uk")
 
 
 @lru_cache(maxsize=2)
