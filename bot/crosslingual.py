@@ -65,6 +65,7 @@ from bot.reader import E5_MODEL, Reader, e5_reader
 from bot.results import NOT_FOUND, Answer
 from bot.short_across import short_answer
 from embeddings import (
+    UNKNOWN_SOURCE,
     Hit,
     SearchableIndex,
     TermEmbedder,
@@ -101,6 +102,13 @@ UNDATED = {
     "ru": "Издание {source} сообщило: {sentence}",
 }
 UNDATED |= {"de": "{source} berichtete: {sentence}", "es": "{source} informó: {sentence}"}
+# ... and of an article whose outlet is not known, dated and not.
+UNNAMED = {
+    "uk": ("У статті від {date} сказано: {sentence}", "У статті сказано: {sentence}"),
+    "ru": ("В статье от {date} сказано: {sentence}", "В статье сказано: {sentence}"),
+    "de": ("Ein Artikel vom {date} berichtet: {sentence}", "Ein Artikel berichtet: {sentence}"),
+    "es": ("Un artículo del {date} informa: {sentence}", "Un artículo informa: {sentence}"),
+}
 # "Which leader …", "Який суддя …": the nouns that make a "which" question ask for someone (a
 # person by role, or a group, party, company or country). Longer than bot/question.py's list:
 # there, more roles cost the English dev sets an answer (the English scorer was fitted on its
@@ -974,7 +982,11 @@ def frame(candidate: Chosen, name_source: bool, locale: str) -> str:
     if not name_source:
         return sentence
     document = candidate.hit.document
+    dated, undated = (
+        UNNAMED[locale]
+        if document.source == UNKNOWN_SOURCE and locale in UNNAMED
+        else (FRAMINGS[locale][0], UNDATED[locale])
+    )
     if document.date is None:
-        return UNDATED[locale].format(source=document.source, sentence=sentence)
-    date = written_date(document.date, locale)
-    return FRAMINGS[locale][0].format(source=document.source, date=date, sentence=sentence)
+        return undated.format(source=document.source, sentence=sentence)
+    return dated.format(source=document.source, date=written_date(document.date, locale), sentence=sentence)

@@ -12,7 +12,7 @@ from embeddings.base import (
 from embeddings.chunking import Passage
 from embeddings.dates import days_named, resolve_dates, weekdays_named
 from embeddings.disk import Index
-from embeddings.documents import Document, SkippedFile, list_files, skip_reason
+from embeddings.documents import UNKNOWN_SOURCE, Document, SkippedFile, list_files, skip_reason
 from embeddings.e5_weights import e5_encoder
 from embeddings.index import (
     BuildReport,
@@ -44,6 +44,7 @@ from embeddings.terms import terms_similarity
 from embeddings.web import add_urls, refresh_feeds
 
 __all__ = [
+    "UNKNOWN_SOURCE",
     "BuildReport",
     "DEFAULT_MODEL",
     "MULTILINGUAL_MODELS",

@@ -32,6 +32,7 @@ _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,[^.\n]{0,30}\.\s*/([A-Za-z][\w ]{1,20})/\.", re.MULTILINE)
 _WIRE_PAREN = re.compile(r"^[A-Z][A-Z .,'-]+\(([A-Z][\w ]{1,20})\)\s*[-–—]", re.MULTILINE)
 HEAD_CHARS = 800
+UNKNOWN_SOURCE = "unknown source"  # the outlet of a file that names none, and has no address
 # A plain-text export's header: "Title: …", "Source: …", "URL: …", "Date: …" lines at the top.
 _HEADER_KEYS = {
     "title": "title",
@@ -357,5 +358,5 @@ def _infer_source(text: str, url: str | None) -> str:
         return match.group(1).strip()
     if url:
         host = urlparse(url).hostname or ""
-        return host.removeprefix("www.") or "unknown source"
-    return "unknown source"
+        return host.removeprefix("www.") or UNKNOWN_SOURCE
+    return UNKNOWN_SOURCE

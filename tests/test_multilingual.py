@@ -707,6 +707,28 @@ def _scored(doc_id: str, text: str, score: float):
     return Scored(Hit(passage, document, score, score, 0.0, 0), ((0, len(text)),), score, {"dense": score})
 
 
+@pytest.mark.parametrize(
+    ("locale", "source", "date", "framed"),
+    [
+        ("uk", "Вінницькі новини", dt.date(2025, 9, 10), "Видання Вінницькі новини повідомило 10 вересня 2025 р.: "),
+        ("uk", "unknown source", dt.date(2025, 9, 10), "У статті від 10 вересня 2025 р. сказано: "),
+        ("ru", "unknown source", None, "В статье сказано: "),
+        ("de", "unknown source", dt.date(2025, 9, 10), "Ein Artikel vom 10. September 2025 berichtet: "),
+        ("es", "unknown source", None, "Un artículo informa: "),
+    ],
+)
+def test_an_article_whose_outlet_is_not_known_is_framed_without_one(locale, source, date, framed):
+    from dataclasses import replace
+
+    from bot.crosslingual import frame
+
+    candidate = _scored("a", "Роботи триватимуть сім тижнів.", 0.9)
+    document = replace(candidate.hit.document, source=source, date=date)
+    candidate = replace(candidate, hit=replace(candidate.hit, document=document))
+    written = frame(candidate, True, locale)
+    assert " ".join(written.split()) == framed + "Роботи триватимуть сім тижнів."  # dates keep their no-break spaces
+
+
 def test_a_second_outlet_telling_the_same_date_corroborates_the_answer_instead_of_competing():
     from bot.crosslingual import analyse_foreign, runner_up
 
