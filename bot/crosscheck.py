@@ -23,7 +23,7 @@ from bot.citations import written_date
 from bot.crosslingual import CrossModel, QuestionVectors, Scored
 from bot.lexicon import NUMBER_WORD_VALUES, outcome_of
 from bot.results import Citation, Evidence, Label, Stance, Verdict
-from embeddings import Hit, SearchableIndex, tokenize, weekdays_named
+from embeddings import UNKNOWN_SOURCE, Hit, SearchableIndex, tokenize, weekdays_named
 
 CANDIDATES = 3  # best sentences a claim is compared with
 # Names and numbers a supporting sentence shares with the claim (a name of several words counts
@@ -88,6 +88,13 @@ EXPLAINED = {
     ),
     "de": ("{source} ({date}) berichtet es: „{quote}“ [1]", "{source} ({date}) schreibt anderes: „{quote}“ [1]"),
     "es": ("{source} ({date}) lo informa: «{quote}» [1]", "{source} ({date}) dice otra cosa: «{quote}» [1]"),
+}
+# ... of an article whose outlet is not known
+UNNAMED = {
+    "uk": ("Стаття ({date}) повідомляє про це: «{quote}» [1]", "Стаття ({date}) пише інакше: «{quote}» [1]"),
+    "ru": ("Статья ({date}) сообщает об этом: «{quote}» [1]", "Статья ({date}) пишет иначе: «{quote}» [1]"),
+    "de": ("Ein Artikel ({date}) berichtet es: „{quote}“ [1]", "Ein Artikel ({date}) schreibt anderes: „{quote}“ [1]"),
+    "es": ("Un artículo ({date}) lo informa: «{quote}» [1]", "Un artículo ({date}) dice otra cosa: «{quote}» [1]"),
 }
 UNSETTLED = {
     "en": "The articles neither confirm nor contradict this claim; the nearest passages are shown.",
@@ -380,6 +387,7 @@ def _explain(label: Label, lead: Scored | None, locale: str) -> str:
         return UNSETTLED[locale]
     document = lead.hit.document
     date = written_date(document.date, locale) if document.date else ""
-    wording = EXPLAINED[locale][0 if label == "supported" else 1]
+    unnamed = document.source == UNKNOWN_SOURCE and locale in UNNAMED
+    wording = (UNNAMED if unnamed else EXPLAINED)[locale][0 if label == "supported" else 1]
     quote = clean_sentence(" ".join(lead.text.split()))
     return wording.format(source=document.source, date=date, quote=quote).replace(" ()", "")
