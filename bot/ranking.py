@@ -498,7 +498,8 @@ def _in_cyrillic(word: str) -> bool:
 
 def _near(text: str, match: re.Match, focus: str, window: int = 40) -> bool:
     around = text[max(0, match.start() - window) : match.end() + window]
-    return focus in tokenize(around) or _cyrillic_unit(match.group()) == focus
+    following = " ".join(text[match.end() :].split()[:1])  # "пяти годам": the unit after the count
+    return focus in tokenize(around) or focus in (_cyrillic_unit(match.group()), _cyrillic_unit(following))
 
 
 def _cyrillic_unit(count: str) -> str | None:

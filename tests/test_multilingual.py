@@ -869,6 +869,8 @@ def test_a_question_for_the_day_asks_when(question, language):
         ("По скольким статьям обвинили капитана?", "Russian", "number"),
         ("Скількох моряків урятували?", "Ukrainian", "number"),
         ("На какой срок продлили перемирие?", "Russian", "duration"),
+        ("К скольким годам приговорили капитана?", "Russian", "duration"),
+        ("До скількох років засудили капітана?", "Ukrainian", "duration"),
     ],
 )
 def test_question_words_are_read_in_all_their_forms(question, language, kind):

@@ -112,6 +112,13 @@ from bot.short_across import short_answer
             "Трамваї № 4 і № 6 їздитимуть до Вишеньки, а далі курсуватимуть дванадцять додаткових автобусів.",
             "дванадцять",
         ),
+        # The unit after a count, in any case: "к пяти годам", not "3" of "№ 3".
+        (
+            "К скольким годам приговорили директора?",
+            "Russian",
+            "Суд приговорил бывшего директора хлебозавода № 3 к пяти годам лишения свободы.",
+            "пяти годам",
+        ),
         # A name with a particle, opening the sentence.
         (
             "¿Quién era el dueño del albergue?",
