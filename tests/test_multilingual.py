@@ -604,6 +604,19 @@ def test_of_a_sentence_that_holds_the_claims_number_and_one_that_denies_it_the_n
     assert "приговорил" in verdict.explanation
 
 
+def test_a_claim_checked_against_an_article_with_no_outlet_names_none(tmp_path_factory):
+    from bot.config import Settings
+    from bot.core import Bot
+
+    folder = tmp_path_factory.mktemp("unnamed")
+    (folder / "court.md").write_text(COURT.replace("source: Прилуцкие вести\n", ""), encoding="utf-8")
+    bot = Bot.from_settings(Settings(documents=folder, index_dir=folder / ".index", model="multilingual-e5-small"))
+    verdict = bot.check("Суд приговорил Остапчука к четырём годам лишения свободы.")
+    assert verdict.label == "supported"
+    assert verdict.explanation.startswith("Статья (14 марта 2030")
+    assert "unknown" not in verdict.explanation
+
+
 def test_a_claim_in_a_language_outside_the_list_is_told_which_languages_work(mixed_bot):
     verdict = mixed_bot.check("Les navires d'Osmark ne viennent plus à Port Elling depuis 2015.")
     assert verdict.label == "not_enough_info" and not verdict.evidence
