@@ -34,7 +34,6 @@ from embeddings import (
     make_embedder,
     open_store,
     search,
-    stopwords,
     tokenize,
     unit_vector,
 )
@@ -160,9 +159,9 @@ class Bot:
         history = self.recent(history)
         if language:
             return self._ask_in(language, question, history)
-        if not history and names_nothing(question):
+        if not history and crosslingual.names_nothing(question):
             # "Who?", "Why?": nothing to look up, and no earlier turn to lean on.
-            return Answer(f"{NOT_FOUND} The question names nothing to look for.", grounded=False)
+            return Answer(f"{NOT_FOUND} {crosslingual.NOTHING_ASKED['en']}", grounded=False)
         found = self.retrieve(question, history)
         answer = self._answer(found, question, history)
         replies = [t.content for t in history if t.role == "assistant"]
@@ -223,6 +222,10 @@ class Bot:
         model = self._cross_model_for(language)
         if model is None:
             return Answer(not_read(language, self.readable_languages()), grounded=False)
+        if not history and crosslingual.names_nothing(question):
+            locale = crosslingual.LOCALES[language]
+            declined = f"{crosslingual.FRAMINGS[locale][1]} {crosslingual.NOTHING_ASKED[locale]}"
+            return Answer(declined, grounded=False, locale=locale)
         return self._across(language, self.validate(question), history, model)
 
     def _across(
@@ -386,11 +389,6 @@ def unreadable(text: str, model_id: str, what: str = "question") -> str | None:
     if not language or language in readable:
         return None
     return not_read(language, readable, what)
-
-
-def names_nothing(question: str) -> bool:
-    """Is every word of the question a function word ("Who?", "And where?")?"""
-    return not set(tokenize(question)) - stopwords()
 
 
 def validated(text: object, what: str, max_chars: int) -> str:

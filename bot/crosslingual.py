@@ -72,6 +72,7 @@ from embeddings import (
     TermStats,
     TextEmbedder,
     search,
+    stopwords,
     terms_similarity,
     tokenize,
     unit_vector,
@@ -88,6 +89,29 @@ FRAMINGS = {
     "de": ("{source} berichtete am {date}: {sentence}", "Die Artikel sagen dazu nichts."),
     "es": ("{source} informó el {date}: {sentence}", "Los artículos no lo dicen."),
 }
+# ... and why a question of question words alone ("Хто?") is declined with no turn before it.
+NOTHING_ASKED = {
+    "en": "The question names nothing to look for.",
+    "uk": "У запитанні немає нічого, що можна було б шукати.",
+    "ru": "В вопросе нет ничего, что можно было бы искать.",
+    "de": "Die Frage nennt nichts, wonach sich suchen ließe.",
+    "es": "La pregunta no nombra nada que buscar.",
+}
+# German's and Spanish question and joining words (Ukrainian's and Russian's are among the
+# keyword search's stopwords).
+_FUNCTION_WORDS = frozenset(
+    "wer wen wem wessen was wann wo wohin woher wie warum wieso weshalb welche welcher welches welchen "  # noqa: SIM905
+    "welchem und oder aber denn dann noch auch quién quiénes qué cuándo dónde adónde cómo cuánto cuánta "
+    "cuántos cuántas cuál cuáles por porqué y o pero entonces también".split()
+)
+
+
+def names_nothing(text: str) -> bool:
+    """Is every word of a question in any of the languages a question or function word ("Хто?",
+    "Und wo?", "¿Y dónde?")?"""
+    return not set(tokenize(text)) - stopwords() - _FUNCTION_WORDS
+
+
 # ... and what the citations of a declined question are.
 NEAREST = {
     "en": "The nearest passages ({markers}) do not answer the question.",

@@ -617,6 +617,21 @@ def test_a_claim_checked_against_an_article_with_no_outlet_names_none(tmp_path_f
     assert "unknown" not in verdict.explanation
 
 
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("Хто?", "У статтях про це не йдеться. У запитанні немає нічого, що можна було б шукати."),
+        ("А где?", "В статьях об этом не говорится. В вопросе нет ничего, что можно было бы искать."),
+        ("¿Y dónde?", "Los artículos no lo dicen. La pregunta no nombra nada que buscar."),
+        ("Und wo?", "The question names nothing to look for."),  # too short to be told from English
+    ],
+)
+def test_a_question_of_question_words_alone_is_declined_in_its_language(mixed_bot, question, said):
+    answer = mixed_bot.ask(question)
+    assert not answer.grounded and not answer.citations
+    assert answer.text.endswith(said)
+
+
 def test_a_claim_in_a_language_outside_the_list_is_told_which_languages_work(mixed_bot):
     verdict = mixed_bot.check("Les navires d'Osmark ne viennent plus à Port Elling depuis 2015.")
     assert verdict.label == "not_enough_info" and not verdict.evidence
