@@ -541,7 +541,7 @@ def analyse_foreign(text: str, language: str, context: str = "", asked_before: s
         found = [(m.start(), k) for k, pattern in _KINDS.get(locale, []) if (m := re.search(pattern, lowered))]
         kind = min(found)[1] if found else None
         years, months = years_named(text), months_named(text, locale)
-        focus = counted_unit(lowered, locale) or counted_noun(lowered, locale)
+        focus = counted_unit(lowered, locale) or (counted_noun(lowered, locale) if kind == "number" else None)
     if kind == "when" and _YEAR_ASKED.search(text.lower()):
         focus = YEAR_FOCUS
     if not years and not months and asked_before:

@@ -819,6 +819,7 @@ def test_a_counted_noun_in_ukrainian_does_not_keep_a_sentence_in_another_languag
 
     asked = analyse_foreign("Скільки людей загинуло?", "Ukrainian")
     assert asked.focus == "люд"
+    assert analyse_foreign("Скільки тривала перша зустріч?", "Ukrainian").focus is None  # a verb, how long
     assert answer_type_fit(asked, "All 189 on board died on 29 October.") == 1.0
 
 
