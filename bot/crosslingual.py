@@ -875,9 +875,15 @@ def _numbers_share(wanted: set[str], found: set[str]) -> float:
 
 
 def ordered(question: Question, scored: list[Scored]) -> list[Scored]:
-    """A named time is kept to; a sentence of the asked kind goes before one without."""
+    """A named time is kept to; a sentence naming the countries the question names in lower case
+    ("російську делегацію": Russia or Russian) goes before one that does not, when any does; and
+    a sentence of the asked kind goes before one without."""
     if question.years or question.months:
         scored = [c for c in scored if time_fit_of(question, c.hit) >= 0] or scored
+    if any(c.features["places_found"] for c in scored):
+        scored = [c for c in scored if c.features["places_found"] >= 1] + [
+            c for c in scored if c.features["places_found"] < 1
+        ]
     if question.kind is not None:
         scored = [c for c in scored if c.features["typed"]] + [c for c in scored if not c.features["typed"]]
     return scored

@@ -757,6 +757,22 @@ def test_an_article_whose_outlet_is_not_known_is_framed_without_one(locale, sour
     assert " ".join(written.split()) == framed + "Роботи триватимуть сім тижнів."  # dates keep their no-break spaces
 
 
+def test_a_sentence_naming_the_country_the_question_names_goes_first():
+    from dataclasses import replace
+
+    from bot.crosslingual import analyse_foreign, ordered
+
+    question = analyse_foreign("Хто очолює російську делегацію?", "Ukrainian")
+    ukrainian = _scored("a", "Rustem Umierov has been appointed head of the delegation.", 0.9)
+    russian = _scored("b", "The chief Russian delegate, Vladimir Medinsky, said the talks were useful.", 0.8)
+    ukrainian = replace(ukrainian, features={"places_found": 0.0, "typed": 1.0})
+    russian = replace(russian, features={"places_found": 1.0, "typed": 1.0})
+    assert ordered(question, [ukrainian, russian]) == [russian, ukrainian]
+    # With no sentence naming it, the order stays the scorer's.
+    neither = replace(russian, features={"places_found": 0.0, "typed": 1.0})
+    assert ordered(question, [ukrainian, neither]) == [ukrainian, neither]
+
+
 def test_a_second_outlet_telling_the_same_date_corroborates_the_answer_instead_of_competing():
     from bot.crosslingual import analyse_foreign, runner_up
 
