@@ -880,13 +880,21 @@ def ordered(question: Question, scored: list[Scored]) -> list[Scored]:
     a sentence of the asked kind goes before one without."""
     if question.years or question.months:
         scored = [c for c in scored if time_fit_of(question, c.hit) >= 0] or scored
-    if any(c.features["places_found"] for c in scored):
+    if _qualified_by_country(question) and any(c.features["places_found"] for c in scored):
         scored = [c for c in scored if c.features["places_found"] >= 1] + [
             c for c in scored if c.features["places_found"] < 1
         ]
     if question.kind is not None:
         scored = [c for c in scored if c.features["typed"]] + [c for c in scored if not c.features["typed"]]
     return scored
+
+
+def _qualified_by_country(question: Question) -> bool:
+    """Does the question name a country or language in lower case ("російську делегацію", "die
+    russische Delegation")? That says whose: the answer's sentence says it too. A country named as
+    a place ("en Alemania") is often only the article's setting, which its sentences need not repeat."""
+    lower = " ".join(w for w in re.findall(r"[^\W\d_]+", question.text) if w.islower())
+    return bool(places_named(lower, question.locale))
 
 
 def compose(

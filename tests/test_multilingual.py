@@ -771,6 +771,11 @@ def test_a_sentence_naming_the_country_the_question_names_goes_first():
     # With no sentence naming it, the order stays the scorer's.
     neither = replace(russian, features={"places_found": 0.0, "typed": 1.0})
     assert ordered(question, [ukrainian, neither]) == [ukrainian, neither]
+    # A country named as a place is often only the article's setting: the order stays.
+    setting = analyse_foreign("¿Cómo se llaman las escuelas privadas en Alemania?", "Spanish")
+    schools = replace(ukrainian, features={"places_found": 0.0, "typed": 0.0})
+    german = replace(russian, features={"places_found": 1.0, "typed": 0.0})
+    assert ordered(setting, [schools, german]) == [schools, german]
 
 
 def test_a_second_outlet_telling_the_same_date_corroborates_the_answer_instead_of_competing():
