@@ -271,13 +271,13 @@ _LEANING = {
     r"|^\W*(und|aber|was ist mit)\b",
     "es": r"\b(él|ella|ellos|ellas|le|les|su|sus|este|esta|esto|estos|estas|allí|entonces)\b|^\W*(y|pero|qué hay de)\b",
 }
-# "За скільки днів", "wie viele Tage": a count asked in a unit of time. The unit is the focus, as
-# "days" is in English's "how many days": the number must stand beside it.
 # "In which year …" asks for a year: a day or a month alone does not answer it.
 _YEAR_ASKED = re.compile(
     r"\b((в|у) (якому|котрому|каком|котором) (році|году)|(з|с|до) (якого|какого) (року|года)|якого року|какого года"
     r"|(what|which) year|in welchem jahr|seit welchem jahr|(en|desde) qu[eé] año|qu[eé] año)\b"
 )
+# "За скільки днів", "wie viele Tage": a count asked in a unit of time. The unit is the focus, as
+# "days" is in English's "how many days": the number must stand beside it.
 _COUNTING = {  # "how many", in all its forms ("к скольким годам")
     "uk": r"скільк(?:и|ох|ом|ома)",
     "ru": r"скольк(?:о|их|им|ими)",
