@@ -418,12 +418,12 @@ def answer_type_fit(question: Question, text: str, published: dt.date | None = N
         return 0.0
     found = typed_spans(question, text)
     if question.kind == "when" and question.focus == YEAR_FOCUS:
-        return 1.0 if any(_YEAR.search(m.group()) for m in found) else 0.0
+        return 1.0 if any(holds_year(m.group()) for m in found) else 0.0
     if not found and question.kind == "when" and (dates := [d for _, d in resolve_dates(text, published)]):
         return 1.0 if any(_in_named_month(question, d) for d in dates) else 0.0
     if not found:
         return 0.5 if question.kind == "when" and RELATIVE_TIME.search(text) else 0.0
-    if question.focus and question.kind in ("number", "duration") and not _in_cyrillic(question.focus):
+    if question.focus and question.kind in ("number", "duration") and not cyrillic_word(question.focus):
         return 1.0 if any(_near(text, m, question.focus) for m in found) else 0.0
     return 1.0
 
@@ -490,10 +490,15 @@ def is_count(text: str, start: int, end: int) -> bool:
     return not (_MONTH_AFTER.match(text, end) or _MONTH_BEFORE.search(before))
 
 
-def _in_cyrillic(word: str) -> bool:
-    # A counted noun in Ukrainian or Russian ("автобус") picks the short answer; whether a
-    # sentence in another language counts it cannot be told.
+def cyrillic_word(word: str) -> bool:
+    """Is the word Ukrainian or Russian? A counted noun in those ("автобус") picks the short
+    answer; whether a sentence in another language counts it cannot be told."""
     return bool(re.match("[а-яёіїєґ]", word))
+
+
+def holds_year(text: str) -> bool:
+    """Does the text write a year ("3 May 1994", "2024")?"""
+    return bool(_YEAR.search(text))
 
 
 def _near(text: str, match: re.Match, focus: str, window: int = 40) -> bool:

@@ -24,14 +24,22 @@ from babel.numbers import get_currency_name, get_territory_currencies
 from bot.lexicon import CYRILLIC_MONTHS, CYRILLIC_NUMBER_WORDS, MONTHS, NUMBER_WORDS, WEEKDAYS
 from bot.names import alike, asked_words, english_names, latin
 from bot.question import Question
-from bot.ranking import ANSWER_TYPES, YEAR_FOCUS, another_month, is_count, restates_time, typed_spans
+from bot.ranking import (
+    ANSWER_TYPES,
+    YEAR_FOCUS,
+    another_month,
+    cyrillic_word,
+    holds_year,
+    is_count,
+    restates_time,
+    typed_spans,
+)
 from bot.reader import Reader
 from embeddings import stopwords, tokenize
 
 _MONTH = "|".join(m.capitalize() for m in MONTHS)
 _PLACE_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w'’-]*)"  # "U.S." whole, not "U"
 _DAYS = r"\d{1,2}(?:[–-]\d{1,2})?"  # "27–28 July"
-_YEAR = re.compile(r"\b(19|20)\d\d\b")
 # "3.6 billion", "eight million", "48 мільйонів", "3 тысяч", "2,3 млн"
 _SCALE = (
     r"(?: (?i:hundred|thousand|million|billion|тисяч[аі]?|тысяч[аи]?|мільйон(?:а|ів)?|миллион(?:а|ов)?"
@@ -148,7 +156,7 @@ def _things(question: Question, text: str) -> list[Span]:
     if question.kind == "number":
         spans = [_with_currency(text, s) for s in spans if is_count(text, *s)]
     if question.kind == "when" and question.focus == YEAR_FOCUS:
-        return [s for s in spans if _YEAR.search(text[s[0] : s[1]])]
+        return [s for s in spans if holds_year(text[s[0] : s[1]])]
     if question.focus:
         spans = [s for s in spans if _counts(text, s, question.focus)] or spans
     return spans
@@ -157,7 +165,7 @@ def _things(question: Question, text: str) -> list[Span]:
 def _counts(text: str, span: Span, focus: str) -> bool:
     """Is the number at span a count of focus? A Ukrainian or Russian noun is written right after
     its count ("380 человек", "дванадцять додаткових автобусів"); else it is near."""
-    if not re.match("[а-яёіїєґ]", focus):
+    if not cyrillic_word(focus):
         return _near(text, span, focus)
     following = text[span[1] :].split()[:2]
     return focus in tokenize(" ".join(following))

@@ -581,6 +581,19 @@ date: 2030-03-14
 """
 
 
+def _court_bot(folder, article: str):
+    from bot.config import Settings
+    from bot.core import Bot
+
+    (folder / "court.md").write_text(article, encoding="utf-8")
+    return Bot.from_settings(Settings(documents=folder, index_dir=folder / ".index", model="multilingual-e5-small"))
+
+
+@pytest.fixture(scope="module")
+def court_bot(tmp_path_factory):
+    return _court_bot(tmp_path_factory.mktemp("court"), COURT)
+
+
 @pytest.mark.parametrize(
     ("claim", "label"),
     [
@@ -589,28 +602,17 @@ date: 2030-03-14
     ],
 )
 def test_of_a_sentence_that_holds_the_claims_number_and_one_that_denies_it_the_nearer_in_words_decides(
-    tmp_path_factory, claim, label
+    court_bot, claim, label
 ):
     """ "Обвинение просило … шесть лет" holds the claim's number, but the sentence that says what
     the court did says otherwise."""
-    from bot.config import Settings
-    from bot.core import Bot
-
-    folder = tmp_path_factory.mktemp("court")
-    (folder / "court.md").write_text(COURT, encoding="utf-8")
-    bot = Bot.from_settings(Settings(documents=folder, index_dir=folder / ".index", model="multilingual-e5-small"))
-    verdict = bot.check(claim)
+    verdict = court_bot.check(claim)
     assert verdict.label == label, verdict.explanation
     assert "приговорил" in verdict.explanation
 
 
 def test_a_claim_checked_against_an_article_with_no_outlet_names_none(tmp_path_factory):
-    from bot.config import Settings
-    from bot.core import Bot
-
-    folder = tmp_path_factory.mktemp("unnamed")
-    (folder / "court.md").write_text(COURT.replace("source: Прилуцкие вести\n", ""), encoding="utf-8")
-    bot = Bot.from_settings(Settings(documents=folder, index_dir=folder / ".index", model="multilingual-e5-small"))
+    bot = _court_bot(tmp_path_factory.mktemp("unnamed"), COURT.replace("source: Прилуцкие вести\n", ""))
     verdict = bot.check("Суд приговорил Остапчука к четырём годам лишения свободы.")
     assert verdict.label == "supported"
     assert verdict.explanation.startswith("Статья (14 марта 2030")
